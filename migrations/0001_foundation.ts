@@ -1,0 +1,119 @@
+import { type Kysely, sql } from "kysely";
+
+// Organizations, API keys, the built-in source (event guides, events, orders) and webhook groups.
+// Every tenant-owned table carries organization_id so each query can be scoped by it directly.
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create table organizations (
+      id uuid primary key default gen_random_uuid(),
+      name text not null,
+      created_at timestamptz not null default now()
+    );
+
+    create table api_keys (
+      id uuid primary key default gen_random_uuid(),
+      organization_id uuid not null references organizations (id),
+      role text not null check (role in ('ADMIN', 'VIEWER')),
+      key_hash bytea not null unique,
+      key_prefix text not null,
+      created_at timestamptz not null default now(),
+      last_used_at timestamptz,
+      revoked_at timestamptz
+    );
+    create index api_keys_organization on api_keys (organization_id, created_at desc);
+
+    create table event_guides (
+      id uuid primary key default gen_random_uuid(),
+      organization_id uuid not null references organizations (id),
+      name text not null,
+      created_at timestamptz not null default now()
+    );
+    create index event_guides_organization on event_guides (organization_id, created_at desc, id desc);
+
+    create table events (
+      id uuid primary key default gen_random_uuid(),
+      organization_id uuid not null references organizations (id),
+      event_guide_id uuid references event_guides (id),
+      title text not null,
+      description text,
+      start_date timestamptz not null,
+      end_date timestamptz not null,
+      created_at timestamptz not null default now(),
+      updated_at timestamptz not null default now(),
+      removed_at timestamptz,
+      check (end_date >= start_date)
+    );
+    create index events_organization on events (organization_id, created_at desc, id desc);
+    create index events_event_guide on events (event_guide_id, created_at desc, id desc);
+
+    create table orders (
+      id uuid primary key default gen_random_uuid(),
+      organization_id uuid not null references organizations (id),
+      event_id uuid not null references events (id),
+      hash text not null unique,
+      total numeric(14, 2) not null check (total >= 0),
+      currency char(3) not null,
+      created_at timestamptz not null default now(),
+      updated_at timestamptz not null default now(),
+      cancelled_at timestamptz,
+      removed_at timestamptz
+    );
+    create index orders_organization on orders (organization_id, created_at desc, id desc);
+    create index orders_event on orders (event_id, created_at desc, id desc);
+
+    -- Groups are immutable; deleting one sets deleted_at so its delivery history stays readable.
+    create table webhook_groups (
+      id uuid primary key default gen_random_uuid(),
+      organization_id uuid not null references organizations (id),
+      name text not null,
+      description text,
+      event_id uuid references events (id),
+      event_guide_id uuid references event_guides (id),
+      enabled boolean not null default true,
+      signing_secret_encrypted text not null,
+      auth_grant_type text check (auth_grant_type in ('CLIENT_CREDENTIALS')),
+      auth_endpoint text,
+      auth_client_id text,
+      auth_client_secret_encrypted text,
+      auth_scope text,
+      auth_header_format text,
+      auth_header_value_format text,
+      created_at timestamptz not null default now(),
+      deleted_at timestamptz,
+      check (event_id is null or event_guide_id is null),
+      check ((auth_endpoint is null) = (auth_client_secret_encrypted is null))
+    );
+    create index webhook_groups_organization on webhook_groups (organization_id, created_at desc, id desc)
+      where deleted_at is null;
+
+    create table hooks (
+      id uuid primary key default gen_random_uuid(),
+      webhook_group_id uuid not null references webhook_groups (id),
+      organization_id uuid not null references organizations (id),
+      position int not null,
+      type text not null check (type in (
+        'EVENT_CREATED', 'EVENT_REMOVED', 'EVENT_UPDATED',
+        'ORDER_CREATED', 'ORDER_REMOVED', 'ORDER_UPDATED', 'ORDER_CANCELLED')),
+      method text not null check (method in ('POST', 'PUT', 'PATCH')),
+      endpoint text not null,
+      origin_method text check (origin_method in ('POST', 'PUT', 'PATCH')),
+      origin_endpoint text,
+      origin_body text,
+      unique (webhook_group_id, position)
+    );
+    -- Publishing looks hooks up by organization and type.
+    create index hooks_organization_type on hooks (organization_id, type);
+  `.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    drop table hooks;
+    drop table webhook_groups;
+    drop table orders;
+    drop table events;
+    drop table event_guides;
+    drop table api_keys;
+    drop table organizations;
+  `.execute(db);
+}

@@ -1,0 +1,87 @@
+import path from "node:path";
+
+/**
+ * Everything hookgate reads from the environment, read once, checked once, frozen.
+ * A bad value stops the process at start with a message naming the variable, rather than
+ * surfacing later as a confusing runtime failure.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Absent: hookgate runs an embedded PostgreSQL in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Where people reach this instance; origins pointing at `${publicUrl}/graphql` use the built-in schema. */
+  readonly publicUrl: string;
+  readonly originAllowlist: readonly string[];
+  readonly operatorToken: string | undefined;
+  /** Base64 of 32 bytes; absent: generated into `dataDir` on first start. */
+  readonly secretKey: string | undefined;
+  readonly maxRequestBytes: number;
+  readonly development: boolean;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, "PORT", 4000, { min: 0, max: 65535 });
+  const publicUrl = trimTrailingSlash(httpUrl(env, "HOOKGATE_PUBLIC_URL") ?? `http://localhost:${port}`);
+  return Object.freeze({
+    port,
+    host: env.HOST || "0.0.0.0",
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.HOOKGATE_DATA_DIR || ".hookgate"),
+    publicUrl,
+    originAllowlist: Object.freeze(list(env.HOOKGATE_ORIGIN_ALLOWLIST).map((entry) => {
+      if (!isHttpUrl(entry)) throw new ConfigError(`HOOKGATE_ORIGIN_ALLOWLIST: "${entry}" is not an http(s) URL`);
+      return normalizeUrl(entry);
+    })),
+    operatorToken: env.HOOKGATE_OPERATOR_TOKEN || undefined,
+    secretKey: env.HOOKGATE_SECRET_KEY || undefined,
+    maxRequestBytes: integer(env, "HOOKGATE_MAX_REQUEST_BYTES", 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+    development: env.NODE_ENV === "development",
+    logLevel: env.LOG_LEVEL || "info",
+  });
+}
+
+/** URLs are compared in their WHATWG-normalized form without a trailing slash. */
+export function normalizeUrl(url: string): string {
+  return trimTrailingSlash(new URL(url).href);
+}
+
+function trimTrailingSlash(url: string): string {
+  return url.endsWith("/") ? url.slice(0, -1) : url;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  if (!isHttpUrl(value)) throw new ConfigError(`${name}: "${value}" is not an http(s) URL`);
+  return value;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+}
+
+function integer(env: Env, name: string, fallback: number, range: { min: number; max: number }): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new ConfigError(`${name}: expected an integer from ${range.min} to ${range.max}, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,113 @@
+import type { ColumnType, Generated, Selectable } from "kysely";
+
+/** The database as kysely sees it. Mirrors migrations/; one interface per table. */
+export interface Database {
+  organizations: OrganizationTable;
+  api_keys: ApiKeyTable;
+  event_guides: EventGuideTable;
+  events: EventTable;
+  orders: OrderTable;
+  webhook_groups: WebhookGroupTable;
+  hooks: HookTable;
+}
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type Timestamp = ColumnType<Date, Date | undefined, Date>;
+
+export type ApiKeyRole = "ADMIN" | "VIEWER";
+export type HookType =
+  | "EVENT_CREATED" | "EVENT_REMOVED" | "EVENT_UPDATED"
+  | "ORDER_CREATED" | "ORDER_REMOVED" | "ORDER_UPDATED" | "ORDER_CANCELLED";
+export type HttpMethod = "POST" | "PUT" | "PATCH";
+
+export interface OrganizationTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface ApiKeyTable {
+  id: Generated<string>;
+  organization_id: string;
+  role: ApiKeyRole;
+  key_hash: Buffer;
+  key_prefix: string;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface EventGuideTable {
+  id: Generated<string>;
+  organization_id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface EventTable {
+  id: Generated<string>;
+  organization_id: string;
+  event_guide_id: string | null;
+  title: string;
+  description: string | null;
+  start_date: Date;
+  end_date: Date;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  removed_at: Date | null;
+}
+
+export interface OrderTable {
+  id: Generated<string>;
+  organization_id: string;
+  event_id: string;
+  hash: string;
+  /** numeric: pg returns it as a string to keep every digit. */
+  total: ColumnType<string, string | number, string | number>;
+  currency: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  cancelled_at: Date | null;
+  removed_at: Date | null;
+}
+
+export interface WebhookGroupTable {
+  id: Generated<string>;
+  organization_id: string;
+  name: string;
+  description: string | null;
+  event_id: string | null;
+  event_guide_id: string | null;
+  enabled: Generated<boolean>;
+  signing_secret_encrypted: string;
+  auth_grant_type: "CLIENT_CREDENTIALS" | null;
+  auth_endpoint: string | null;
+  auth_client_id: string | null;
+  auth_client_secret_encrypted: string | null;
+  auth_scope: string | null;
+  auth_header_format: string | null;
+  auth_header_value_format: string | null;
+  created_at: CreatedAt;
+  deleted_at: Date | null;
+}
+
+export interface HookTable {
+  id: Generated<string>;
+  webhook_group_id: string;
+  organization_id: string;
+  position: number;
+  type: HookType;
+  method: HttpMethod;
+  endpoint: string;
+  origin_method: HttpMethod | null;
+  origin_endpoint: string | null;
+  origin_body: string | null;
+}
+
+export type OrganizationRow = Selectable<OrganizationTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;
+export type EventGuideRow = Selectable<EventGuideTable>;
+export type EventRow = Selectable<EventTable>;
+export type OrderRow = Selectable<OrderTable>;
+export type WebhookGroupRow = Selectable<WebhookGroupTable>;
+export type HookRow = Selectable<HookTable>;
