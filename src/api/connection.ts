@@ -1,0 +1,11 @@
+import { encodeCursor, type Page } from "../store/pagination.js";
+
+/** A store page in the GraphQL connection shape (edges, pageInfo, totalCount). */
+export function toConnection<Row extends { created_at: Date; id: string }>(page: Page<Row>) {
+  const edges = page.rows.map((node) => ({ cursor: encodeCursor(node), node }));
+  return {
+    totalCount: page.totalCount,
+    edges,
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}

@@ -1,0 +1,45 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError } from "graphql";
+import type { Logger } from "pino";
+import { HookgateError, InputError } from "../errors.js";
+
+// Codes graphql-js and Apollo attach to errors about the request itself: safe to show as they are.
+const requestErrorCodes = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+/**
+ * The one place errors become what a client sees. hookgate's own errors keep their message and
+ * code (and the field they name); request errors pass through; anything else is an internal error
+ * whose details are logged and, outside development, never sent.
+ */
+export function createErrorFormatter(options: { development: boolean; logger: Logger }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof HookgateError) {
+      const extensions: Record<string, unknown> = { code: original.code };
+      if (original instanceof InputError) extensions.field = original.field;
+      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
+    }
+    const code = formatted.extensions?.code;
+    if (original instanceof GraphQLError && typeof code === "string" && requestErrorCodes.has(code)) {
+      return options.development ? formatted : withoutStacktrace(formatted);
+    }
+    options.logger.error({ err: original, path: formatted.path }, "internal error while answering a request");
+    if (options.development) return formatted;
+    return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  };
+}
+
+function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.extensions?.stacktrace) return formatted;
+  const { stacktrace: _dropped, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
+}

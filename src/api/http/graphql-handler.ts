@@ -1,0 +1,55 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type ApolloServer, HeaderMap } from "@apollo/server";
+import DataLoader from "dataloader";
+import type { Services } from "../../services.js";
+import { listHooksOfGroups } from "../../store/webhook-group.repository.js";
+import type { HookRow } from "../../store/tables.js";
+import { authenticate } from "../authenticate.js";
+import type { RequestContext } from "../context.js";
+import { readJsonBody, RequestBodyError } from "./read-body.js";
+import { sendJson } from "./send-json.js";
+
+/** Serves /graphql: body read with a size limit, credentials resolved, Apollo executes. */
+export function createGraphqlHandler(apollo: ApolloServer<RequestContext>, services: Services) {
+  return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    let body: unknown;
+    if (request.method === "POST") {
+      try {
+        body = await readJsonBody(request, services.config.maxRequestBytes);
+      } catch (error) {
+        if (!(error instanceof RequestBodyError)) throw error;
+        const code = error.status === 413 ? "BAD_USER_INPUT" : "BAD_REQUEST";
+        sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code } }] });
+        return;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method ?? "GET", headers, search: url.search, body },
+      context: () => createContext(services, request),
+    });
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === "complete") {
+      response.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+  };
+}
+
+async function createContext(services: Services, request: IncomingMessage): Promise<RequestContext> {
+  const credentials = await authenticate(services.db, request.headers, services.config.operatorToken);
+  return {
+    services,
+    credentials,
+    hooksOfGroup: new DataLoader<string, HookRow[]>(async (groupIds) => {
+      const hooks = await listHooksOfGroups(services.db, groupIds);
+      return groupIds.map((id) => hooks.filter((hook) => hook.webhook_group_id === id));
+    }),
+  };
+}

@@ -1,0 +1,60 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import type { Services } from "../../services.js";
+import type { RequestContext } from "../context.js";
+import { createErrorFormatter } from "../format-error.js";
+import { createGraphqlHandler } from "./graphql-handler.js";
+import { sendJson } from "./send-json.js";
+
+export interface RunningHttpServer {
+  /** e.g. http://127.0.0.1:4000 — the address actually bound (port 0 resolved). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The HTTP edge: /graphql (API and playground) and /health. */
+export async function startHttpServer(services: Services, listen: { host: string; port: number }): Promise<RunningHttpServer> {
+  const server = http.createServer();
+  const apollo = new ApolloServer<RequestContext>({
+    schema: services.schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: services.config.development,
+    formatError: createErrorFormatter({ development: services.config.development, logger: services.logger }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // The playground integrators compose origin queries in, in every environment.
+      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    ],
+  });
+  await apollo.start();
+  const graphql = createGraphqlHandler(apollo, services);
+
+  server.on("request", (request, response) => {
+    const url = new URL(request.url ?? "/", "http://hookgate.invalid");
+    const route =
+      url.pathname === "/graphql"
+        ? graphql(request, response, url)
+        : url.pathname === "/health"
+          ? Promise.resolve(sendJson(response, 200, { status: "ok" }))
+          : Promise.resolve(sendJson(response, 404, { error: `no route for ${url.pathname}; the API is at /graphql` }));
+    route.catch((error: unknown) => {
+      services.logger.error({ err: error }, "request failed");
+      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: "Internal server error" }] });
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port, listen.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = listen.host === "0.0.0.0" || listen.host === "::" ? "127.0.0.1" : listen.host;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    close: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,65 @@
+import { createWebhookGroup } from "../../webhook-groups/create-webhook-group.js";
+import { replaceWebhookGroup } from "../../webhook-groups/replace-webhook-group.js";
+import { isUuid } from "../../store/ids.js";
+import { pageRequest } from "../../store/pagination.js";
+import { deleteWebhookGroup, findWebhookGroup, pageWebhookGroups } from "../../store/webhook-group.repository.js";
+import { requireAdmin, requireReader } from "../access.js";
+import { toConnection } from "../connection.js";
+import type { Resolvers } from "../generated/resolvers.js";
+
+// Secrets (signing secret, OAuth client secret) are only ever returned by the create and
+// replace payloads; no resolver here reads an *_encrypted column.
+export const webhookGroupResolvers: Resolvers = {
+  Query: {
+    webhookGroup: async (_, { id }, context) => {
+      const { organizationId } = requireReader(context);
+      return isUuid(id) ? ((await findWebhookGroup(context.services.db, organizationId, id)) ?? null) : null;
+    },
+    webhookGroups: async (_, args, context) => {
+      const { organizationId } = requireReader(context);
+      return toConnection(await pageWebhookGroups(context.services.db, organizationId, pageRequest(args)));
+    },
+  },
+  WebhookGroup: {
+    eventId: (row) => row.event_id,
+    eventGuideId: (row) => row.event_guide_id,
+    createdAt: (row) => row.created_at,
+    hooks: (row, _, { hooksOfGroup }) => hooksOfGroup.load(row.id),
+    authentication: (row) => (row.auth_endpoint ? row : null),
+  },
+  Authentication: {
+    grantType: (row) => row.auth_grant_type ?? "CLIENT_CREDENTIALS",
+    endpoint: (row) => row.auth_endpoint ?? "",
+    clientId: (row) => row.auth_client_id ?? "",
+    scope: (row) => row.auth_scope,
+    headerFormat: (row) => row.auth_header_format ?? "Authorization",
+    headerValueFormat: (row) => row.auth_header_value_format ?? "Bearer %ACCESS_TOKEN%",
+    hasClientSecret: (row) => row.auth_client_secret_encrypted !== null,
+  },
+  Hook: {
+    origin: (row) => (row.origin_body === null ? null : row),
+  },
+  Origin: {
+    method: (row) => row.origin_method ?? "POST",
+    endpoint: (row) => row.origin_endpoint,
+    body: (row) => row.origin_body ?? "",
+  },
+  Mutation: {
+    createWebhookGroup: async (_, { input }, context) => {
+      const { organizationId } = requireAdmin(context);
+      const { group, signingSecret } = await createWebhookGroup(context.services, organizationId, input);
+      return { webhookGroup: group, signingSecret };
+    },
+    replaceWebhookGroup: async (_, { id, input }, context) => {
+      const { organizationId } = requireAdmin(context);
+      const { group, signingSecret } = await replaceWebhookGroup(context.services, organizationId, id, input);
+      return { webhookGroup: group, signingSecret };
+    },
+    // True whatever happened: the answer must not reveal whether an id exists (doo's rule).
+    deleteWebhookGroup: async (_, { id }, context) => {
+      const { organizationId } = requireAdmin(context);
+      if (isUuid(id)) await deleteWebhookGroup(context.services.db, organizationId, id);
+      return true;
+    },
+  },
+};

@@ -1,0 +1,85 @@
+import type { Logger } from "pino";
+import { buildSchema } from "./api/schema.js";
+import { startHttpServer } from "./api/http/http-server.js";
+import type { Config } from "./config.js";
+import { createLogger } from "./logger.js";
+import { createDefaultOrganizationIfEmpty } from "./organizations/organizations.js";
+import { loadSecretBox } from "./secrets/secret-box.js";
+import type { Services } from "./services.js";
+import { createDatabase } from "./store/database.js";
+import { startEmbeddedPostgres } from "./store/embedded-postgres.js";
+import { migrateToLatest } from "./store/migrate.js";
+
+export interface Database {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL when set; otherwise an embedded PostgreSQL whose data lives in the data dir. */
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => {} };
+  logger.info({ dataDir: config.dataDir }, "DATABASE_URL is not set: starting an embedded PostgreSQL");
+  return startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => logger.debug({ postgres: line }) });
+}
+
+export interface RunningHookgate {
+  readonly services: Services;
+  /** Where the HTTP server listens, e.g. http://127.0.0.1:4000. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts hookgate's API: database (embedded if needed), migrations, secrets, the Default
+ * organization on an empty database, then HTTP. `announce` receives the first-start banner.
+ */
+export async function startHookgate(
+  config: Config,
+  options: { announce?: (text: string) => void; logger?: Logger } = {},
+): Promise<RunningHookgate> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  const db = createDatabase(database.url);
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ applied }, "migrations applied");
+    const services: Services = {
+      config,
+      db,
+      logger,
+      secrets: await loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir }),
+      schema: buildSchema(),
+    };
+    const created = await createDefaultOrganizationIfEmpty(db);
+    const http = await startHttpServer(services, { host: config.host, port: config.port });
+    if (created) {
+      (options.announce ?? console.log)(firstStartBanner(created.organization.id, created.apiKey.key, config.publicUrl));
+    }
+    logger.info({ url: http.url }, "hookgate is listening");
+    return {
+      services,
+      url: http.url,
+      stop: async () => {
+        await http.close();
+        await db.destroy();
+        await database.stop();
+      },
+    };
+  } catch (error) {
+    await db.destroy();
+    await database.stop();
+    throw error;
+  }
+}
+
+function firstStartBanner(organizationId: string, apiKey: string, publicUrl: string): string {
+  return [
+    "",
+    "hookgate: first start — created the organization \"Default\".",
+    `  organization id: ${organizationId}`,
+    `  admin API key:   ${apiKey}`,
+    "                   (shown only this once: hookgate stores a hash; keep it now)",
+    `  playground:      ${publicUrl}/graphql   (add the header  x-api-key: <key>)`,
+    "",
+  ].join("\n");
+}

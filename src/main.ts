@@ -1,0 +1,54 @@
+import { openDatabase, startHookgate } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+import { createDatabase } from "./store/database.js";
+import { migrateToLatest } from "./store/migrate.js";
+
+const usage = `usage: hookgate <command>
+
+commands:
+  start     run the API (GraphQL at /graphql); embedded PostgreSQL when DATABASE_URL is unset
+  serve     run the API only
+  migrate   apply database migrations and exit`;
+
+async function main(command: string | undefined): Promise<void> {
+  if (command === "--help" || command === "-h" || command === "help") {
+    console.log(usage);
+    return;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  switch (command) {
+    case "start":
+    case "serve": {
+      const hookgate = await startHookgate(config, { logger });
+      const stop = () => {
+        logger.info("stopping");
+        hookgate.stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      return;
+    }
+    case "migrate": {
+      const database = await openDatabase(config, logger);
+      const db = createDatabase(database.url);
+      try {
+        const applied = await migrateToLatest(db);
+        console.log(applied.length ? `applied: ${applied.join(", ")}` : "the database is up to date");
+      } finally {
+        await db.destroy();
+        await database.stop();
+      }
+      return;
+    }
+    default:
+      console.error(command ? `unknown command "${command}"\n\n${usage}` : usage);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error);
+  process.exit(1);
+});

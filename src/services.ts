@@ -1,0 +1,15 @@
+import type { GraphQLSchema } from "graphql";
+import type { Logger } from "pino";
+import type { Config } from "./config.js";
+import type { SecretBox } from "./secrets/secret-box.js";
+import type { Db } from "./store/database.js";
+
+/** The long-lived parts every request and job works with, built once at start (see app.ts). */
+export interface Services {
+  readonly config: Config;
+  readonly db: Db;
+  readonly secrets: SecretBox;
+  readonly logger: Logger;
+  /** The built-in schema: origin queries are validated against it and, later, run on it. */
+  readonly schema: GraphQLSchema;
+}

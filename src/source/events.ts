@@ -1,0 +1,83 @@
+import { InputError, NotFoundError } from "../errors.js";
+import type { Services } from "../services.js";
+import type { Db } from "../store/database.js";
+import { findEventGuide } from "../store/event-guide.repository.js";
+import { findEvent, insertEvent, updateEvent } from "../store/event.repository.js";
+import { isUuid } from "../store/ids.js";
+import type { EventRow } from "../store/tables.js";
+import { dateTime, optionalText, orderedDates, requiredText } from "./source-input.js";
+
+// Each change runs in its own transaction: publishing its webhook deliveries joins that
+// transaction, so a change and what it causes commit or roll back together.
+
+export interface CreateEventInput {
+  title: string;
+  description?: string | null;
+  startDate: Date | string;
+  endDate: Date | string;
+  eventGuideId?: string | null;
+}
+
+export interface UpdateEventInput {
+  title?: string | null;
+  description?: string | null;
+  startDate?: Date | string | null;
+  endDate?: Date | string | null;
+}
+
+export async function createEvent(services: Services, organizationId: string, input: CreateEventInput): Promise<EventRow> {
+  const title = requiredText(input.title, "input.title", 500);
+  const description = optionalText(input.description, "input.description", 10_000);
+  const startDate = dateTime(input.startDate, "input.startDate");
+  const endDate = dateTime(input.endDate, "input.endDate");
+  orderedDates(startDate, endDate, "input.endDate");
+  return services.db.transaction().execute(async (trx) => {
+    const eventGuideId = input.eventGuideId ?? null;
+    if (eventGuideId !== null && !(isUuid(eventGuideId) && (await findEventGuide(trx, organizationId, eventGuideId)))) {
+      throw new InputError("input.eventGuideId", `no event guide ${eventGuideId} in your organization`);
+    }
+    return insertEvent(trx, organizationId, { eventGuideId, title, description, startDate, endDate });
+  });
+}
+
+export async function changeEvent(
+  services: Services,
+  organizationId: string,
+  id: string,
+  input: UpdateEventInput,
+): Promise<EventRow> {
+  if (input.title === null) throw new InputError("input.title", "cannot be null");
+  if (input.startDate === null) throw new InputError("input.startDate", "cannot be null");
+  if (input.endDate === null) throw new InputError("input.endDate", "cannot be null");
+  const title = input.title === undefined ? undefined : requiredText(input.title, "input.title", 500);
+  const description =
+    input.description === undefined ? undefined : optionalText(input.description, "input.description", 10_000);
+  const startDate = input.startDate === undefined ? undefined : dateTime(input.startDate, "input.startDate");
+  const endDate = input.endDate === undefined ? undefined : dateTime(input.endDate, "input.endDate");
+  return services.db.transaction().execute(async (trx) => {
+    const event = await lockLiveEvent(trx, organizationId, id);
+    orderedDates(startDate ?? event.start_date, endDate ?? event.end_date, "input.endDate");
+    return updateEvent(trx, organizationId, id, { title, description, start_date: startDate, end_date: endDate });
+  });
+}
+
+/** Soft removal; removing a removed event changes nothing and answers it as it is. */
+export async function removeEvent(services: Services, organizationId: string, id: string): Promise<EventRow> {
+  return services.db.transaction().execute(async (trx) => {
+    const event = await lockEvent(trx, organizationId, id);
+    if (event.removed_at) return event;
+    return updateEvent(trx, organizationId, id, { removed_at: new Date() });
+  });
+}
+
+async function lockEvent(db: Db, organizationId: string, id: string): Promise<EventRow> {
+  const event = isUuid(id) ? await findEvent(db, organizationId, id, { forUpdate: true }) : undefined;
+  if (!event) throw new NotFoundError(`id: no event ${id} in your organization`);
+  return event;
+}
+
+async function lockLiveEvent(db: Db, organizationId: string, id: string): Promise<EventRow> {
+  const event = await lockEvent(db, organizationId, id);
+  if (event.removed_at) throw new InputError("id", `event ${id} has been removed and can no longer change`);
+  return event;
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from "node:crypto";
+import { InputError, NotFoundError } from "../errors.js";
+import type { Services } from "../services.js";
+import type { Db } from "../store/database.js";
+import { findEvent } from "../store/event.repository.js";
+import { isUuid } from "../store/ids.js";
+import { findOrder, insertOrder, updateOrder } from "../store/order.repository.js";
+import type { OrderRow } from "../store/tables.js";
+import { currencyCode, moneyAmount } from "./source-input.js";
+
+// Like events: every change in its own transaction, which publishing will join.
+
+export interface CreateOrderInput {
+  eventId: string;
+  total: number;
+  currency: string;
+}
+
+export interface UpdateOrderInput {
+  total?: number | null;
+  currency?: string | null;
+}
+
+export async function createOrder(services: Services, organizationId: string, input: CreateOrderInput): Promise<OrderRow> {
+  const total = moneyAmount(input.total, "input.total");
+  const currency = currencyCode(input.currency, "input.currency");
+  return services.db.transaction().execute(async (trx) => {
+    const event = isUuid(input.eventId) ? await findEvent(trx, organizationId, input.eventId) : undefined;
+    if (!event) throw new InputError("input.eventId", `no event ${input.eventId} in your organization`);
+    if (event.removed_at) throw new InputError("input.eventId", `event ${input.eventId} has been removed`);
+    return insertOrder(trx, organizationId, { eventId: event.id, hash: orderHash(), total, currency });
+  });
+}
+
+export async function changeOrder(
+  services: Services,
+  organizationId: string,
+  id: string,
+  input: UpdateOrderInput,
+): Promise<OrderRow> {
+  if (input.total === null) throw new InputError("input.total", "cannot be null");
+  if (input.currency === null) throw new InputError("input.currency", "cannot be null");
+  const total = input.total === undefined ? undefined : moneyAmount(input.total, "input.total");
+  const currency = input.currency === undefined ? undefined : currencyCode(input.currency, "input.currency");
+  return services.db.transaction().execute(async (trx) => {
+    const order = await lockOrder(trx, organizationId, id);
+    if (order.removed_at) throw new InputError("id", `order ${id} has been removed and can no longer change`);
+    if (order.cancelled_at) throw new InputError("id", `order ${id} is cancelled and can no longer change`);
+    return updateOrder(trx, organizationId, id, { total, currency });
+  });
+}
+
+/** Cancelling a cancelled order changes nothing and answers it as it is. */
+export async function cancelOrder(services: Services, organizationId: string, id: string): Promise<OrderRow> {
+  return services.db.transaction().execute(async (trx) => {
+    const order = await lockOrder(trx, organizationId, id);
+    if (order.removed_at) throw new InputError("id", `order ${id} has been removed and can no longer change`);
+    if (order.cancelled_at) return order;
+    return updateOrder(trx, organizationId, id, { cancelled_at: new Date() });
+  });
+}
+
+/** Soft removal; removing a removed order changes nothing and answers it as it is. */
+export async function removeOrder(services: Services, organizationId: string, id: string): Promise<OrderRow> {
+  return services.db.transaction().execute(async (trx) => {
+    const order = await lockOrder(trx, organizationId, id);
+    if (order.removed_at) return order;
+    return updateOrder(trx, organizationId, id, { removed_at: new Date() });
+  });
+}
+
+async function lockOrder(db: Db, organizationId: string, id: string): Promise<OrderRow> {
+  const order = isUuid(id) ? await findOrder(db, organizationId, id, { forUpdate: true }) : undefined;
+  if (!order) throw new NotFoundError(`id: no order ${id} in your organization`);
+  return order;
+}
+
+// 60 random bits in Crockford-like base32: short enough to read out, unique in practice
+// (the column is unique, so a collision fails loudly rather than silently).
+function orderHash(): string {
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  return Array.from(randomBytes(12), (byte) => alphabet[byte % 32]).join("");
+}
