@@ -53,6 +53,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       HOOKGATE_DATA_DIR: dataDir,
       HOOKGATE_SECRET_KEY: randomBytes(32).toString("base64"),
       HOOKGATE_OPERATOR_TOKEN: operatorToken,
+      HOOKGATE_PUBLIC_URL: "http://localhost:4000",
       LOG_LEVEL: "silent",
       ...env,
     });

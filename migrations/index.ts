@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as foundation from "./0001_foundation.js";
+
+/**
+ * Every migration, in order. Listed by hand rather than read from the folder so they load the
+ * same way under tsx, vitest and any bundler: a new migration is a new file plus a line here.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001_foundation": foundation,
+};

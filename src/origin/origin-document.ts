@@ -1,0 +1,121 @@
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
+import { InputError } from "../errors.js";
+import type { OriginRequest } from "./origin-request.js";
+
+/** How many of graphql's validation messages an error quotes; the first few say what is wrong. */
+const QUOTED_ERRORS = 3;
+
+/** Parses an origin query, turning graphql's syntax error into an InputError on `field`. */
+export function parseOriginQuery(query: string, field: string): DocumentNode {
+  try {
+    return parse(query);
+  } catch (error) {
+    if (error instanceof GraphQLError) throw new InputError(field, error.message);
+    throw error;
+  }
+}
+
+/**
+ * Checks an origin request against the built-in schema when the group is created, so a broken
+ * payload query is refused then rather than failing every delivery. Returns the parsed document.
+ */
+export function validateOriginQuery(schema: GraphQLSchema, request: OriginRequest, field: string): DocumentNode {
+  const document = parseValidated(schema, request.query, field);
+  selectOriginOperation(document, request, field);
+  return document;
+}
+
+/**
+ * What can be checked of a query for a remote (allow-listed) origin without its schema: syntax,
+ * the operation chosen, that it only reads, and its required variables.
+ */
+export function checkRemoteOriginQuery(request: OriginRequest, field: string): DocumentNode {
+  const document = parseOriginQuery(request.query, field);
+  selectOriginOperation(document, request, field);
+  return document;
+}
+
+/** The operation a request runs; refuses ambiguity, writes, and missing required variables. */
+export function selectOriginOperation(
+  document: DocumentNode,
+  request: OriginRequest,
+  field: string,
+): OperationDefinitionNode {
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  let operation: OperationDefinitionNode | undefined;
+  if (request.operationName !== null) {
+    operation = operations.find((candidate) => candidate.name?.value === request.operationName);
+    if (!operation) throw new InputError(field, `operation "${request.operationName}" is not in the query`);
+  } else if (operations.length === 1) {
+    operation = operations[0];
+  } else if (operations.length === 0) {
+    throw new InputError(field, "the query has no operation");
+  } else {
+    throw new InputError(field, "the query has several operations; set operationName to choose one");
+  }
+  if (!operation) throw new InputError(field, "the query has no operation");
+  if (operation.operation !== "query") {
+    throw new InputError(field, `${operation.operation} refused: origin queries may only read`);
+  }
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const value = request.variables[name];
+    // Execution would fail every delivery with "Variable $x of required type … was not provided".
+    if (definition.type.kind === Kind.NON_NULL_TYPE && !definition.defaultValue && (value === undefined || value === null)) {
+      throw new InputError(field, `variable $${name} is required by the query but missing from "variables"`);
+    }
+  }
+  return operation;
+}
+
+export interface OriginDocumentCache {
+  /** The parsed document, validated against the schema; throws the same InputErrors as creation. */
+  get(query: string, field?: string): DocumentNode;
+  readonly size: number;
+}
+
+/**
+ * Parse plus validate costs about thirty executions, so delivery keeps the result per distinct
+ * query text. Least recently used entries go first once `maxEntries` is reached. Failures are
+ * not cached: they should not happen for stored groups, and must not crowd out good entries.
+ */
+export function createOriginDocumentCache(schema: GraphQLSchema, maxEntries = 1000): OriginDocumentCache {
+  const entries = new Map<string, DocumentNode>();
+  return {
+    get(query, field = "origin.body") {
+      const cached = entries.get(query);
+      if (cached) {
+        // Re-inserting moves the entry to the end of the Map's order: the most recently used.
+        entries.delete(query);
+        entries.set(query, cached);
+        return cached;
+      }
+      const document = parseValidated(schema, query, field);
+      entries.set(query, document);
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      return document;
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
+
+function parseValidated(schema: GraphQLSchema, query: string, field: string): DocumentNode {
+  const document = parseOriginQuery(query, field);
+  const errors = validate(schema, document, undefined, { maxErrors: QUOTED_ERRORS + 1 });
+  if (errors.length > 0) {
+    throw new InputError(field, errors.slice(0, QUOTED_ERRORS).map((error) => error.message).join(" "));
+  }
+  return document;
+}

@@ -1,0 +1,62 @@
+import { normalizeUrl } from "../config.js";
+import { InputError } from "../errors.js";
+
+/** Where origin queries may run: this instance's own schema, or endpoints the operator listed. */
+export interface OriginPolicy {
+  /** `${publicUrl}/graphql`: origins naming it run in-process against the built-in schema. */
+  readonly builtInGraphqlUrl: string;
+  /** Normalized http(s) URLs from HOOKGATE_ORIGIN_ALLOWLIST. */
+  readonly allowlist: readonly string[];
+}
+
+export type OriginTarget = { readonly kind: "built-in" } | { readonly kind: "remote"; readonly url: string };
+
+const MAX_URL_LENGTH = 2048;
+
+/**
+ * Decides where an origin query runs. Arbitrary endpoints are refused: hookgate would otherwise
+ * fetch any URL a tenant names, once per delivery, from inside the operator's network.
+ */
+export function resolveOriginTarget(
+  endpoint: string | null | undefined,
+  policy: OriginPolicy,
+  field: string,
+): OriginTarget {
+  if (endpoint === null || endpoint === undefined || endpoint.trim() === "") return { kind: "built-in" };
+  const url = parseHttpUrl(endpoint.trim(), field);
+  if (url === safeNormalize(policy.builtInGraphqlUrl)) return { kind: "built-in" };
+  if (policy.allowlist.some((entry) => safeNormalize(entry) === url)) return { kind: "remote", url };
+  const allowed = [policy.builtInGraphqlUrl, ...policy.allowlist].join(", ");
+  throw new InputError(
+    field,
+    `origin endpoint ${url} is not allowed; allowed: ${allowed} (set HOOKGATE_ORIGIN_ALLOWLIST)`,
+  );
+}
+
+function parseHttpUrl(endpoint: string, field: string): string {
+  if (endpoint.length > MAX_URL_LENGTH) {
+    throw new InputError(field, `must be at most ${MAX_URL_LENGTH} characters`);
+  }
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InputError(field, "must be an absolute http(s) URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InputError(field, `must be an http(s) URL, not ${url.protocol}`);
+  }
+  // Refused before the URL is quoted back in a message, so credentials never reach a log line.
+  if (url.username !== "" || url.password !== "") {
+    throw new InputError(field, "must not contain a username or password");
+  }
+  return normalizeUrl(url.href);
+}
+
+function safeNormalize(url: string): string | undefined {
+  try {
+    return normalizeUrl(url);
+  } catch {
+    return undefined;
+  }
+}
