@@ -1,0 +1,64 @@
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startEmbeddedPostgres } from "../../src/store/embedded-postgres.js";
+
+async function query(url: string, text: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+describe("embedded PostgreSQL", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hookgate-embedded-"));
+  });
+  afterAll(async () => {
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("keeps its data across a stop and a start from the same folder", async () => {
+    const first = await startEmbeddedPostgres({ dataDir });
+    try {
+      expect(new URL(first.url).hostname).toBe("127.0.0.1");
+      await query(first.url, "create table notes (body text); insert into notes values ('kept')");
+    } finally {
+      await first.stop();
+    }
+    expect((await fs.stat(path.join(dataDir, "postgres.password"))).mode & 0o777).toBe(0o600);
+
+    const second = await startEmbeddedPostgres({ dataDir });
+    try {
+      expect((await query(second.url, "select body from notes")).rows).toEqual([{ body: "kept" }]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("starts again after its postgres process was killed", async () => {
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      const crashed = await startEmbeddedPostgres({ dataDir });
+      const pidFile = await fs.readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8");
+      process.kill(Number(pidFile.split("\n")[0]), "SIGKILL");
+      await vi.waitFor(() => expect(stderr).toHaveBeenCalledWith(expect.stringContaining("exited unexpectedly")));
+      await crashed.stop(); // must not wait for a process that is gone
+    } finally {
+      stderr.mockRestore();
+    }
+
+    const restarted = await startEmbeddedPostgres({ dataDir });
+    try {
+      expect((await query(restarted.url, "select body from notes")).rows).toEqual([{ body: "kept" }]);
+    } finally {
+      await restarted.stop();
+    }
+  });
+});
