@@ -91,6 +91,9 @@ const RESERVED_HEADERS = new Set([
  */
 export function parseWebhookGroupInput(input: CreateWebhookGroupInput, options: WebhookGroupInputOptions): WebhookGroupDraft {
   if (!isPlainObject(input)) throw new InputError("input", "must be an object");
+  // Checked in the order of the SDL, so the first error reported is the first one a reader meets.
+  const name = text(input.name, "input.name", { min: 1, max: 200 });
+  const description = text(input.description ?? "", "input.description", { max: 2000, controls: true });
   const eventId = optionalUuid(input.eventId, "input.eventId", "event");
   const eventGuideId = optionalUuid(input.eventGuideId, "input.eventGuideId", "event guide");
   if (eventId !== null && eventGuideId !== null) {
@@ -99,9 +102,8 @@ export function parseWebhookGroupInput(input: CreateWebhookGroupInput, options: 
   const hooks: unknown = input.hooks;
   if (!Array.isArray(hooks) || hooks.length === 0) throw new InputError("input.hooks", "give at least one hook");
   if (hooks.length > MAX_HOOKS) throw new InputError("input.hooks", `at most ${MAX_HOOKS} hooks per group`);
-  const description = text(input.description ?? "", "input.description", { max: 2000, controls: true });
   return {
-    name: text(input.name, "input.name", { min: 1, max: 200 }),
+    name,
     description: description === "" ? null : description,
     eventId,
     eventGuideId,

@@ -1,0 +1,147 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { makeExecutableSchema } from "@graphql-tools/schema";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import {
+  checkRemoteOriginQuery,
+  createOriginDocumentCache,
+  validateOriginQuery,
+} from "../../src/origin/origin-document.js";
+import { parseOriginRequest, type OriginRequest } from "../../src/origin/origin-request.js";
+
+// Built like src/api/schema.ts builds it, minus resolvers: validation needs only the types.
+const schemaDir = new URL("../../schema/", import.meta.url);
+const schema = makeExecutableSchema({
+  typeDefs: readdirSync(schemaDir)
+    .filter((file) => file.endsWith(".graphql"))
+    .map((file) => readFileSync(new URL(file, schemaDir), "utf8")),
+});
+
+const FIELD = "input.hooks[0].origin.body";
+
+function request(query: string, variables: Record<string, unknown> = {}, operationName: string | null = null): OriginRequest {
+  return { query, variables, operationName };
+}
+
+function refusal(check: () => unknown): InputError {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error("expected an InputError");
+}
+
+const DOO_BODIES = [
+  '{"operationName":"EventShort","variables":{"id":"%EVENT_ID%"},"query":"query EventShort($id: ID!) {\\n event(id: $id) {\\n title\\n }\\n}\\n"}',
+  '{"operationName":"OrderShort","variables":{"id":"%ORDER_ID%"},"query":"query OrderShort($id: ID!) {\\n  order(id: $id) {\\n    hash\\n  }\\n}\\n"}',
+  '{"operationName":null,"variables":{"eventId":"%EVENT_ID%"},"query":"query ($eventId: ID!) { event(id: $eventId) { id title }}"}',
+  JSON.stringify({
+    operationName: "EventShort",
+    variables: { id: "%EVENT_ID%" },
+    query: "query EventShort($id: ID!){ event(id: $id) { title, startDate, endDate } }",
+  }),
+];
+
+describe("validateOriginQuery", () => {
+  it.each(DOO_BODIES)("accepts the doo seed body %s", (body) => {
+    const document = validateOriginQuery(schema, parseOriginRequest(body, FIELD), FIELD);
+    expect(document.definitions).toHaveLength(1);
+  });
+
+  it("quotes graphql's syntax error", () => {
+    const error = refusal(() => validateOriginQuery(schema, request('query { event(id: "x") { } }'), FIELD));
+    expect(error.field).toBe(FIELD);
+    expect(error.message).toBe(`${FIELD}: Syntax Error: Expected Name, found "}".`);
+  });
+
+  it("quotes graphql's validation errors against the schema", () => {
+    const error = refusal(() => validateOriginQuery(schema, request('{ event(id: "1") { title secret } }'), FIELD));
+    expect(error.field).toBe(FIELD);
+    expect(error.message).toBe(`${FIELD}: Cannot query field "secret" on type "Event".`);
+  });
+
+  it("quotes no more than the first three validation errors", () => {
+    const error = refusal(() => validateOriginQuery(schema, request('{ event(id: "1") { a b c d e } }'), FIELD));
+    expect(error.message.match(/Cannot query field/g)).toHaveLength(3);
+  });
+
+  it("refuses a mutation: origin queries may only read", () => {
+    const error = refusal(() =>
+      validateOriginQuery(schema, request("mutation ($id: ID!) { removeEvent(id: $id) { id } }", { id: "%EVENT_ID%" }), FIELD),
+    );
+    expect(error.field).toBe(FIELD);
+    expect(error.message).toBe(`${FIELD}: mutation refused: origin queries may only read`);
+  });
+
+  it("refuses an operationName the query does not define", () => {
+    const error = refusal(() => validateOriginQuery(schema, request("query EventShort { viewer { role } }", {}, "Other"), FIELD));
+    expect(error.message).toBe(`${FIELD}: operation "Other" is not in the query`);
+  });
+
+  it("needs operationName to choose between several operations", () => {
+    const query = "query A { viewer { role } } query B { viewer { apiKeyId } }";
+    expect(refusal(() => validateOriginQuery(schema, request(query), FIELD)).message).toBe(
+      `${FIELD}: the query has several operations; set operationName to choose one`,
+    );
+    expect(() => validateOriginQuery(schema, request(query, {}, "B"), FIELD)).not.toThrow();
+  });
+
+  it("checks the chosen operation only: a mutation beside it is refused by its kind when chosen", () => {
+    const query = 'query A { viewer { role } } mutation B { removeEvent(id: "1") { id } }';
+    expect(() => validateOriginQuery(schema, request(query, {}, "A"), FIELD)).not.toThrow();
+    expect(refusal(() => validateOriginQuery(schema, request(query, {}, "B"), FIELD)).message).toContain("may only read");
+  });
+
+  it("requires every non-null variable without default to be given", () => {
+    const query = "query ($id: ID!, $first: Int!, $after: String, $n: Int! = 5) { event(id: $id) { orders(first: $first, after: $after) { totalCount } } events(first: $n) { totalCount } }";
+    expect(refusal(() => validateOriginQuery(schema, request(query, { id: "%EVENT_ID%" }), FIELD)).message).toBe(
+      `${FIELD}: variable $first is required by the query but missing from "variables"`,
+    );
+    expect(refusal(() => validateOriginQuery(schema, request(query, { id: null, first: 1 }), FIELD)).message).toContain("$id");
+    expect(() => validateOriginQuery(schema, request(query, { id: "%EVENT_ID%", first: 10 }), FIELD)).not.toThrow();
+  });
+});
+
+describe("checkRemoteOriginQuery", () => {
+  it("checks syntax but not fields, since the remote schema is unknown here", () => {
+    expect(() => checkRemoteOriginQuery(request("{ anything { at all } }"), FIELD)).not.toThrow();
+    expect(refusal(() => checkRemoteOriginQuery(request("{ broken "), FIELD)).message).toMatch(/^input\.hooks\[0\]\.origin\.body: Syntax Error/);
+  });
+
+  it("refuses writes and subscriptions there too", () => {
+    expect(refusal(() => checkRemoteOriginQuery(request("mutation { wipe }"), FIELD)).message).toContain("origin queries may only read");
+    expect(refusal(() => checkRemoteOriginQuery(request("subscription { ticks }"), FIELD)).message).toContain("subscription refused");
+  });
+});
+
+describe("createOriginDocumentCache", () => {
+  const query = "query ($id: ID!) { event(id: $id) { title } }";
+
+  it("parses and validates a query once and hands back the same document after", () => {
+    const cache = createOriginDocumentCache(schema);
+    const first = cache.get(query);
+    expect(cache.get(query)).toBe(first);
+    expect(cache.size).toBe(1);
+  });
+
+  it("throws the same errors as creation and keeps no failed entry", () => {
+    const cache = createOriginDocumentCache(schema);
+    expect(() => cache.get("mutation { x }", FIELD)).toThrow(InputError);
+    expect(() => cache.get("{ event { nope } }", FIELD)).toThrow(/^input\.hooks\[0\]\.origin\.body: /);
+    expect(() => cache.get("{ ")).toThrow(/^origin\.body: Syntax Error/);
+    expect(cache.size).toBe(0);
+  });
+
+  it("evicts the least recently used query once full", () => {
+    const cache = createOriginDocumentCache(schema, 2);
+    const a = cache.get("{ viewer { role } }");
+    const b = cache.get("{ viewer { apiKeyId } }");
+    cache.get("{ viewer { role } }"); // a is now the most recently used
+    cache.get("{ viewer { organization { id } } }");
+    expect(cache.size).toBe(2);
+    expect(cache.get("{ viewer { role } }")).toBe(a);
+    expect(cache.get("{ viewer { apiKeyId } }")).not.toBe(b);
+  });
+});
