@@ -1,0 +1,112 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+// The README's promise, checked the way a newcomer would: `npm start` with no DATABASE_URL
+// starts an embedded PostgreSQL in HOOKGATE_DATA_DIR, prints the first-start banner once, and
+// keeps its data across a restart.
+
+interface Started {
+  child: ChildProcess;
+  stdout: () => string;
+  /** Resolves once npm is gone; true when it ended cleanly (exit 0, or the SIGTERM the test sent). */
+  exited: Promise<boolean>;
+}
+
+function npmStart(env: Record<string, string>): Started {
+  const { DATABASE_URL: _unset, ...inherited } = process.env;
+  const child = spawn("npm", ["start", "--silent"], {
+    cwd: path.resolve(import.meta.dirname, ".."),
+    env: { ...inherited, ...env },
+    detached: true, // its own process group, so the test can stop npm, node and postgres together
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => (stdout += chunk));
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<boolean>((resolve) =>
+    child.on("exit", (code, signal) => {
+      const clean = code === 0 || signal === "SIGTERM";
+      if (!clean) console.error(`npm start ended with ${code ?? signal}:\n${stderr}`);
+      resolve(clean);
+    }),
+  );
+  return { child, stdout: () => stdout, exited };
+}
+
+async function waitForHealth(url: string, started: Started): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (started.child.exitCode !== null) throw new Error("hookgate exited before it was ready");
+    const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (healthy) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("hookgate was not ready within 60 s");
+}
+
+async function stop(started: Started): Promise<boolean> {
+  if (started.child.exitCode === null && started.child.pid) process.kill(-started.child.pid, "SIGTERM");
+  return started.exited;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function viewer(url: string, key: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": key },
+    body: JSON.stringify({ query: "{ viewer { role organization { id name } } }" }),
+  });
+  return response.json();
+}
+
+describe("quick start: npm start on a fresh machine", () => {
+  const running: Started[] = [];
+  let dataDir = "";
+  afterAll(async () => {
+    await Promise.all(running.map(stop));
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("starts with an embedded PostgreSQL, prints the admin key once, and keeps data across restarts", async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "hookgate-quickstart-"));
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env = { PORT: String(port), HOOKGATE_DATA_DIR: dataDir, LOG_LEVEL: "warn" };
+
+    const first = npmStart(env);
+    running.push(first);
+    await waitForHealth(url, first);
+    const banner = first.stdout();
+    const key = /admin API key:\s+(hg_\S+)/.exec(banner)?.[1];
+    const organizationId = /organization id:\s+(\S+)/.exec(banner)?.[1];
+    expect(key).toBeDefined();
+    expect(banner).toContain(`playground:      http://localhost:${port}/graphql`);
+    expect(await viewer(url, key!)).toEqual({
+      data: { viewer: { role: "ADMIN", organization: { id: organizationId, name: "Default" } } },
+    });
+    expect((await stat(path.join(dataDir, "postgres", "PG_VERSION"))).isFile()).toBe(true);
+    expect((await stat(path.join(dataDir, "secret.key"))).mode & 0o777).toBe(0o600);
+    expect(await stop(first)).toBe(true);
+
+    const second = npmStart(env);
+    running.push(second);
+    await waitForHealth(url, second);
+    expect(second.stdout()).not.toContain("admin API key");
+    expect(await viewer(url, key!)).toEqual({
+      data: { viewer: { role: "ADMIN", organization: { id: organizationId, name: "Default" } } },
+    });
+    expect(await stop(second)).toBe(true);
+  }, 120_000);
+});
