@@ -2,12 +2,14 @@ import { type Kysely, sql } from "kysely";
 
 // Organizations, API keys, the built-in source (event guides, events, orders) and webhook groups.
 // Every tenant-owned table carries organization_id so each query can be scoped by it directly.
+// created_at is kept to the millisecond: list cursors carry it as a JavaScript Date, and a
+// microsecond the cursor cannot hold would make keyset pagination skip or repeat rows.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table organizations (
       id uuid primary key default gen_random_uuid(),
       name text not null,
-      created_at timestamptz not null default now()
+      created_at timestamptz not null default date_trunc('milliseconds', now())
     );
 
     create table api_keys (
@@ -16,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       role text not null check (role in ('ADMIN', 'VIEWER')),
       key_hash bytea not null unique,
       key_prefix text not null,
-      created_at timestamptz not null default now(),
+      created_at timestamptz not null default date_trunc('milliseconds', now()),
       last_used_at timestamptz,
       revoked_at timestamptz
     );
@@ -26,7 +28,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       id uuid primary key default gen_random_uuid(),
       organization_id uuid not null references organizations (id),
       name text not null,
-      created_at timestamptz not null default now()
+      created_at timestamptz not null default date_trunc('milliseconds', now())
     );
     create index event_guides_organization on event_guides (organization_id, created_at desc, id desc);
 
@@ -38,7 +40,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       description text,
       start_date timestamptz not null,
       end_date timestamptz not null,
-      created_at timestamptz not null default now(),
+      created_at timestamptz not null default date_trunc('milliseconds', now()),
       updated_at timestamptz not null default now(),
       removed_at timestamptz,
       check (end_date >= start_date)
@@ -53,7 +55,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       hash text not null unique,
       total numeric(14, 2) not null check (total >= 0),
       currency char(3) not null,
-      created_at timestamptz not null default now(),
+      created_at timestamptz not null default date_trunc('milliseconds', now()),
       updated_at timestamptz not null default now(),
       cancelled_at timestamptz,
       removed_at timestamptz
@@ -78,7 +80,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       auth_scope text,
       auth_header_format text,
       auth_header_value_format text,
-      created_at timestamptz not null default now(),
+      created_at timestamptz not null default date_trunc('milliseconds', now()),
       deleted_at timestamptz,
       check (event_id is null or event_guide_id is null),
       check ((auth_endpoint is null) = (auth_client_secret_encrypted is null))

@@ -30,12 +30,28 @@ export function createErrorFormatter(options: { development: boolean; logger: Lo
     }
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError && typeof code === "string" && requestErrorCodes.has(code)) {
-      return options.development ? formatted : withoutStacktrace(formatted);
+      const shown = options.development ? formatted : withoutStacktrace(formatted);
+      const field = code === "BAD_USER_INPUT" ? coercionField(formatted.message) : undefined;
+      return field ? { ...shown, extensions: { ...shown.extensions, field } } : shown;
     }
     options.logger.error({ err: original, path: formatted.path }, "internal error while answering a request");
     if (options.development) return formatted;
     return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   };
+}
+
+/**
+ * graphql-js reports a variable it cannot coerce as `Variable "$input" got invalid value … at
+ * "input.startDate"; …`. Lifting that path into `extensions.field` gives every BAD_USER_INPUT
+ * the same shape, whether hookgate or GraphQL itself refused the value.
+ */
+function coercionField(message: string): string | undefined {
+  const variable = /^Variable "\$([^"]+)"/.exec(message)?.[1];
+  if (!variable) return undefined;
+  const at = /got invalid value .*? at "([^"]+)"/.exec(message)?.[1] ?? variable;
+  // A missing or unknown input field is named inside the message rather than in the path.
+  const inner = /; Field "([^"]+)" (?:of required type|is not defined)/.exec(message)?.[1];
+  return inner ? `${at}.${inner}` : at;
 }
 
 function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
