@@ -188,7 +188,7 @@ function text(value: unknown, field: string, rules: { min?: number; max?: number
 function optionalUuid(value: unknown, field: string, what: string): string | null {
   if (value === null || value === undefined) return null;
   // A malformed id cannot exist; answer as for an unknown one so ids reveal nothing either way.
-  if (typeof value !== "string" || !isUuid(value)) throw new InputError(field, `${what} does not exist`);
+  if (typeof value !== "string" || !isUuid(value)) throw new InputError(field, `no ${what} ${String(value).slice(0, 100)} in your organization`);
   return value.toLowerCase();
 }
 
