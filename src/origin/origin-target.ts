@@ -1,4 +1,5 @@
 import { normalizeUrl } from "../config.js";
+import { checkEndpointUrl } from "../api/input/endpoint-url.js";
 import { InputError } from "../errors.js";
 
 /** Where origin queries may run: this instance's own schema, or endpoints the operator listed. */
@@ -11,7 +12,6 @@ export interface OriginPolicy {
 
 export type OriginTarget = { readonly kind: "built-in" } | { readonly kind: "remote"; readonly url: string };
 
-const MAX_URL_LENGTH = 2048;
 
 /**
  * Decides where an origin query runs. Arbitrary endpoints are refused: hookgate would otherwise
@@ -23,7 +23,7 @@ export function resolveOriginTarget(
   field: string,
 ): OriginTarget {
   if (endpoint === null || endpoint === undefined || endpoint.trim() === "") return { kind: "built-in" };
-  const url = parseHttpUrl(endpoint.trim(), field);
+  const url = normalizeUrl(checkEndpointUrl(endpoint, field));
   if (url === safeNormalize(policy.builtInGraphqlUrl)) return { kind: "built-in" };
   if (policy.allowlist.some((entry) => safeNormalize(entry) === url)) return { kind: "remote", url };
   const allowed = [policy.builtInGraphqlUrl, ...policy.allowlist].join(", ");
@@ -31,26 +31,6 @@ export function resolveOriginTarget(
     field,
     `origin endpoint ${url} is not allowed; allowed: ${allowed} (set HOOKGATE_ORIGIN_ALLOWLIST)`,
   );
-}
-
-function parseHttpUrl(endpoint: string, field: string): string {
-  if (endpoint.length > MAX_URL_LENGTH) {
-    throw new InputError(field, `must be at most ${MAX_URL_LENGTH} characters`);
-  }
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InputError(field, "must be an absolute http(s) URL");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InputError(field, `must be an http(s) URL, not ${url.protocol}`);
-  }
-  // Refused before the URL is quoted back in a message, so credentials never reach a log line.
-  if (url.username !== "" || url.password !== "") {
-    throw new InputError(field, "must not contain a username or password");
-  }
-  return normalizeUrl(url.href);
 }
 
 function safeNormalize(url: string): string | undefined {

@@ -63,7 +63,7 @@ describe("resolveOriginTarget", () => {
   });
 
   it.each([
-    ["ftp://api.partner.example/graphql", "must be an http(s) URL, not ftp:"],
+    ["ftp://api.partner.example/graphql", "must use http or https, not ftp:"],
     ["/graphql", "must be an absolute http(s) URL"],
     ["https://" + "a".repeat(2050), "must be at most 2048 characters"],
   ])("refuses %s", (endpoint, problem) => {
