@@ -7,7 +7,6 @@ import { createDefaultOrganizationIfEmpty } from "./organizations/organizations.
 import { loadSecretBox } from "./secrets/secret-box.js";
 import type { Services } from "./services.js";
 import { createDatabase } from "./store/database.js";
-import { startEmbeddedPostgres } from "./store/embedded-postgres.js";
 import { migrateToLatest } from "./store/migrate.js";
 
 export interface Database {
@@ -19,6 +18,8 @@ export interface Database {
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => {} };
   logger.info({ dataDir: config.dataDir }, "DATABASE_URL is not set: starting an embedded PostgreSQL");
+  // Loaded only when used: importing embedded-postgres installs process-wide exit handlers.
+  const { startEmbeddedPostgres } = await import("./store/embedded-postgres.js");
   return startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => logger.debug({ postgres: line }) });
 }
 

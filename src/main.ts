@@ -44,7 +44,7 @@ async function main(command: string | undefined): Promise<void> {
     }
     default:
       console.error(command ? `unknown command "${command}"\n\n${usage}` : usage);
-      process.exitCode = 2;
+      process.exit(2);
   }
 }
 
