@@ -31,8 +31,9 @@ export function createErrorFormatter(options: { development: boolean; logger: Lo
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError && typeof code === "string" && requestErrorCodes.has(code)) {
       const shown = options.development ? formatted : withoutStacktrace(formatted);
-      const field = code === "BAD_USER_INPUT" ? coercionField(formatted.message) : undefined;
-      return field ? { ...shown, extensions: { ...shown.extensions, field } } : shown;
+      if (code !== "BAD_USER_INPUT") return shown;
+      const { message, field } = withoutEchoedValue(shown.message);
+      return { ...shown, message, extensions: field ? { ...shown.extensions, field } : shown.extensions };
     }
     options.logger.error({ err: original, path: formatted.path }, "internal error while answering a request");
     if (options.development) return formatted;
@@ -41,17 +42,30 @@ export function createErrorFormatter(options: { development: boolean; logger: Lo
 }
 
 /**
- * graphql-js reports a variable it cannot coerce as `Variable "$input" got invalid value … at
- * "input.startDate"; …`. Lifting that path into `extensions.field` gives every BAD_USER_INPUT
- * the same shape, whether hookgate or GraphQL itself refused the value.
+ * graphql-js reports a variable it cannot coerce as
+ * `Variable "$input" got invalid value { …the whole value… } at "input.x.y"; <reason>`.
+ * The echoed value may hold a secret (a client secret sent under doo's spelling `client_secret`),
+ * so it is cut out; the path moves into `extensions.field`, the same shape as hookgate's own
+ * input errors.
  */
-function coercionField(message: string): string | undefined {
-  const variable = /^Variable "\$([^"]+)"/.exec(message)?.[1];
-  if (!variable) return undefined;
-  const at = /got invalid value .*? at "([^"]+)"/.exec(message)?.[1] ?? variable;
-  // A missing or unknown input field is named inside the message rather than in the path.
-  const inner = /; Field "([^"]+)" (?:of required type|is not defined)/.exec(message)?.[1];
-  return inner ? `${at}.${inner}` : at;
+function withoutEchoedValue(message: string): { message: string; field?: string } {
+  const variable = /^Variable "\$([A-Za-z_]\w*)" got invalid value /.exec(message)?.[1];
+  if (!variable) {
+    const missing = /^Variable "\$([A-Za-z_]\w*)" of required type/.exec(message)?.[1];
+    return missing ? { message, field: missing } : { message };
+  }
+  // Paths are identifiers and [n] only, so the last " at "<path>"; " is graphql's own, whatever the value holds.
+  const atPath = new RegExp(` at "(${variable}(?:\\.[A-Za-z_]\\w*|\\[\\d+\\])*)"; `, "g");
+  const located = [...message.matchAll(atPath)].at(-1);
+  const reasonStart = located ? located.index + located[0].length : message.lastIndexOf("; ") + 2;
+  const reason = message.slice(reasonStart);
+  const path = located?.[1] ?? variable;
+  // A missing or unknown input field is named in the reason rather than in the path.
+  const inner = /^Field "([^"]+)" (?:of required type|is not defined)/.exec(reason)?.[1];
+  return {
+    message: `Variable "$${variable}" got an invalid value${located ? ` at "${path}"` : ""}; ${reason}`,
+    field: inner ? `${path}.${inner}` : path,
+  };
 }
 
 function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
