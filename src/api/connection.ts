@@ -1,8 +1,8 @@
-import { encodeCursor, type Page } from "../store/pagination.js";
+import type { Page } from "../store/pagination.js";
 
 /** A store page in the GraphQL connection shape (edges, pageInfo, totalCount). */
-export function toConnection<Row extends { created_at: Date; id: string }>(page: Page<Row>) {
-  const edges = page.rows.map((node) => ({ cursor: encodeCursor(node), node }));
+export function toConnection<Row>(page: Page<Row>) {
+  const edges = page.rows.map((node, index) => ({ cursor: page.cursors[index]!, node }));
   return {
     totalCount: page.totalCount,
     edges,

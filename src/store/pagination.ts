@@ -1,16 +1,29 @@
 import { type SelectQueryBuilder, sql } from "kysely";
 import { InputError } from "../errors.js";
+import { isUuid } from "./ids.js";
 
 /** Keyset pagination, newest first, over rows with `created_at` and `id`. */
 export interface PageRequest {
   first: number;
-  after: { createdAt: Date; id: string } | null;
+  after: Cursor | null;
 }
 
 export interface Page<Row> {
   rows: Row[];
+  /** One per row: where a next page would start after it. */
+  cursors: string[];
   totalCount: number;
   hasNextPage: boolean;
+}
+
+/**
+ * Postgres keeps created_at to the microsecond and a JavaScript Date only to the millisecond,
+ * so the cursor carries microseconds since the epoch as Postgres computes them; rows sharing a
+ * millisecond can then never fall between two pages.
+ */
+interface Cursor {
+  micros: string;
+  id: string;
 }
 
 export const defaultPageSize = 25;
@@ -24,20 +37,23 @@ export function pageRequest(args: { first?: number | null; after?: string | null
   return { first, after: args.after ? decodeCursor(args.after) : null };
 }
 
-export function encodeCursor(row: { created_at: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.id])).toString("base64url");
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.micros, cursor.id])).toString("base64url");
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+function decodeCursor(text: string): Cursor {
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const date = new Date(String(createdAt));
-    if (typeof id === "string" && !Number.isNaN(date.getTime())) return { createdAt: date, id };
+    const [micros, id] = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown[];
+    if (typeof micros === "string" && /^-?\d{1,19}$/.test(micros) && typeof id === "string" && isUuid(id)) {
+      return { micros, id };
+    }
   } catch {
     // fall through: any undecodable cursor gets the same answer
   }
   throw new InputError("after", "is not a cursor returned by this list");
 }
+
+const cursorMicros = sql<string>`(extract(epoch from created_at) * 1000000)::bigint::text`;
 
 /**
  * Runs `query` (already filtered, not yet ordered) as one page plus a count.
@@ -49,15 +65,23 @@ export async function fetchPage<Row extends { created_at: Date; id: string }>(
   request: PageRequest,
 ): Promise<Page<Row>> {
   const after = request.after;
-  const pageQuery = (after ? query.where(sql<boolean>`(created_at, id) < (${after.createdAt}, ${after.id})`) : query)
+  const filtered = after
+    ? query.where(
+        sql<boolean>`(created_at, id) < (timestamptz 'epoch' + ${after.micros}::bigint * interval '1 microsecond', ${after.id}::uuid)`,
+      )
+    : query;
+  const pageQuery = filtered
+    .select(cursorMicros.as("cursor_micros"))
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .limit(request.first + 1);
   const countQuery = query.clearSelect().select(sql<string>`count(*)`.as("count"));
-  const [rows, counted] = await Promise.all([pageQuery.execute(), countQuery.executeTakeFirstOrThrow()]);
+  const [found, counted] = await Promise.all([pageQuery.execute(), countQuery.executeTakeFirstOrThrow()]);
+  const rows = (found as Array<Row & { cursor_micros: string }>).slice(0, request.first);
   return {
-    rows: rows.slice(0, request.first),
+    rows: rows.map(({ cursor_micros: _cursor, ...row }) => row as unknown as Row),
+    cursors: rows.map((row) => encodeCursor({ micros: row.cursor_micros, id: row.id })),
     totalCount: Number((counted as { count: string }).count),
-    hasNextPage: rows.length > request.first,
+    hasNextPage: found.length > request.first,
   };
 }

@@ -44,4 +44,25 @@ describe("migrations", () => {
 
     await expect(insert).rejects.toMatchObject({ code: "23514" }); // check_violation
   });
+
+  it("let the database refuse a row that points into another organization", async () => {
+    const [own, other] = await test.db.insertInto("organizations").values([{ name: "Own" }, { name: "Other" }])
+      .returning("id").execute();
+    const foreignEvent = await test.db.insertInto("events")
+      .values({
+        organization_id: other!.id, title: "Theirs",
+        start_date: new Date("2030-01-01T10:00:00Z"), end_date: new Date("2030-01-01T12:00:00Z"),
+      })
+      .returning("id").executeTakeFirstOrThrow();
+
+    const order = test.db.insertInto("orders")
+      .values({ organization_id: own!.id, event_id: foreignEvent.id, hash: "CROSS", total: 1, currency: "EUR" })
+      .execute();
+    const group = test.db.insertInto("webhook_groups")
+      .values({ organization_id: own!.id, name: "cross", signing_secret_encrypted: "x", event_id: foreignEvent.id })
+      .execute();
+
+    await expect(order).rejects.toMatchObject({ code: "23503" }); // foreign_key_violation
+    await expect(group).rejects.toMatchObject({ code: "23503" });
+  });
 });

@@ -30,7 +30,7 @@ export const sourceResolvers: Resolvers = {
     orders: async (_, args, context) => {
       const { organizationId } = requireReader(context);
       // An event of another organization simply has no orders here.
-      if (args.eventId && !isUuid(args.eventId)) return toConnection({ rows: [], totalCount: 0, hasNextPage: false });
+      if (args.eventId && !isUuid(args.eventId)) return toConnection({ rows: [], cursors: [], totalCount: 0, hasNextPage: false });
       const filter = { eventId: args.eventId ?? undefined, includeRemoved: args.includeRemoved };
       return toConnection(await pageOrders(context.services.db, organizationId, filter, pageRequest(args)));
     },
