@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as foundation from "./0001_foundation.js";
+import * as deliveries from "./0002_deliveries.js";
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so they load the
@@ -7,4 +8,5 @@ import * as foundation from "./0001_foundation.js";
  */
 export const migrations: Record<string, Migration> = {
   "0001_foundation": foundation,
+  "0002_deliveries": deliveries,
 };

@@ -42,7 +42,7 @@ export async function startHookgate(
   const database = await openDatabase(config, logger);
   const db = createDatabase(database.url);
   try {
-    const applied = await migrateToLatest(db);
+    const applied = await migrateToLatest(db, database.url);
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     const services: Services = {
       config,

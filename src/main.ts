@@ -34,7 +34,7 @@ async function main(command: string | undefined): Promise<void> {
       const database = await openDatabase(config, logger);
       const db = createDatabase(database.url);
       try {
-        const applied = await migrateToLatest(db);
+        const applied = await migrateToLatest(db, database.url);
         console.log(applied.length ? `applied: ${applied.join(", ")}` : "the database is up to date");
       } finally {
         await db.destroy();

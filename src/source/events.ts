@@ -1,14 +1,15 @@
 import { InputError, NotFoundError } from "../errors.js";
+import { publish } from "../publish/publish.js";
 import type { Services } from "../services.js";
 import type { Db } from "../store/database.js";
 import { findEventGuide } from "../store/event-guide.repository.js";
 import { findEvent, insertEvent, updateEvent } from "../store/event.repository.js";
 import { isUuid } from "../store/ids.js";
-import type { EventRow } from "../store/tables.js";
+import type { EventRow, HookType } from "../store/tables.js";
 import { dateTime, optionalText, orderedDates, requiredText } from "./source-input.js";
 
-// Each change runs in its own transaction: publishing its webhook deliveries joins that
-// transaction, so a change and what it causes commit or roll back together.
+// Each change runs in its own transaction and publishes in it: a change and the deliveries it
+// causes commit or roll back together.
 
 export interface CreateEventInput {
   title: string;
@@ -36,7 +37,9 @@ export async function createEvent(services: Services, organizationId: string, in
     if (eventGuideId !== null && !(isUuid(eventGuideId) && (await findEventGuide(trx, organizationId, eventGuideId)))) {
       throw new InputError("input.eventGuideId", `no event guide ${eventGuideId} in your organization`);
     }
-    return insertEvent(trx, organizationId, { eventGuideId, title, description, startDate, endDate });
+    const event = await insertEvent(trx, organizationId, { eventGuideId, title, description, startDate, endDate });
+    await publishEventChange(trx, "EVENT_CREATED", event);
+    return event;
   });
 }
 
@@ -57,7 +60,11 @@ export async function changeEvent(
   return services.db.transaction().execute(async (trx) => {
     const event = await lockLiveEvent(trx, organizationId, id);
     orderedDates(startDate ?? event.start_date, endDate ?? event.end_date, "input.endDate");
-    return updateEvent(trx, organizationId, id, { title, description, start_date: startDate, end_date: endDate });
+    const changes = { title, description, start_date: startDate, end_date: endDate };
+    if (Object.values(changes).every((value) => value === undefined)) return event;
+    const updated = await updateEvent(trx, organizationId, id, changes);
+    await publishEventChange(trx, "EVENT_UPDATED", updated);
+    return updated;
   });
 }
 
@@ -66,7 +73,20 @@ export async function removeEvent(services: Services, organizationId: string, id
   return services.db.transaction().execute(async (trx) => {
     const event = await lockEvent(trx, organizationId, id);
     if (event.removed_at) return event;
-    return updateEvent(trx, organizationId, id, { removed_at: new Date() });
+    const removed = await updateEvent(trx, organizationId, id, { removed_at: new Date() });
+    await publishEventChange(trx, "EVENT_REMOVED", removed);
+    return removed;
+  });
+}
+
+async function publishEventChange(trx: Db, type: HookType, event: EventRow): Promise<void> {
+  await publish(trx, {
+    organizationId: event.organization_id,
+    type,
+    eventId: event.id,
+    orderId: null,
+    eventGuideId: event.event_guide_id,
+    occurredAt: event.updated_at,
   });
 }
 

@@ -1,14 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { InputError, NotFoundError } from "../errors.js";
+import { publish } from "../publish/publish.js";
 import type { Services } from "../services.js";
 import type { Db } from "../store/database.js";
 import { findEvent } from "../store/event.repository.js";
 import { isUuid } from "../store/ids.js";
 import { findOrder, insertOrder, updateOrder } from "../store/order.repository.js";
-import type { OrderRow } from "../store/tables.js";
+import type { HookType, OrderRow } from "../store/tables.js";
 import { currencyCode, moneyAmount } from "./source-input.js";
 
-// Like events: every change in its own transaction, which publishing will join.
+// Like events: every change in its own transaction, publishing in it.
 
 export interface CreateOrderInput {
   eventId: string;
@@ -28,7 +29,9 @@ export async function createOrder(services: Services, organizationId: string, in
     const event = isUuid(input.eventId) ? await findEvent(trx, organizationId, input.eventId) : undefined;
     if (!event) throw new InputError("input.eventId", `no event ${input.eventId} in your organization`);
     if (event.removed_at) throw new InputError("input.eventId", `event ${input.eventId} has been removed`);
-    return insertOrder(trx, organizationId, { eventId: event.id, hash: orderHash(), total, currency });
+    const order = await insertOrder(trx, organizationId, { eventId: event.id, hash: orderHash(), total, currency });
+    await publishOrderChange(trx, "ORDER_CREATED", order, event.event_guide_id);
+    return order;
   });
 }
 
@@ -46,7 +49,10 @@ export async function changeOrder(
     const order = await lockOrder(trx, organizationId, id);
     if (order.removed_at) throw new InputError("id", `order ${id} has been removed and can no longer change`);
     if (order.cancelled_at) throw new InputError("id", `order ${id} is cancelled and can no longer change`);
-    return updateOrder(trx, organizationId, id, { total, currency });
+    if (total === undefined && currency === undefined) return order;
+    const updated = await updateOrder(trx, organizationId, id, { total, currency });
+    await publishOrderChange(trx, "ORDER_UPDATED", updated);
+    return updated;
   });
 }
 
@@ -56,7 +62,9 @@ export async function cancelOrder(services: Services, organizationId: string, id
     const order = await lockOrder(trx, organizationId, id);
     if (order.removed_at) throw new InputError("id", `order ${id} has been removed and can no longer change`);
     if (order.cancelled_at) return order;
-    return updateOrder(trx, organizationId, id, { cancelled_at: new Date() });
+    const cancelled = await updateOrder(trx, organizationId, id, { cancelled_at: new Date() });
+    await publishOrderChange(trx, "ORDER_CANCELLED", cancelled);
+    return cancelled;
   });
 }
 
@@ -65,7 +73,21 @@ export async function removeOrder(services: Services, organizationId: string, id
   return services.db.transaction().execute(async (trx) => {
     const order = await lockOrder(trx, organizationId, id);
     if (order.removed_at) return order;
-    return updateOrder(trx, organizationId, id, { removed_at: new Date() });
+    const removed = await updateOrder(trx, organizationId, id, { removed_at: new Date() });
+    await publishOrderChange(trx, "ORDER_REMOVED", removed);
+    return removed;
+  });
+}
+
+/** The event guide, when not known here, is taken from the order's event by publish. */
+async function publishOrderChange(trx: Db, type: HookType, order: OrderRow, eventGuideId?: string | null): Promise<void> {
+  await publish(trx, {
+    organizationId: order.organization_id,
+    type,
+    eventId: order.event_id,
+    orderId: order.id,
+    eventGuideId,
+    occurredAt: order.updated_at,
   });
 }
 

@@ -1,9 +1,15 @@
+import { runMigrations } from "graphile-worker";
 import { Migrator } from "kysely";
 import { migrations } from "../../migrations/index.js";
 import type { Db } from "./database.js";
+import { silentWorkerLogger } from "../queue/worker-logger.js";
 
-/** Brings the schema to the newest migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
+/**
+ * Brings the database to the newest schema: graphile-worker's own (the delivery queue) and then
+ * hookgate's. Returns the names of hookgate migrations applied; throws naming the failing one.
+ */
+export async function migrateToLatest(db: Db, connectionString: string): Promise<string[]> {
+  await runMigrations({ connectionString, logger: silentWorkerLogger });
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {

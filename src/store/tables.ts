@@ -9,6 +9,11 @@ export interface Database {
   orders: OrderTable;
   webhook_groups: WebhookGroupTable;
   hooks: HookTable;
+  publications: PublicationTable;
+  publication_keys: PublicationKeyTable;
+  deliveries: DeliveryTable;
+  delivery_attempts: DeliveryAttemptTable;
+  worker_heartbeats: WorkerHeartbeatTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -104,6 +109,71 @@ export interface HookTable {
   origin_body: string | null;
 }
 
+export type DeliveryStatus = "PENDING" | "RETRYING" | "SUCCEEDED" | "FAILED" | "GONE";
+
+export interface PublicationTable {
+  id: Generated<string>;
+  organization_id: string;
+  type: HookType;
+  event_id: string | null;
+  order_id: string | null;
+  event_guide_id: string | null;
+  occurred_at: Date;
+  data: ColumnType<unknown, string | null, string | null>;
+  created_at: CreatedAt;
+}
+
+export interface PublicationKeyTable {
+  organization_id: string;
+  idempotency_key: string;
+  publication_id: string;
+  created_at: Timestamp;
+}
+
+export interface DeliveryTable {
+  id: Generated<string>;
+  organization_id: string;
+  publication_id: string | null;
+  webhook_group_id: string;
+  hook_id: string;
+  type: HookType;
+  event_id: string | null;
+  order_id: string | null;
+  event_guide_id: string | null;
+  occurred_at: Date;
+  is_test: Generated<boolean>;
+  status: Generated<DeliveryStatus>;
+  attempt_count: Generated<number>;
+  next_attempt_at: Date | null;
+  payload: string | null;
+  payload_errors: ColumnType<unknown, string | null, string | null>;
+  created_at: CreatedAt;
+  finished_at: Date | null;
+}
+
+export interface DeliveryAttemptTable {
+  id: Generated<string>;
+  delivery_id: string;
+  number: number;
+  started_at: Date;
+  duration_ms: number;
+  request_method: string;
+  request_url: string;
+  request_headers: ColumnType<Record<string, string>, string, string>;
+  response_status: number | null;
+  response_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  response_body: string | null;
+  response_body_truncated: Generated<boolean>;
+  error: string | null;
+}
+
+export interface WorkerHeartbeatTable {
+  id: string;
+  graphile_worker_ids: ColumnType<string[], string[] | undefined, string[]>;
+  started_at: CreatedAt;
+  last_seen_at: Timestamp;
+}
+
 export type OrganizationRow = Selectable<OrganizationTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type EventGuideRow = Selectable<EventGuideTable>;
@@ -111,3 +181,6 @@ export type EventRow = Selectable<EventTable>;
 export type OrderRow = Selectable<OrderTable>;
 export type WebhookGroupRow = Selectable<WebhookGroupTable>;
 export type HookRow = Selectable<HookTable>;
+export type PublicationRow = Selectable<PublicationTable>;
+export type DeliveryRow = Selectable<DeliveryTable>;
+export type DeliveryAttemptRow = Selectable<DeliveryAttemptTable>;

@@ -21,7 +21,7 @@ describe("migrations", () => {
   });
 
   it("do nothing when the database is already migrated", async () => {
-    expect(await migrateToLatest(test.db)).toEqual([]);
+    expect(await migrateToLatest(test.db, test.url)).toEqual([]);
   });
 
   it("let the database refuse a webhook group scoped to both an event and an event guide", async () => {

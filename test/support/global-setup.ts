@@ -59,7 +59,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 async function migrate(url: string): Promise<void> {
   const db = createDatabase(url, { max: 1 });
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, url);
   } finally {
     await db.destroy();
   }
