@@ -25,7 +25,6 @@ const config: CodegenConfig = {
           Order: "../../store/tables.js#OrderRow",
           WebhookGroup: "../../store/tables.js#WebhookGroupRow",
           Hook: "../../store/tables.js#HookRow",
-          Authentication: "../../store/tables.js#WebhookGroupRow",
           Origin: "../../store/tables.js#HookRow",
           Viewer: "../context.js#Caller",
         },

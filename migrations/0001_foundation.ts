@@ -87,7 +87,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now(),
       deleted_at timestamptz,
       check (event_id is null or event_guide_id is null),
-      check ((auth_endpoint is null) = (auth_client_secret_encrypted is null)),
+      -- Authentication is all there (scope optional) or not at all.
+      check (num_nulls(auth_grant_type, auth_endpoint, auth_client_id, auth_client_secret_encrypted,
+                       auth_header_format, auth_header_value_format) in (0, 6)),
       unique (organization_id, id),
       foreign key (organization_id, event_id) references events (organization_id, id),
       foreign key (organization_id, event_guide_id) references event_guides (organization_id, id)

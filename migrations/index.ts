@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import * as foundation from "./0001_foundation.js";
 import * as deliveries from "./0002_deliveries.js";
+import * as secretKeyCheck from "./0003_secret_key_check.js";
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so they load the
@@ -9,4 +10,5 @@ import * as deliveries from "./0002_deliveries.js";
 export const migrations: Record<string, Migration> = {
   "0001_foundation": foundation,
   "0002_deliveries": deliveries,
+  "0003_secret_key_check": secretKeyCheck,
 };

@@ -4,6 +4,7 @@ import { startHttpServer } from "./api/http/http-server.js";
 import type { Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createDefaultOrganizationIfEmpty } from "./organizations/organizations.js";
+import { checkSecretKey } from "./secrets/check-secret-key.js";
 import { loadSecretBox } from "./secrets/secret-box.js";
 import type { Services } from "./services.js";
 import { createDatabase } from "./store/database.js";
@@ -44,18 +45,15 @@ export async function startHookgate(
   try {
     const applied = await migrateToLatest(db, database.url);
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
-    const services: Services = {
-      config,
-      db,
-      logger,
-      secrets: await loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir }),
-      schema: buildSchema(),
-    };
+    const secrets = await loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
+    await checkSecretKey(db, secrets);
+    const services: Services = { config, db, logger, secrets, schema: buildSchema() };
+    // Announced as soon as it is committed: should listening fail next, the key is not lost.
     const created = await createDefaultOrganizationIfEmpty(db);
-    const http = await startHttpServer(services, { host: config.host, port: config.port });
     if (created) {
       (options.announce ?? console.log)(firstStartBanner(created.organization.id, created.apiKey.key, config.publicUrl));
     }
+    const http = await startHttpServer(services, { host: config.host, port: config.port });
     logger.info({ url: http.url }, "hookgate is listening");
     return {
       services,

@@ -1,4 +1,7 @@
 import path from "node:path";
+import { defaultRetrySchedule, parseRetrySchedule } from "./delivery/retry/retry-policy.js";
+import { parseDuration } from "./duration.js";
+import { SecretBox } from "./secrets/secret-box.js";
 
 /**
  * Everything hookgate reads from the environment, read once, checked once, frozen.
@@ -20,6 +23,18 @@ export interface Config {
   readonly maxRequestBytes: number;
   readonly development: boolean;
   readonly logLevel: string;
+  /** Delays before each retry of a delivery. */
+  readonly retrySchedule: readonly number[];
+  /** A whole delivery request (connect, answer, body) must finish within this. */
+  readonly deliveryTimeoutMs: number;
+  /** Lets deliveries and token requests reach private, loopback and link-local addresses. */
+  readonly allowPrivateTargets: boolean;
+  /** Deliveries one worker process runs at once. */
+  readonly workerConcurrency: number;
+  /** A worker silent this long is presumed dead and its locked jobs are handed to others. */
+  readonly workerStaleAfterMs: number;
+  /** How long to keep a token whose answer gave no expires_in. */
+  readonly tokenDefaultTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -40,10 +55,16 @@ export function loadConfig(env: Env = process.env): Config {
       return normalizeUrl(entry);
     })),
     operatorToken: env.HOOKGATE_OPERATOR_TOKEN || undefined,
-    secretKey: env.HOOKGATE_SECRET_KEY || undefined,
+    secretKey: secretKey(env),
     maxRequestBytes: integer(env, "HOOKGATE_MAX_REQUEST_BYTES", 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
     development: env.NODE_ENV === "development",
     logLevel: env.LOG_LEVEL || "info",
+    retrySchedule: Object.freeze(retrySchedule(env)),
+    deliveryTimeoutMs: duration(env, "HOOKGATE_DELIVERY_TIMEOUT", 15_000),
+    allowPrivateTargets: flag(env, "HOOKGATE_ALLOW_PRIVATE_TARGETS"),
+    workerConcurrency: integer(env, "HOOKGATE_WORKER_CONCURRENCY", 20, { min: 1, max: 1000 }),
+    workerStaleAfterMs: duration(env, "HOOKGATE_WORKER_STALE_AFTER", 30_000),
+    tokenDefaultTtlMs: duration(env, "HOOKGATE_TOKEN_DEFAULT_TTL", 5 * 60_000),
   });
 }
 
@@ -70,6 +91,41 @@ function httpUrl(env: Env, name: string): string | undefined {
   if (!value) return undefined;
   if (!isHttpUrl(value)) throw new ConfigError(`${name}: "${value}" is not an http(s) URL`);
   return value;
+}
+
+function secretKey(env: Env): string | undefined {
+  const value = env.HOOKGATE_SECRET_KEY || undefined;
+  if (value === undefined) return undefined;
+  try {
+    SecretBox.fromKey(value);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return value;
+}
+
+function retrySchedule(env: Env): number[] {
+  if (!env.HOOKGATE_RETRY_SCHEDULE) return [...defaultRetrySchedule];
+  try {
+    return parseRetrySchedule(env.HOOKGATE_RETRY_SCHEDULE);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+function duration(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = parseDuration(raw);
+  if (value === undefined) throw new ConfigError(`${name}: expected a duration such as 500ms, 15s or 5m, got "${raw}"`);
+  return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? "").trim().toLowerCase();
+  if (raw === "" || raw === "false" || raw === "0") return false;
+  if (raw === "true" || raw === "1") return true;
+  throw new ConfigError(`${name}: expected true or false, got "${env[name]}"`);
 }
 
 function list(value: string | undefined): string[] {

@@ -1,8 +1,10 @@
 import { sql } from "kysely";
 import { InputError } from "../errors.js";
 import { generateApiKey } from "../secrets/api-key-token.js";
+import { requiredText } from "../source/source-input.js";
 import type { Db } from "../store/database.js";
-import { insertApiKey } from "../store/api-key.repository.js";
+import { insertApiKey, revokeApiKey } from "../store/api-key.repository.js";
+import { isUuid } from "../store/ids.js";
 import { countOrganizations, insertOrganization } from "../store/organization.repository.js";
 import type { ApiKeyRole, ApiKeyRow, OrganizationRow } from "../store/tables.js";
 
@@ -23,10 +25,8 @@ export async function createOrganization(
   db: Db,
   name: string,
 ): Promise<{ organization: OrganizationRow; apiKey: IssuedApiKey }> {
-  const trimmed = name.trim();
-  if (trimmed.length === 0) throw new InputError("name", "must not be empty");
-  if (trimmed.length > 200) throw new InputError("name", "must be at most 200 characters");
-  return db.transaction().execute((trx) => insertOrganizationWithKey(trx, trimmed));
+  const checked = requiredText(name, "name", 200);
+  return db.transaction().execute((trx) => insertOrganizationWithKey(trx, checked));
 }
 
 /**
@@ -49,4 +49,26 @@ const defaultOrganizationLock = 0x686f6f6b;
 async function insertOrganizationWithKey(trx: Db, name: string) {
   const organization = await insertOrganization(trx, name);
   return { organization, apiKey: await issueApiKey(trx, organization.id, "ADMIN") };
+}
+
+/**
+ * Revokes a key of the organization; false when it has no such active key. The last active
+ * ADMIN key is kept: revoking it would lock the organization out of its own configuration.
+ */
+export async function revokeOrganizationKey(db: Db, organizationId: string, id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  return db.transaction().execute(async (trx) => {
+    const admins = await trx
+      .selectFrom("api_keys")
+      .select("id")
+      .where("organization_id", "=", organizationId)
+      .where("role", "=", "ADMIN")
+      .where("revoked_at", "is", null)
+      .forUpdate()
+      .execute();
+    if (admins.length === 1 && admins[0]!.id === id) {
+      throw new InputError("id", "this is the organization's last active ADMIN key; create another ADMIN key first");
+    }
+    return revokeApiKey(trx, organizationId, id);
+  });
 }

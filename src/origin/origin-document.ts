@@ -2,16 +2,22 @@ import {
   GraphQLError,
   Kind,
   parse,
+  specifiedRules,
   validate,
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
 import { InputError } from "../errors.js";
+import { queryLimitRule } from "../api/query-limits.js";
+import { originScopeRule } from "./origin-scope.js";
 import type { OriginRequest } from "./origin-request.js";
 
 /** How many of graphql's validation messages an error quotes; the first few say what is wrong. */
 const QUOTED_ERRORS = 3;
+
+/** GraphQL's own rules, the API's size limits, and the origin's read-only view of the schema. */
+const originRules = [...specifiedRules, queryLimitRule(), originScopeRule];
 
 /** Parses an origin query, turning graphql's syntax error into an InputError on `field`. */
 export function parseOriginQuery(query: string, field: string): DocumentNode {
@@ -113,7 +119,7 @@ export function createOriginDocumentCache(schema: GraphQLSchema, maxEntries = 10
 
 function parseValidated(schema: GraphQLSchema, query: string, field: string): DocumentNode {
   const document = parseOriginQuery(query, field);
-  const errors = validate(schema, document, undefined, { maxErrors: QUOTED_ERRORS + 1 });
+  const errors = validate(schema, document, originRules, { maxErrors: QUOTED_ERRORS + 1 });
   if (errors.length > 0) {
     throw new InputError(field, errors.slice(0, QUOTED_ERRORS).map((error) => error.message).join(" "));
   }

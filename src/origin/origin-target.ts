@@ -26,10 +26,11 @@ export function resolveOriginTarget(
   const url = normalizeUrl(checkEndpointUrl(endpoint, field));
   if (url === safeNormalize(policy.builtInGraphqlUrl)) return { kind: "built-in" };
   if (policy.allowlist.some((entry) => safeNormalize(entry) === url)) return { kind: "remote", url };
-  const allowed = [policy.builtInGraphqlUrl, ...policy.allowlist].join(", ");
+  // The operator's allow-list is not every tenant's business; say what the caller can do instead.
   throw new InputError(
     field,
-    `origin endpoint ${url} is not allowed; allowed: ${allowed} (set HOOKGATE_ORIGIN_ALLOWLIST)`,
+    `origin endpoint ${url} is not allowed; leave endpoint out (or use ${policy.builtInGraphqlUrl}) for hookgate's ` +
+      "built-in schema, or ask the operator to add it to HOOKGATE_ORIGIN_ALLOWLIST",
   );
 }
 

@@ -91,7 +91,7 @@ async function publishEventChange(trx: Db, type: HookType, event: EventRow): Pro
 }
 
 async function lockEvent(db: Db, organizationId: string, id: string): Promise<EventRow> {
-  const event = isUuid(id) ? await findEvent(db, organizationId, id, { forUpdate: true }) : undefined;
+  const event = isUuid(id) ? await findEvent(db, organizationId, id, { lock: "update" }) : undefined;
   if (!event) throw new NotFoundError(`id: no event ${id} in your organization`);
   return event;
 }

@@ -26,7 +26,7 @@ export async function createOrder(services: Services, organizationId: string, in
   const total = moneyAmount(input.total, "input.total");
   const currency = currencyCode(input.currency, "input.currency");
   return services.db.transaction().execute(async (trx) => {
-    const event = isUuid(input.eventId) ? await findEvent(trx, organizationId, input.eventId) : undefined;
+    const event = isUuid(input.eventId) ? await findEvent(trx, organizationId, input.eventId, { lock: "share" }) : undefined;
     if (!event) throw new InputError("input.eventId", `no event ${input.eventId} in your organization`);
     if (event.removed_at) throw new InputError("input.eventId", `event ${input.eventId} has been removed`);
     const order = await insertOrder(trx, organizationId, { eventId: event.id, hash: orderHash(), total, currency });

@@ -26,15 +26,19 @@ export async function insertEvent(db: Db, organizationId: string, event: NewEven
     .executeTakeFirstOrThrow();
 }
 
-/** Removed events included: they stay resolvable by id. `forUpdate` locks the row for a change. */
+/**
+ * Removed events included: they stay resolvable by id. `lock: "update"` locks the row for a
+ * change; `lock: "share"` keeps it from being removed while something is attached to it.
+ */
 export async function findEvent(
   db: Db,
   organizationId: string,
   id: string,
-  options: { forUpdate?: boolean } = {},
+  options: { lock?: "update" | "share" } = {},
 ): Promise<EventRow | undefined> {
   let query = db.selectFrom("events").selectAll().where("organization_id", "=", organizationId).where("id", "=", id);
-  if (options.forUpdate) query = query.forUpdate();
+  if (options.lock === "update") query = query.forUpdate();
+  if (options.lock === "share") query = query.forShare();
   return query.executeTakeFirst();
 }
 

@@ -14,6 +14,7 @@ export interface Database {
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;
   worker_heartbeats: WorkerHeartbeatTable;
+  secret_key_check: SecretKeyCheckTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -172,6 +173,12 @@ export interface WorkerHeartbeatTable {
   graphile_worker_ids: ColumnType<string[], string[] | undefined, string[]>;
   started_at: CreatedAt;
   last_seen_at: Timestamp;
+}
+
+export interface SecretKeyCheckTable {
+  singleton: Generated<boolean>;
+  encrypted: string;
+  created_at: CreatedAt;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;

@@ -73,7 +73,7 @@ export async function createWebhookGroup(
 // Another organization's event or guide is answered exactly like one that does not exist.
 async function checkScope(db: Db, organizationId: string, draft: WebhookGroupDraft): Promise<void> {
   if (draft.eventId) {
-    const event = await findEvent(db, organizationId, draft.eventId);
+    const event = await findEvent(db, organizationId, draft.eventId, { lock: "share" });
     if (!event) throw new InputError("input.eventId", `no event ${draft.eventId} in your organization`);
     if (event.removed_at) throw new InputError("input.eventId", `event ${draft.eventId} has been removed`);
   }

@@ -48,3 +48,12 @@ describe("errors a client sees", () => {
     expect(await response.json()).toEqual({ status: "ok" });
   });
 });
+
+describe("query limits", () => {
+  it("refuses a small query that would fan out into millions of objects, before running it", async () => {
+    const nested = "{ events(first: 100) { edges { node { orders(first: 100) { edges { node { event { orders { totalCount } } } } } } } } }";
+    const result = await app.graphql(nested);
+    expect(result.errors?.[0]).toMatchObject({ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+    expect(result.errors?.[0]?.message).toMatch(/could return 250000 objects, more than 10000/);
+  });
+});

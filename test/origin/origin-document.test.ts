@@ -76,12 +76,12 @@ describe("validateOriginQuery", () => {
   });
 
   it("refuses an operationName the query does not define", () => {
-    const error = refusal(() => validateOriginQuery(schema, request("query EventShort { viewer { role } }", {}, "Other"), FIELD));
+    const error = refusal(() => validateOriginQuery(schema, request("query EventShort { events { totalCount } }", {}, "Other"), FIELD));
     expect(error.message).toBe(`${FIELD}: operation "Other" is not in the query`);
   });
 
   it("needs operationName to choose between several operations", () => {
-    const query = "query A { viewer { role } } query B { viewer { apiKeyId } }";
+    const query = "query A { events { totalCount } } query B { eventGuides { totalCount } }";
     expect(refusal(() => validateOriginQuery(schema, request(query), FIELD)).message).toBe(
       `${FIELD}: the query has several operations; set operationName to choose one`,
     );
@@ -89,7 +89,7 @@ describe("validateOriginQuery", () => {
   });
 
   it("checks the chosen operation only: a mutation beside it is refused by its kind when chosen", () => {
-    const query = 'query A { viewer { role } } mutation B { removeEvent(id: "1") { id } }';
+    const query = 'query A { events { totalCount } } mutation B { removeEvent(id: "1") { id } }';
     expect(() => validateOriginQuery(schema, request(query, {}, "A"), FIELD)).not.toThrow();
     expect(refusal(() => validateOriginQuery(schema, request(query, {}, "B"), FIELD)).message).toContain("may only read");
   });
@@ -136,12 +136,29 @@ describe("createOriginDocumentCache", () => {
 
   it("evicts the least recently used query once full", () => {
     const cache = createOriginDocumentCache(schema, 2);
-    const a = cache.get("{ viewer { role } }");
-    const b = cache.get("{ viewer { apiKeyId } }");
-    cache.get("{ viewer { role } }"); // a is now the most recently used
-    cache.get("{ viewer { organization { id } } }");
+    const a = cache.get("{ events { totalCount } }");
+    const b = cache.get("{ eventGuides { totalCount } }");
+    cache.get("{ events { totalCount } }"); // a is now the most recently used
+    cache.get("{ orders { totalCount } }");
     expect(cache.size).toBe(2);
-    expect(cache.get("{ viewer { role } }")).toBe(a);
-    expect(cache.get("{ viewer { apiKeyId } }")).not.toBe(b);
+    expect(cache.get("{ events { totalCount } }")).toBe(a);
+    expect(cache.get("{ eventGuides { totalCount } }")).not.toBe(b);
+  });
+});
+
+describe("what an origin query may read", () => {
+  it.each([
+    ["viewer { apiKeys { prefix } }", "viewer"],
+    ["webhookGroups { edges { node { hooks { endpoint } } } }", "webhookGroups"],
+  ])("refuses the organization's configuration: %s", (selection, root) => {
+    const error = refusal(() => validateOriginQuery(schema, request(`{ ${selection} }`), FIELD));
+    expect(error.message).toContain(`"${root}" is not available to them`);
+  });
+
+  it("refuses a query that could return more than 10,000 objects, or nests deeper than 12", () => {
+    const wide = "query ($id: ID!) { event(id: $id) { orders(first: 100) { edges { node { event { orders(first: 101) { totalCount } } } } } } }";
+    expect(refusal(() => validateOriginQuery(schema, request(wide, { id: "%EVENT_ID%" }), FIELD)).message).toContain("more than 10000");
+    const deep = `query ($id: ID!) { event(id: $id) { ${"eventGuide { events(first: 1) { edges { node { ".repeat(3)}id${" } } } }".repeat(3)} } }`;
+    expect(refusal(() => validateOriginQuery(schema, request(deep, { id: "%EVENT_ID%" }), FIELD)).message).toContain("deeper than 12");
   });
 });

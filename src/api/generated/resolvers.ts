@@ -590,7 +590,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   ApiKey: ResolverTypeWrapper<ApiKeyRow>;
   ApiKeyRole: ApiKeyRole;
-  Authentication: ResolverTypeWrapper<WebhookGroupRow>;
+  Authentication: ResolverTypeWrapper<Authentication>;
   AuthenticationInput: AuthenticationInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateApiKeyPayload: ResolverTypeWrapper<CreateApiKeyPayload>;
@@ -640,7 +640,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   ApiKey: ApiKeyRow;
-  Authentication: WebhookGroupRow;
+  Authentication: Authentication;
   AuthenticationInput: AuthenticationInput;
   Boolean: Scalars['Boolean']['output'];
   CreateApiKeyPayload: CreateApiKeyPayload;

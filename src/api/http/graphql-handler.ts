@@ -1,11 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ApolloServer, HeaderMap } from "@apollo/server";
-import DataLoader from "dataloader";
 import type { Services } from "../../services.js";
-import { listHooksOfGroups } from "../../store/webhook-group.repository.js";
-import type { HookRow } from "../../store/tables.js";
 import { authenticate } from "../authenticate.js";
-import type { RequestContext } from "../context.js";
+import { createRequestContext, type RequestContext } from "../context.js";
 import { readJsonBody, RequestBodyError } from "./read-body.js";
 import { sendJson } from "./send-json.js";
 
@@ -43,13 +40,5 @@ export function createGraphqlHandler(apollo: ApolloServer<RequestContext>, servi
 }
 
 async function createContext(services: Services, request: IncomingMessage): Promise<RequestContext> {
-  const credentials = await authenticate(services.db, request.headers, services.config.operatorToken);
-  return {
-    services,
-    credentials,
-    hooksOfGroup: new DataLoader<string, HookRow[]>(async (groupIds) => {
-      const hooks = await listHooksOfGroups(services.db, groupIds);
-      return groupIds.map((id) => hooks.filter((hook) => hook.webhook_group_id === id));
-    }),
-  };
+  return createRequestContext(services, await authenticate(services.db, request.headers, services.config.operatorToken));
 }

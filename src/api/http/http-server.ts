@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import type { Services } from "../../services.js";
 import type { RequestContext } from "../context.js";
 import { createErrorFormatter } from "../format-error.js";
+import { queryLimitRule } from "../query-limits.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
 import { sendJson } from "./send-json.js";
 
@@ -21,6 +22,7 @@ export async function startHttpServer(services: Services, listen: { host: string
   const apollo = new ApolloServer<RequestContext>({
     schema: services.schema,
     introspection: true,
+    validationRules: [queryLimitRule()],
     includeStacktraceInErrorResponses: services.config.development,
     formatError: createErrorFormatter({ development: services.config.development, logger: services.logger }),
     plugins: [

@@ -52,7 +52,7 @@ export interface HookDraft {
   endpoint: string;
   origin: OriginDraft | null;
 }
-/** `endpoint` null: the built-in schema. `body` is kept exactly as sent. */
+/** `endpoint` null: the built-in schema. `body` is kept as sent, surrounding whitespace aside. */
 export interface OriginDraft {
   method: HttpMethod;
   endpoint: string | null;

@@ -1,6 +1,5 @@
-import { issueApiKey, createOrganization } from "../../organizations/organizations.js";
-import { isUuid } from "../../store/ids.js";
-import { listApiKeys, revokeApiKey } from "../../store/api-key.repository.js";
+import { createOrganization, issueApiKey, revokeOrganizationKey } from "../../organizations/organizations.js";
+import { listApiKeys } from "../../store/api-key.repository.js";
 import { findOrganization } from "../../store/organization.repository.js";
 import { requireAdmin, requireOperator, requireReader } from "../access.js";
 import type { Resolvers } from "../generated/resolvers.js";
@@ -42,7 +41,7 @@ export const organizationResolvers: Resolvers = {
     },
     revokeApiKey: async (_, { id }, context) => {
       const caller = requireAdmin(context);
-      return isUuid(id) && revokeApiKey(context.services.db, caller.organizationId, id);
+      return revokeOrganizationKey(context.services.db, caller.organizationId, id);
     },
   },
 };

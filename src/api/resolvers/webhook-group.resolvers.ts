@@ -5,7 +5,8 @@ import { pageRequest } from "../../store/pagination.js";
 import { deleteWebhookGroup, findWebhookGroup, pageWebhookGroups } from "../../store/webhook-group.repository.js";
 import { requireAdmin, requireReader } from "../access.js";
 import { toConnection } from "../connection.js";
-import type { Resolvers } from "../generated/resolvers.js";
+import type { Authentication, Resolvers } from "../generated/resolvers.js";
+import type { WebhookGroupRow } from "../../store/tables.js";
 
 // Secrets (signing secret, OAuth client secret) are only ever returned by the create and
 // replace payloads; no resolver here reads an *_encrypted column.
@@ -25,16 +26,7 @@ export const webhookGroupResolvers: Resolvers = {
     eventGuideId: (row) => row.event_guide_id,
     createdAt: (row) => row.created_at,
     hooks: (row, _, { hooksOfGroup }) => hooksOfGroup.load(row.id),
-    authentication: (row) => (row.auth_endpoint ? row : null),
-  },
-  Authentication: {
-    grantType: (row) => row.auth_grant_type ?? "CLIENT_CREDENTIALS",
-    endpoint: (row) => row.auth_endpoint ?? "",
-    clientId: (row) => row.auth_client_id ?? "",
-    scope: (row) => row.auth_scope,
-    headerFormat: (row) => row.auth_header_format ?? "Authorization",
-    headerValueFormat: (row) => row.auth_header_value_format ?? "Bearer %ACCESS_TOKEN%",
-    hasClientSecret: (row) => row.auth_client_secret_encrypted !== null,
+    authentication: authenticationOf,
   },
   Hook: {
     origin: (row) => (row.origin_body === null ? null : row),
@@ -63,3 +55,18 @@ export const webhookGroupResolvers: Resolvers = {
     },
   },
 };
+
+/** The group's OAuth settings as the API shows them: the client secret only as `hasClientSecret`. */
+function authenticationOf(row: WebhookGroupRow): Authentication | null {
+  // A check constraint keeps these columns all set or all null, scope aside.
+  if (row.auth_grant_type === null || row.auth_endpoint === null || row.auth_client_id === null) return null;
+  return {
+    grantType: row.auth_grant_type,
+    endpoint: row.auth_endpoint,
+    clientId: row.auth_client_id,
+    scope: row.auth_scope,
+    headerFormat: row.auth_header_format ?? "Authorization",
+    headerValueFormat: row.auth_header_value_format ?? "Bearer %ACCESS_TOKEN%",
+    hasClientSecret: row.auth_client_secret_encrypted !== null,
+  };
+}

@@ -1,0 +1,10 @@
+const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const durationPattern = /^(\d+)(ms|s|m|h|d)$/;
+
+/** "250ms", "5s", "30m", "2h", "1d" in milliseconds; undefined for anything else (no zero, no fractions). */
+export function parseDuration(text: string): number | undefined {
+  const match = durationPattern.exec(text.trim());
+  const amount = Number(match?.[1]);
+  const unit = match?.[2] as keyof typeof unitMs | undefined;
+  return unit !== undefined && amount > 0 ? amount * unitMs[unit] : undefined;
+}

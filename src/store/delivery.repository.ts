@@ -1,0 +1,153 @@
+import { sql } from "kysely";
+import type { Db } from "./database.js";
+import { fetchPage, type Page, type PageRequest } from "./pagination.js";
+import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus, HookType } from "./tables.js";
+
+/** A delivery with what sending it needs from its hook and group (secrets still encrypted). */
+export interface DeliveryToSend extends DeliveryRow {
+  hook_method: string;
+  hook_endpoint: string;
+  origin_method: string | null;
+  origin_endpoint: string | null;
+  origin_body: string | null;
+  signing_secret_encrypted: string;
+  auth_endpoint: string | null;
+  auth_client_id: string | null;
+  auth_client_secret_encrypted: string | null;
+  auth_scope: string | null;
+  auth_header_format: string | null;
+  auth_header_value_format: string | null;
+  publication_data: unknown;
+}
+
+export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryToSend | undefined> {
+  const row = await db
+    .selectFrom("deliveries as d")
+    .innerJoin("hooks as h", "h.id", "d.hook_id")
+    .innerJoin("webhook_groups as g", "g.id", "d.webhook_group_id")
+    .leftJoin("publications as p", "p.id", "d.publication_id")
+    .selectAll("d")
+    .select([
+      "h.method as hook_method",
+      "h.endpoint as hook_endpoint",
+      "h.origin_method",
+      "h.origin_endpoint",
+      "h.origin_body",
+      "g.signing_secret_encrypted",
+      "g.auth_endpoint",
+      "g.auth_client_id",
+      "g.auth_client_secret_encrypted",
+      "g.auth_scope",
+      "g.auth_header_format",
+      "g.auth_header_value_format",
+      "p.data as publication_data",
+    ])
+    .where("d.id", "=", id)
+    .executeTakeFirst();
+  return row as DeliveryToSend | undefined;
+}
+
+/**
+ * Stores the payload built for a delivery unless one is stored already, and answers the one
+ * that is: two workers racing on one delivery still send the same bytes.
+ */
+export async function storePayload(db: Db, id: string, payload: string, errors: unknown): Promise<string> {
+  const { rows } = await sql<{ payload: string }>`
+    with stored as (
+      update deliveries set payload = ${payload}, payload_errors = ${errors === null ? null : JSON.stringify(errors)}::jsonb
+      where id = ${id} and payload is null
+      returning payload
+    )
+    select payload from stored
+    union all
+    select payload from deliveries where id = ${id} and not exists (select 1 from stored)`.execute(db);
+  return rows[0]!.payload;
+}
+
+export interface NewAttempt {
+  deliveryId: string;
+  number: number;
+  startedAt: Date;
+  durationMs: number;
+  requestMethod: string;
+  requestUrl: string;
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  responseBodyTruncated: boolean;
+  error: string | null;
+}
+
+export async function insertAttempt(db: Db, attempt: NewAttempt): Promise<void> {
+  await db
+    .insertInto("delivery_attempts")
+    .values({
+      delivery_id: attempt.deliveryId,
+      number: attempt.number,
+      started_at: attempt.startedAt,
+      duration_ms: attempt.durationMs,
+      request_method: attempt.requestMethod,
+      request_url: attempt.requestUrl,
+      request_headers: JSON.stringify(attempt.requestHeaders),
+      response_status: attempt.responseStatus,
+      response_headers: attempt.responseHeaders ? JSON.stringify(attempt.responseHeaders) : null,
+      response_body: attempt.responseBody,
+      response_body_truncated: attempt.responseBodyTruncated,
+      error: attempt.error,
+    })
+    .execute();
+}
+
+export async function updateDeliveryState(
+  db: Db,
+  id: string,
+  state: { status: DeliveryStatus; attemptCount: number; nextAttemptAt: Date | null; finished: boolean },
+): Promise<void> {
+  await db
+    .updateTable("deliveries")
+    .set({
+      status: state.status,
+      attempt_count: state.attemptCount,
+      next_attempt_at: state.nextAttemptAt,
+      finished_at: state.finished ? new Date() : null,
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
+export interface DeliveryFilter {
+  groupId?: string;
+  status?: DeliveryStatus;
+  type?: HookType;
+  eventId?: string;
+  orderId?: string;
+}
+
+export async function pageDeliveries(
+  db: Db,
+  organizationId: string,
+  filter: DeliveryFilter,
+  request: PageRequest,
+): Promise<Page<DeliveryRow>> {
+  let query = db.selectFrom("deliveries").selectAll().where("organization_id", "=", organizationId);
+  if (filter.groupId) query = query.where("webhook_group_id", "=", filter.groupId);
+  if (filter.status) query = query.where("status", "=", filter.status);
+  if (filter.type) query = query.where("type", "=", filter.type);
+  if (filter.eventId) query = query.where("event_id", "=", filter.eventId);
+  if (filter.orderId) query = query.where("order_id", "=", filter.orderId);
+  return fetchPage(query, request);
+}
+
+export async function findDelivery(db: Db, organizationId: string, id: string): Promise<DeliveryRow | undefined> {
+  return db
+    .selectFrom("deliveries")
+    .selectAll()
+    .where("organization_id", "=", organizationId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function listAttempts(db: Db, deliveryId: string): Promise<DeliveryAttemptRow[]> {
+  return db.selectFrom("delivery_attempts").selectAll().where("delivery_id", "=", deliveryId).orderBy("number").execute();
+}
