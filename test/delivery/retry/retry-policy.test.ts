@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { defaultRetrySchedule, nextAttempt, parseRetryAfter, parseRetrySchedule } from "../../../src/delivery/retry/retry-policy.js";
+
+const S = 1_000;
+const M = 60 * S;
+const H = 60 * M;
+const now = new Date("2024-05-01T12:00:00Z");
+
+describe("parseRetrySchedule", () => {
+  it("reads every unit into milliseconds, tolerating spaces", () => {
+    expect(parseRetrySchedule("250ms, 5s,5m ,2h,1d")).toEqual([250, 5 * S, 5 * M, 2 * H, 24 * H]);
+  });
+
+  it("gives the default schedule: 9 retries, 10 attempts in all", () => {
+    expect(defaultRetrySchedule).toEqual([5 * S, 5 * M, 30 * M, 2 * H, 5 * H, 10 * H, 14 * H, 20 * H, 24 * H]);
+  });
+
+  it("refuses an empty schedule and names the variable", () => {
+    expect(() => parseRetrySchedule("")).toThrow(/HOOKGATE_RETRY_SCHEDULE.*empty/);
+    expect(() => parseRetrySchedule("  ")).toThrow(/HOOKGATE_RETRY_SCHEDULE/);
+  });
+
+  it("refuses a bad entry, naming it", () => {
+    for (const bad of ["5", "5x", "1.5h", "-5s", "0s", "h", "5 s"]) {
+      expect(() => parseRetrySchedule(`5s,${bad},1h`)).toThrow(`HOOKGATE_RETRY_SCHEDULE: bad entry "${bad}"`);
+    }
+    expect(() => parseRetrySchedule("5s,,1h")).toThrow(/bad entry ""/);
+  });
+});
+
+describe("parseRetryAfter", () => {
+  it("reads delta-seconds", () => {
+    expect(parseRetryAfter("120", now)).toBe(120 * S);
+    expect(parseRetryAfter(" 0 ", now)).toBe(0);
+  });
+
+  it("reads an HTTP date relative to now", () => {
+    expect(parseRetryAfter("Wed, 01 May 2024 12:02:30 GMT", now)).toBe(150 * S);
+  });
+
+  it("gives null for absent, garbage, negative and past values", () => {
+    for (const bad of [undefined, "", "soon", "-5", "1.5", "Wed, 01 May 2024 11:59:00 GMT"]) {
+      expect(parseRetryAfter(bad, now)).toBeNull();
+    }
+  });
+
+  it("caps at 24 hours", () => {
+    expect(parseRetryAfter(String(7 * 24 * 3600), now)).toBe(24 * H);
+    expect(parseRetryAfter("Fri, 01 May 2026 12:00:00 GMT", now)).toBe(24 * H);
+  });
+});
+
+describe("nextAttempt", () => {
+  const schedule = [10 * S, 5 * M, 1 * H];
+  const after = (attemptNumber: number, outcome: { status?: number; retryAfterMs?: number | null }, random = () => 0.5) =>
+    nextAttempt({ attemptNumber, outcome, schedule, random, now });
+
+  it("stops on any 2xx", () => {
+    expect(after(1, { status: 200 })).toEqual({ kind: "succeeded" });
+    expect(after(3, { status: 204 })).toEqual({ kind: "succeeded" });
+  });
+
+  it("stops retrying on 410 Gone, even with retries left", () => {
+    expect(after(1, { status: 410 })).toEqual({ kind: "gone" });
+  });
+
+  it("retries a failure after the scheduled delay for that attempt", () => {
+    expect(after(1, { status: 500 })).toEqual({ kind: "retry", delayMs: 10 * S, at: new Date(now.getTime() + 10 * S) });
+    expect(after(2, {})).toMatchObject({ kind: "retry", delayMs: 5 * M });
+    expect(after(3, { status: 302 })).toMatchObject({ kind: "retry", delayMs: 1 * H });
+  });
+
+  it("spreads the delay by at most ±20 %", () => {
+    expect(after(2, { status: 500 }, () => 0)).toMatchObject({ delayMs: 4 * M });
+    expect(after(2, { status: 500 }, () => 1)).toMatchObject({ delayMs: 6 * M });
+    expect(after(2, { status: 500 }, () => 0.5)).toMatchObject({ delayMs: 5 * M });
+  });
+
+  it("fails after the last scheduled retry", () => {
+    expect(after(4, { status: 500 })).toEqual({ kind: "failed" });
+    expect(after(4, {})).toEqual({ kind: "failed" });
+    expect(nextAttempt({ attemptNumber: 10, outcome: {}, schedule: defaultRetrySchedule, now })).toEqual({ kind: "failed" });
+    expect(nextAttempt({ attemptNumber: 9, outcome: {}, schedule: defaultRetrySchedule, now }).kind).toBe("retry");
+  });
+
+  it("honours Retry-After on 429 and 503 without jitter, at least 1 s", () => {
+    expect(after(1, { status: 429, retryAfterMs: 90 * S }, () => 0)).toEqual({ kind: "retry", delayMs: 90 * S, at: new Date(now.getTime() + 90 * S) });
+    expect(after(1, { status: 503, retryAfterMs: 2 * H }, () => 1)).toMatchObject({ delayMs: 2 * H });
+    expect(after(1, { status: 429, retryAfterMs: 0 })).toMatchObject({ delayMs: 1 * S });
+    expect(after(1, { status: 429, retryAfterMs: null })).toMatchObject({ delayMs: 10 * S });
+  });
+
+  it("ignores Retry-After on other statuses, and still fails once retries run out", () => {
+    expect(after(1, { status: 500, retryAfterMs: 90 * S })).toMatchObject({ delayMs: 10 * S });
+    expect(after(4, { status: 429, retryAfterMs: 90 * S })).toEqual({ kind: "failed" });
+  });
+
+  it("refuses an attempt number below 1", () => {
+    expect(() => after(0, { status: 500 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,39 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { signatureHeaders } from "../../../src/delivery/sign/standard-webhooks.js";
+
+const key = Buffer.from("a fixed 32-byte signing key, ok!");
+const secret = `whsec_${key.toString("base64")}`;
+
+describe("signatureHeaders", () => {
+  it("matches an HMAC-SHA256 of id.timestamp.body computed independently", () => {
+    const body = '{"type":"order_created","order_id":"ord_1","note":"café ✓"}';
+    const expected = createHmac("sha256", key).update(`msg_1.1700000000.${body}`, "utf8").digest("base64");
+
+    expect(signatureHeaders({ id: "msg_1", timestamp: 1_700_000_000, body, secrets: [secret] })).toEqual({
+      "webhook-id": "msg_1",
+      "webhook-timestamp": "1700000000",
+      "webhook-signature": `v1,${expected}`,
+    });
+  });
+
+  it("takes a Date as whole unix seconds", () => {
+    const fromDate = signatureHeaders({ id: "msg_1", timestamp: new Date(1_700_000_000_999), body: "{}", secrets: [secret] });
+    const fromSeconds = signatureHeaders({ id: "msg_1", timestamp: 1_700_000_000, body: "{}", secrets: [secret] });
+    expect(fromDate).toEqual(fromSeconds);
+  });
+
+  it("signs once per secret, space-separated, during a rotation", () => {
+    const other = `whsec_${randomBytes(32).toString("base64")}`;
+    const both = signatureHeaders({ id: "msg_1", timestamp: 1_700_000_000, body: "{}", secrets: [secret, other] });
+    const first = signatureHeaders({ id: "msg_1", timestamp: 1_700_000_000, body: "{}", secrets: [secret] });
+    const second = signatureHeaders({ id: "msg_1", timestamp: 1_700_000_000, body: "{}", secrets: [other] });
+    expect(both["webhook-signature"]).toBe(`${first["webhook-signature"]} ${second["webhook-signature"]}`);
+  });
+
+  it("refuses to sign without a secret or with a malformed timestamp", () => {
+    expect(() => signatureHeaders({ id: "msg_1", timestamp: 1, body: "{}", secrets: [] })).toThrow(/secret/);
+    expect(() => signatureHeaders({ id: "msg_1", timestamp: 1.5, body: "{}", secrets: [secret] })).toThrow(/timestamp/);
+    expect(() => signatureHeaders({ id: "msg_1", timestamp: new Date(Number.NaN), body: "{}", secrets: [secret] })).toThrow(/timestamp/);
+  });
+});
