@@ -28,6 +28,13 @@ function withAuthentication(overrides: Record<string, unknown>) {
 
 const query = (text: string) => JSON.stringify({ query: text, variables: { id: "%EVENT_ID%" } });
 
+/** A valid origin request, one byte over 64 KiB (padded with a comment, which GraphQL ignores). */
+const oversizedOriginBody = (() => {
+  const base = query("query ($id: ID!) { event(id: $id) { title } }\n#");
+  // Each "x" adds one byte to the JSON text; the closing `"}` of the request is kept.
+  return JSON.stringify({ query: "query ($id: ID!) { event(id: $id) { title } }\n#" + "x".repeat(64 * 1024 + 1 - Buffer.byteLength(base)), variables: { id: "%EVENT_ID%" } });
+})();
+
 let foreignEventId = "";
 let foreignGuideId = "";
 
@@ -43,7 +50,9 @@ beforeAll(async () => {
 const refusals: Array<[string, () => Record<string, unknown>, string, RegExp]> = [
   ["an empty name", () => groupInput({ name: "   " }), "input.name", /empty/],
   ["an over-long name", () => groupInput({ name: "n".repeat(201) }), "input.name", /200/],
+  ["a description over 2000 characters", () => groupInput({ description: "d".repeat(2001) }), "input.description", /2000/],
   ["no hooks", () => groupInput({ hooks: [] }), "input.hooks", /at least one/],
+  ["51 hooks", () => groupInput({ hooks: Array.from({ length: 51 }, () => hook()) }), "input.hooks", /at most 50/],
   ["an ftp endpoint", () => groupInput({ hooks: [hook({ endpoint: "ftp://partner.example/x" })] }), "input.hooks[0].endpoint", /http/],
   ["a javascript: endpoint", () => groupInput({ hooks: [hook({ endpoint: "javascript:alert(1)" })] }), "input.hooks[0].endpoint", /http/],
   ["a relative endpoint", () => groupInput({ hooks: [hook({ endpoint: "/hooks" })] }), "input.hooks[0].endpoint", /absolute/],
@@ -60,8 +69,11 @@ const refusals: Array<[string, () => Record<string, unknown>, string, RegExp]> =
   ["an origin mutation", () => groupInput({ hooks: [originHook(query("mutation ($id: ID!) { removeEvent(id: $id) { id } }"))] }), "input.hooks[0].origin.body", /read|query/],
   ["an unknown placeholder", () => groupInput({ hooks: [originHook(seedOriginBodies.eventShort.replace("%EVENT_ID%", "%EVENT_NAME%"))] }), "input.hooks[0].origin.body", /%EVENT_NAME%/],
   ["%ORDER_ID% in an event hook", () => groupInput({ hooks: [originHook(seedOriginBodies.orderShort)] }), "input.hooks[0].origin.body", /%ORDER_ID%/],
+  ["an origin body over 64 KiB", () => groupInput({ hooks: [originHook(oversizedOriginBody)] }), "input.hooks[0].origin.body", /64 KiB/],
   ["an origin endpoint not allowed", () => groupInput({ hooks: [originHook(seedOriginBodies.eventShort, { endpoint: "https://gql.elsewhere.example/graphql" })] }), "input.hooks[0].origin.endpoint", /not allowed/],
   ["an authentication endpoint that is not http(s)", () => withAuthentication({ endpoint: "file:///etc/passwd" }), "input.authentication.endpoint", /http/],
+  ["a reserved headerFormat: content-type", () => withAuthentication({ headerFormat: "content-type" }), "input.authentication.headerFormat", /content-type.*choose another header/],
+  ["a reserved headerFormat: Webhook-Signature", () => withAuthentication({ headerFormat: "Webhook-Signature" }), "input.authentication.headerFormat", /Webhook-Signature.*choose another header/],
   ["a headerValueFormat without %ACCESS_TOKEN%", () => withAuthentication({ headerValueFormat: "Bearer token" }), "input.authentication.headerValueFormat", /%ACCESS_TOKEN%/],
 ];
 
@@ -85,10 +97,17 @@ describe("createWebhookGroup refuses bad input, naming the field, and writes not
     expect(await snapshot()).toBe(before);
   });
 
+  // Refused by GraphQL's variable coercion, before hookgate's own checks; the server lifts the
+  // path out of graphql-js's message into extensions.field, the same shape as its own errors.
   it("an unknown hook type", async () => {
+    const before = await snapshot();
     const result = await app.graphql(createGroupMutation, { input: groupInput({ hooks: [hook({ type: "EVENT_EXPLODED" })] }) });
-    expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(result.data?.createWebhookGroup ?? null).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "input.hooks[0].type" });
     expect(result.errors?.[0]?.message).toMatch(/hooks\[0\]\.type/);
+    expect(result.errors?.[0]?.message).toMatch(/HookType/);
+    expect(await snapshot()).toBe(before);
   });
 
   it("an oversized request is refused with 413 before it is read whole", async () => {

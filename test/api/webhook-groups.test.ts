@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { clientSecret, createEvent, createEventGuide, createGroup, groupFields, groupInput, seedOriginBodies } from "../support/fixtures.js";
 import { useTestApp } from "../support/test-app.js";
@@ -108,6 +109,40 @@ describe("webhook groups", () => {
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.hooks" });
     const still = await app.graphql(`query ($id: ID!) { webhookGroup(id: $id) { id } }`, { id: original.webhookGroup.id });
     expect(still.data?.webhookGroup).toEqual({ id: original.webhookGroup.id });
+  });
+
+  it("a replacement that fails after the old group was deleted rolls back: the old group stays, no new one", async () => {
+    const original = await createGroup(app, groupInput({ name: "survives a failed replacement" }));
+    // A removed event passes the input checks and is only refused by the scope check, which runs
+    // inside the transaction after the old group has been deleted.
+    const event = await createEvent(app);
+    const removed = await app.graphql(`mutation ($id: ID!) { removeEvent(id: $id) { id } }`, { id: event.id });
+    expect(removed.errors).toBeUndefined();
+    const rows = async () => {
+      const { rows } = await sql<{ active: string; all: string; hooks: string }>`
+        select (select count(*) from webhook_groups where deleted_at is null) as active,
+               (select count(*) from webhook_groups) as all,
+               (select count(*) from hooks) as hooks`.execute(app.db);
+      return rows[0];
+    };
+    const before = await rows();
+
+    const result = await app.graphql(
+      `mutation ($id: ID!, $input: CreateWebhookGroupInput!) { replaceWebhookGroup(id: $id, input: $input) { signingSecret webhookGroup { id } } }`,
+      { id: original.webhookGroup.id, input: groupInput({ name: "never created", eventId: event.id }) },
+    );
+    expect(result.data?.replaceWebhookGroup ?? null).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "input.eventId" });
+    expect(result.errors?.[0]?.message).toMatch(/^input\.eventId: .*removed/);
+
+    expect(await rows()).toEqual(before);
+    const still = await app.graphql(`query ($id: ID!) { webhookGroup(id: $id) { ${groupFields} } }`, { id: original.webhookGroup.id });
+    expect(still.data?.webhookGroup).toEqual(original.webhookGroup);
+    const list = await app.graphql(`{ webhookGroups(first: 100) { edges { node { id name } } } }`);
+    const names = list.data?.webhookGroups.edges.map((edge: any) => edge.node.name);
+    expect(list.data?.webhookGroups.edges.map((edge: any) => edge.node.id)).toContain(original.webhookGroup.id);
+    expect(names).not.toContain("never created");
   });
 
   it("deletes a group, and answers true for unknown and malformed ids too", async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { type RunningHookgate, startHookgate } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import type { Db } from "../../src/store/database.js";
@@ -40,6 +40,7 @@ export interface TestApp {
  */
 export function useTestApp(env: Record<string, string> = {}): TestApp {
   const app = {} as TestApp;
+  const secrets = new SecretLedger();
   let dataDir = "";
   let dropDatabase = async () => {};
   beforeAll(async () => {
@@ -69,18 +70,25 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
     });
   });
   afterAll(async () => {
-    await app.hookgate?.stop();
-    await dropDatabase();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    try {
+      // DESIGN.md, Secrets: whatever a file's tests did, no secret left through this app's answers.
+      if (app.responses) secrets.check(app.responses, app.adminKey);
+    } finally {
+      await app.hookgate?.stop();
+      await dropDatabase();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   app.graphql = async (query, variables, auth = { key: app.adminKey }) => {
     const headers: Record<string, string> = { "content-type": "application/json", ...auth.headers };
     if (auth.key) headers["x-api-key"] = auth.key;
     if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
+    secrets.recordRequest(variables);
     const response = await fetch(`${app.url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
     const text = await response.text();
     app.responses.push(text);
+    secrets.recordResponse(text, app.responses.length - 1);
     return { status: response.status, ...(JSON.parse(text) as object) };
   };
 
@@ -95,4 +103,76 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
     return { id: created.organization.id, adminKey: created.apiKey };
   };
   return app;
+}
+
+/**
+ * What every test file checks on the way out: the client secrets it sent (in any request, also
+ * refused ones) never came back, and each signing secret and API key hookgate handed out came
+ * back exactly once, in the response that created it.
+ */
+class SecretLedger {
+  /** OAuth client secrets found in request variables, under `clientSecret` or doo's `client_secret`. */
+  readonly clientSecrets = new Set<string>();
+  /** Each `signingSecret` / `apiKey` value returned, with the responses that returned it. */
+  readonly issued = new Map<string, { field: string; responses: number[] }>();
+
+  recordRequest(variables: unknown): void {
+    walk(variables, (key, value) => {
+      if ((key === "clientSecret" || key === "client_secret") && typeof value === "string" && value !== "") {
+        this.clientSecrets.add(value);
+      }
+    });
+  }
+
+  recordResponse(body: string, index: number): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return;
+    }
+    walk(json, (key, value) => {
+      if ((key === "signingSecret" || key === "apiKey") && typeof value === "string" && value !== "") {
+        const entry = this.issued.get(value) ?? { field: key, responses: [] };
+        if (!entry.responses.includes(index)) entry.responses.push(index);
+        this.issued.set(value, entry);
+      }
+    });
+  }
+
+  /** `bannerKey`: the key only the first-start banner shows; no response may. */
+  check(responses: readonly string[], bannerKey: string): void {
+    const containing = (secret: string) => {
+      // As sent, or as JSON would escape it inside a string.
+      const escaped = JSON.stringify(secret).slice(1, -1);
+      return responses.flatMap((body, index) => (body.includes(secret) || body.includes(escaped) ? [index] : []));
+    };
+    // Collected first, so one failure lists every leak of the file, not just the first.
+    const leaks: string[] = [];
+    for (const secret of this.clientSecrets) {
+      const found = containing(secret);
+      if (found.length > 0) leaks.push(`client secret ${JSON.stringify(secret)} appears in responses ${found.join(", ")}`);
+    }
+    for (const [value, { field, responses: returnedIn }] of this.issued) {
+      const found = containing(value);
+      if (returnedIn.length !== 1 || found.join() !== returnedIn.join()) {
+        leaks.push(`${field} ${value} was returned by response ${returnedIn.join(", ")} and appears in responses ${found.join(", ")}`);
+      }
+    }
+    const found = bannerKey ? containing(bannerKey) : [];
+    if (found.length > 0) leaks.push(`the banner's admin key appears in responses ${found.join(", ")}`);
+    expect(leaks, "secrets that left hookgate").toEqual([]);
+  }
+}
+
+/** Calls `visit` for every (key, value) pair in a JSON-like value, at any depth. */
+function walk(value: unknown, visit: (key: string, value: unknown) => void): void {
+  if (Array.isArray(value)) {
+    for (const item of value) walk(item, visit);
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, child] of Object.entries(value)) {
+      visit(key, child);
+      walk(child, visit);
+    }
+  }
 }

@@ -1,0 +1,91 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+describe("loadConfig", () => {
+  it("has defaults, from an empty environment", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      host: "0.0.0.0",
+      databaseUrl: undefined,
+      dataDir: path.resolve(".hookgate"),
+      publicUrl: "http://localhost:4000",
+      originAllowlist: [],
+      operatorToken: undefined,
+      secretKey: undefined,
+      maxRequestBytes: 1024 * 1024,
+      development: false,
+      logLevel: "info",
+    });
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+  });
+
+  it("reads the environment it is given, not process.env", () => {
+    const config = loadConfig({
+      PORT: "8080",
+      HOOKGATE_DATA_DIR: "some/relative/dir",
+      HOOKGATE_PUBLIC_URL: "https://hooks.example/",
+      HOOKGATE_MAX_REQUEST_BYTES: "2048",
+      DATABASE_URL: "postgres://u@db.example/hookgate",
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      dataDir: path.resolve("some/relative/dir"),
+      publicUrl: "https://hooks.example",
+      maxRequestBytes: 2048,
+      databaseUrl: "postgres://u@db.example/hookgate",
+    });
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+  });
+
+  it("derives the public URL from the port when it is not set", () => {
+    expect(loadConfig({ PORT: "8080" }).publicUrl).toBe("http://localhost:8080");
+  });
+
+  // [variable, value]: each must throw a ConfigError naming the variable.
+  const refusals: Array<[string, string]> = [
+    ["PORT", "abc"],
+    ["PORT", "70000"],
+    ["PORT", "-1"],
+    ["PORT", "80.5"],
+    ["HOOKGATE_MAX_REQUEST_BYTES", "1"],
+    ["HOOKGATE_MAX_REQUEST_BYTES", "lots"],
+    ["HOOKGATE_PUBLIC_URL", "ftp://x"],
+    ["HOOKGATE_PUBLIC_URL", "not a url"],
+    ["HOOKGATE_ORIGIN_ALLOWLIST", "https://ok.example/graphql, ftp://files.example/graphql"],
+    ["HOOKGATE_ORIGIN_ALLOWLIST", "gql.example/graphql"],
+  ];
+  it.each(refusals)("refuses %s=%s with a ConfigError naming the variable", (name, value) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message.startsWith(`${name}: `)).toBe(true);
+  });
+
+  it("names the allow-list entry that is not http(s)", () => {
+    expect(() => loadConfig({ HOOKGATE_ORIGIN_ALLOWLIST: "https://ok.example, javascript:alert(1)" })).toThrow(/javascript:alert\(1\)/);
+  });
+
+  it("splits, trims and normalizes the origin allow-list", () => {
+    const config = loadConfig({
+      HOOKGATE_ORIGIN_ALLOWLIST: " https://gql.example/graphql/ ,, HTTPS://Other.Example:443/api ,http://intranet.example/ ",
+    });
+    expect(config.originAllowlist).toEqual(["https://gql.example/graphql", "https://other.example/api", "http://intranet.example"]);
+  });
+
+  it("returns a frozen object, allow-list included", () => {
+    const config = loadConfig({ HOOKGATE_ORIGIN_ALLOWLIST: "https://gql.example/graphql" });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.originAllowlist)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(() => (config.originAllowlist as string[]).push("https://evil.example")).toThrow(TypeError);
+    expect(config.port).toBe(4000);
+  });
+});
