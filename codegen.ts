@@ -27,6 +27,8 @@ const config: CodegenConfig = {
           Hook: "../../store/tables.js#HookRow",
           Origin: "../../store/tables.js#HookRow",
           Viewer: "../context.js#Caller",
+          Delivery: "../../store/tables.js#DeliveryRow",
+          DeliveryAttempt: "../../store/tables.js#DeliveryAttemptRow",
         },
       },
     },

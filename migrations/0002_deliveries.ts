@@ -69,6 +69,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       response_body text,
       response_body_truncated boolean not null default false,
       error text,
+      -- Worth knowing but not a failure, e.g. GraphQL errors inside the origin's answer.
+      note text,
       unique (delivery_id, number)
     );
 

@@ -9,6 +9,7 @@ import { loadSecretBox } from "./secrets/secret-box.js";
 import type { Services } from "./services.js";
 import { createDatabase } from "./store/database.js";
 import { migrateToLatest } from "./store/migrate.js";
+import { type RunningWorker, startWorker } from "./queue/worker.js";
 
 export interface Database {
   readonly url: string;
@@ -26,47 +27,58 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
 
 export interface RunningHookgate {
   readonly services: Services;
-  /** Where the HTTP server listens, e.g. http://127.0.0.1:4000. */
-  readonly url: string;
+  /** Where the HTTP server listens, e.g. http://127.0.0.1:4000; null without the API. */
+  readonly url: string | null;
+  /** The delivery worker in this process, if any. */
+  readonly worker: RunningWorker | null;
   stop(): Promise<void>;
 }
 
+export interface Roles {
+  /** The GraphQL API over HTTP. */
+  api: boolean;
+  /** A delivery worker. */
+  worker: boolean;
+}
+
 /**
- * Starts hookgate's API: database (embedded if needed), migrations, secrets, the Default
- * organization on an empty database, then HTTP. `announce` receives the first-start banner.
+ * Starts hookgate: database (embedded if needed), migrations, secrets, the Default organization
+ * on an empty database, then the API and/or a delivery worker. `announce` receives the
+ * first-start banner.
  */
 export async function startHookgate(
   config: Config,
-  options: { announce?: (text: string) => void; logger?: Logger } = {},
+  options: { roles?: Roles; announce?: (text: string) => void; logger?: Logger } = {},
 ): Promise<RunningHookgate> {
+  const roles = options.roles ?? { api: true, worker: true };
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   const db = createDatabase(database.url);
+  const stopping: Array<() => Promise<void>> = [() => database.stop(), () => db.destroy()];
+  const stopAll = async () => {
+    for (const stop of stopping.reverse()) await stop();
+  };
   try {
     const applied = await migrateToLatest(db, database.url);
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     const secrets = await loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
     await checkSecretKey(db, secrets);
-    const services: Services = { config, db, logger, secrets, schema: buildSchema() };
+    const services: Services = { config, db, databaseUrl: database.url, logger, secrets, schema: buildSchema() };
     // Announced as soon as it is committed: should listening fail next, the key is not lost.
     const created = await createDefaultOrganizationIfEmpty(db);
     if (created) {
       (options.announce ?? console.log)(firstStartBanner(created.organization.id, created.apiKey.key, config.publicUrl));
     }
-    const http = await startHttpServer(services, { host: config.host, port: config.port });
-    logger.info({ url: http.url }, "hookgate is listening");
-    return {
-      services,
-      url: http.url,
-      stop: async () => {
-        await http.close();
-        await db.destroy();
-        await database.stop();
-      },
-    };
+    const worker = roles.worker ? await startWorker(services) : null;
+    if (worker) stopping.push(() => worker.stop());
+    const http = roles.api ? await startHttpServer(services, { host: config.host, port: config.port }) : null;
+    if (http) {
+      stopping.push(() => http.close());
+      logger.info({ url: http.url }, "hookgate is listening");
+    }
+    return { services, url: http?.url ?? null, worker, stop: stopAll };
   } catch (error) {
-    await db.destroy();
-    await database.stop();
+    await stopAll();
     throw error;
   }
 }

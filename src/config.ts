@@ -33,6 +33,8 @@ export interface Config {
   readonly workerConcurrency: number;
   /** A worker silent this long is presumed dead and its locked jobs are handed to others. */
   readonly workerStaleAfterMs: number;
+  /** How often an idle worker looks for retries that have come due (new jobs arrive at once). */
+  readonly workerPollIntervalMs: number;
   /** How long to keep a token whose answer gave no expires_in. */
   readonly tokenDefaultTtlMs: number;
 }
@@ -64,6 +66,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowPrivateTargets: flag(env, "HOOKGATE_ALLOW_PRIVATE_TARGETS"),
     workerConcurrency: integer(env, "HOOKGATE_WORKER_CONCURRENCY", 20, { min: 1, max: 1000 }),
     workerStaleAfterMs: duration(env, "HOOKGATE_WORKER_STALE_AFTER", 30_000),
+    workerPollIntervalMs: duration(env, "HOOKGATE_WORKER_POLL_INTERVAL", 1_000),
     tokenDefaultTtlMs: duration(env, "HOOKGATE_TOKEN_DEFAULT_TTL", 5 * 60_000),
   });
 }

@@ -7,8 +7,10 @@ import { migrateToLatest } from "./store/migrate.js";
 const usage = `usage: hookgate <command>
 
 commands:
-  start     run the API (GraphQL at /graphql); embedded PostgreSQL when DATABASE_URL is unset
+  start     run the API (GraphQL at /graphql) and a delivery worker in one process;
+            embedded PostgreSQL when DATABASE_URL is unset
   serve     run the API only
+  worker    run a delivery worker only (any number may share one PostgreSQL)
   migrate   apply database migrations and exit`;
 
 async function main(command: string | undefined): Promise<void> {
@@ -20,8 +22,10 @@ async function main(command: string | undefined): Promise<void> {
   const logger = createLogger(config.logLevel);
   switch (command) {
     case "start":
-    case "serve": {
-      const hookgate = await startHookgate(config, { logger });
+    case "serve":
+    case "worker": {
+      const roles = { api: command !== "worker", worker: command !== "serve" };
+      const hookgate = await startHookgate(config, { logger, roles });
       const stop = () => {
         logger.info("stopping");
         hookgate.stop().then(() => process.exit(0), () => process.exit(1));

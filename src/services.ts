@@ -8,6 +8,8 @@ import type { Db } from "./store/database.js";
 export interface Services {
   readonly config: Config;
   readonly db: Db;
+  /** The same database for graphile-worker, which keeps its own pool. */
+  readonly databaseUrl: string;
   readonly secrets: SecretBox;
   readonly logger: Logger;
   /** The built-in schema: origin queries are validated against it and, later, run on it. */

@@ -58,7 +58,7 @@ export async function publish(trx: Db, happening: Happening): Promise<Publicatio
       returning id
     ), queued as (
       select count(*) as count from graphile_worker.add_jobs(coalesce(
-        (select array_agg(row(${deliverTask}, json_build_object('deliveryId', id, 'attempt', 1),
+        (select array_agg(row(${deliverTask}, json_build_object('deliveryId', id, 'run', 1, 'attemptsBefore', 0),
                               null, null, ${jobMaxAttempts}, null, null, null)::graphile_worker.job_spec)
          from created),
         '{}'))

@@ -4,6 +4,8 @@ export const deliverTask = "deliver_v1";
 /** What a deliver job carries: ids only, never a payload or a secret. */
 export interface DeliverJob {
   deliveryId: string;
-  /** The attempt this job makes; a job for an attempt already recorded does nothing. */
-  attempt: number;
+  /** Which scheduled run this is (1 = the first), indexing the retry schedule. */
+  run: number;
+  /** Attempts recorded before this run; a job whose delivery has moved on does nothing. */
+  attemptsBefore: number;
 }

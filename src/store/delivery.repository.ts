@@ -64,58 +64,6 @@ export async function storePayload(db: Db, id: string, payload: string, errors: 
   return rows[0]!.payload;
 }
 
-export interface NewAttempt {
-  deliveryId: string;
-  number: number;
-  startedAt: Date;
-  durationMs: number;
-  requestMethod: string;
-  requestUrl: string;
-  requestHeaders: Record<string, string>;
-  responseStatus: number | null;
-  responseHeaders: Record<string, string> | null;
-  responseBody: string | null;
-  responseBodyTruncated: boolean;
-  error: string | null;
-}
-
-export async function insertAttempt(db: Db, attempt: NewAttempt): Promise<void> {
-  await db
-    .insertInto("delivery_attempts")
-    .values({
-      delivery_id: attempt.deliveryId,
-      number: attempt.number,
-      started_at: attempt.startedAt,
-      duration_ms: attempt.durationMs,
-      request_method: attempt.requestMethod,
-      request_url: attempt.requestUrl,
-      request_headers: JSON.stringify(attempt.requestHeaders),
-      response_status: attempt.responseStatus,
-      response_headers: attempt.responseHeaders ? JSON.stringify(attempt.responseHeaders) : null,
-      response_body: attempt.responseBody,
-      response_body_truncated: attempt.responseBodyTruncated,
-      error: attempt.error,
-    })
-    .execute();
-}
-
-export async function updateDeliveryState(
-  db: Db,
-  id: string,
-  state: { status: DeliveryStatus; attemptCount: number; nextAttemptAt: Date | null; finished: boolean },
-): Promise<void> {
-  await db
-    .updateTable("deliveries")
-    .set({
-      status: state.status,
-      attempt_count: state.attemptCount,
-      next_attempt_at: state.nextAttemptAt,
-      finished_at: state.finished ? new Date() : null,
-    })
-    .where("id", "=", id)
-    .execute();
-}
-
 export interface DeliveryFilter {
   groupId?: string;
   status?: DeliveryStatus;

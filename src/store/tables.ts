@@ -166,6 +166,7 @@ export interface DeliveryAttemptTable {
   response_body: string | null;
   response_body_truncated: Generated<boolean>;
   error: string | null;
+  note: string | null;
 }
 
 export interface WorkerHeartbeatTable {

@@ -38,7 +38,11 @@ export interface TestApp {
  * Starts hookgate in-process on a fresh database (cloned from the migrated template) and a
  * loopback port, as `npm start` would, and stops it after the file's tests.
  */
-export function useTestApp(env: Record<string, string> = {}): TestApp {
+/**
+ * `worker: true` also runs a delivery worker in the process, as `npm start` does; API tests leave
+ * it off so nothing changes the database behind their backs.
+ */
+export function useTestApp(env: Record<string, string> = {}, options: { worker?: boolean } = {}): TestApp {
   const app = {} as TestApp;
   const secrets = new SecretLedger();
   let dataDir = "";
@@ -55,11 +59,19 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       HOOKGATE_SECRET_KEY: randomBytes(32).toString("base64"),
       HOOKGATE_OPERATOR_TOKEN: operatorToken,
       HOOKGATE_PUBLIC_URL: "http://localhost:4000",
+      // Receivers and token endpoints in tests listen on loopback; retries come quickly.
+      HOOKGATE_ALLOW_PRIVATE_TARGETS: "true",
+      HOOKGATE_RETRY_SCHEDULE: "100ms,200ms,300ms",
+      HOOKGATE_WORKER_POLL_INTERVAL: "50ms",
+      HOOKGATE_DELIVERY_TIMEOUT: "5s",
       LOG_LEVEL: "silent",
       ...env,
     });
     let banner = "";
-    const hookgate = await startHookgate(config, { announce: (text) => (banner = text) });
+    const hookgate = await startHookgate(config, {
+      announce: (text) => (banner = text),
+      roles: { api: true, worker: options.worker ?? false },
+    });
     Object.assign(app, {
       url: hookgate.url,
       db: database.db,

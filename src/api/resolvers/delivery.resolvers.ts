@@ -1,0 +1,76 @@
+import { publishEvent } from "../../publish/publish-event.js";
+import { findDelivery, listAttempts, pageDeliveries, type DeliveryFilter } from "../../store/delivery.repository.js";
+import { isUuid } from "../../store/ids.js";
+import { pageRequest } from "../../store/pagination.js";
+import { findWebhookGroup } from "../../store/webhook-group.repository.js";
+import { requireAdmin, requireReader } from "../access.js";
+import { toConnection } from "../connection.js";
+import type { DeliveryFilter as DeliveryFilterInput, Resolvers } from "../generated/resolvers.js";
+
+// An id filter that is not a UUID can match nothing; answered as an empty page, like an unknown id.
+function filterOf(input: DeliveryFilterInput | null | undefined): DeliveryFilter | null {
+  const filter: DeliveryFilter = {
+    groupId: input?.groupId ?? undefined,
+    status: input?.status ?? undefined,
+    type: input?.type ?? undefined,
+    eventId: input?.eventId ?? undefined,
+    orderId: input?.orderId ?? undefined,
+  };
+  const ids = [filter.groupId, filter.eventId, filter.orderId].filter((id) => id !== undefined);
+  return ids.every((id) => isUuid(id)) ? filter : null;
+}
+
+const emptyPage = { rows: [], cursors: [], totalCount: 0, hasNextPage: false };
+
+export const deliveryResolvers: Resolvers = {
+  Query: {
+    deliveries: async (_, args, context) => {
+      const { organizationId } = requireReader(context);
+      const filter = filterOf(args.filter);
+      const request = pageRequest(args);
+      return toConnection(filter ? await pageDeliveries(context.services.db, organizationId, filter, request) : emptyPage);
+    },
+    delivery: async (_, { id }, context) => {
+      const { organizationId } = requireReader(context);
+      return isUuid(id) ? ((await findDelivery(context.services.db, organizationId, id)) ?? null) : null;
+    },
+  },
+  WebhookGroup: {
+    deliveries: async (group, args, { services }) => {
+      const filter = filterOf(args.filter);
+      const request = pageRequest(args);
+      if (!filter) return toConnection(emptyPage);
+      return toConnection(await pageDeliveries(services.db, group.organization_id, { ...filter, groupId: group.id }, request));
+    },
+  },
+  Delivery: {
+    webhookGroupId: (row) => row.webhook_group_id,
+    webhookGroup: async (row, _, { services }) =>
+      (await findWebhookGroup(services.db, row.organization_id, row.webhook_group_id)) ?? null,
+    hookId: (row) => row.hook_id,
+    eventId: (row) => row.event_id,
+    orderId: (row) => row.order_id,
+    eventGuideId: (row) => row.event_guide_id,
+    occurredAt: (row) => row.occurred_at,
+    attemptCount: (row) => row.attempt_count,
+    nextAttemptAt: (row) => (row.finished_at ? null : row.next_attempt_at),
+    createdAt: (row) => row.created_at,
+    finishedAt: (row) => row.finished_at,
+    payloadErrors: (row) => row.payload_errors ?? null,
+    attempts: (row, _, { services }) => listAttempts(services.db, row.id),
+  },
+  DeliveryAttempt: {
+    startedAt: (row) => row.started_at,
+    durationMs: (row) => row.duration_ms,
+    requestMethod: (row) => row.request_method,
+    requestUrl: (row) => row.request_url,
+    requestHeaders: (row) => row.request_headers,
+    responseStatus: (row) => row.response_status,
+    responseHeaders: (row) => row.response_headers,
+    responseBody: (row) => row.response_body,
+    responseBodyTruncated: (row) => row.response_body_truncated,
+  },
+  Mutation: {
+    publishEvent: (_, { input }, context) => publishEvent(context.services, requireAdmin(context).organizationId, input),
+  },
+};

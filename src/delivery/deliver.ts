@@ -1,0 +1,144 @@
+import type { DeliverJob } from "../queue/task-names.js";
+import { secretPurpose } from "../webhook-groups/secret-purpose.js";
+import { findDeliveryToSend, storePayload, type DeliveryToSend } from "../store/delivery.repository.js";
+import { recordAttempts, type NewAttempt } from "../store/record-attempts.js";
+import type { DeliveryKit } from "./delivery-kit.js";
+import { defaultPayload } from "./payload/default-payload.js";
+import { OriginUnavailableError, runOrigin } from "./payload/origin-payload.js";
+import { partnerHeaders } from "./request-headers.js";
+import { nextAttempt, parseRetryAfter, type AttemptOutcome } from "./retry/retry-policy.js";
+import { sendRequest } from "./send/send-request.js";
+import { signatureHeaders } from "./sign/standard-webhooks.js";
+import { TokenError, type Credential } from "./token/token-cache.js";
+
+/**
+ * One run of the deliver task: payload (built once, stored) → token → sign → send → record, then
+ * done or the next attempt scheduled. A 401 from the partner discards the token and tries once
+ * more at once with a fresh one. Each step's failure is an attempt in the log, never lost.
+ */
+export async function deliver(kit: DeliveryKit, job: DeliverJob): Promise<void> {
+  const { db, config } = kit.services;
+  const delivery = await findDeliveryToSend(db, job.deliveryId);
+  // Finished, or this job's attempt is already recorded (a duplicate after a crash): nothing to do.
+  if (!delivery || delivery.finished_at !== null || delivery.attempt_count !== job.attemptsBefore) return;
+
+  const attempts: NewAttempt[] = [];
+  const outcome = await attempt(kit, delivery, attempts);
+  const now = new Date();
+  const next = nextAttempt({ attemptNumber: job.run, outcome, schedule: config.retrySchedule, now });
+  const attemptsAfter = job.attemptsBefore + attempts.length;
+  await recordAttempts(db, delivery.id, job.attemptsBefore, attempts, {
+    status:
+      next.kind === "succeeded" ? "SUCCEEDED" : next.kind === "gone" ? "GONE" : next.kind === "failed" ? "FAILED" : "RETRYING",
+    retry:
+      next.kind === "retry"
+        ? { at: next.at, job: { deliveryId: delivery.id, run: job.run + 1, attemptsBefore: attemptsAfter } }
+        : null,
+  });
+}
+
+async function attempt(kit: DeliveryKit, delivery: DeliveryToSend, attempts: NewAttempt[]): Promise<AttemptOutcome> {
+  const { services } = kit;
+  const startedAt = new Date();
+  const failed = (error: string, note: string | null = null): AttemptOutcome => {
+    attempts.push(emptyAttempt(delivery, attempts.length, startedAt, { error, note }));
+    return {};
+  };
+
+  let note: string | null = null;
+  let payload = delivery.payload;
+  if (payload === null) {
+    try {
+      const built =
+        delivery.origin_body === null
+          ? { body: defaultPayload(delivery), errors: null }
+          : await runOrigin(services, kit.originDocuments, delivery, services.config.deliveryTimeoutMs);
+      payload = await storePayload(services.db, delivery.id, built.body, built.errors);
+      if (built.errors) note = `the origin answered with GraphQL errors: ${built.errors.map((e) => e.message).join("; ")}`;
+    } catch (error) {
+      if (error instanceof OriginUnavailableError) return failed(error.message);
+      throw error;
+    }
+  }
+
+  const credential = credentialOf(kit, delivery);
+  for (let tokenTries = 1; ; tokenTries++) {
+    let token: string | null = null;
+    if (credential) {
+      try {
+        token = await kit.tokens.get(credential);
+      } catch (error) {
+        if (error instanceof TokenError) return failed(error.message, note);
+        throw error;
+      }
+    }
+    const sentAt = attempts.length === 0 ? startedAt : new Date();
+    const signature = signatureHeaders({
+      id: delivery.id,
+      timestamp: sentAt,
+      body: payload,
+      secrets: [services.secrets.decrypt(delivery.signing_secret_encrypted, secretPurpose.signingSecret)],
+    });
+    const headers = partnerHeaders(delivery, signature, token);
+    const result = await sendRequest(kit.dispatcher, {
+      url: delivery.hook_endpoint,
+      method: delivery.hook_method,
+      headers: headers.sent,
+      body: payload,
+      timeoutMs: services.config.deliveryTimeoutMs,
+    });
+    attempts.push({
+      ...emptyAttempt(delivery, attempts.length, sentAt, { error: null, note }),
+      durationMs: Math.round(result.durationMs),
+      requestHeaders: headers.logged,
+      ...(result.ok
+        ? {
+            responseStatus: result.status,
+            responseHeaders: result.headers,
+            responseBody: result.body,
+            responseBodyTruncated: result.bodyTruncated,
+            error: result.status >= 200 && result.status < 300 ? null : `the endpoint answered HTTP ${result.status}`,
+          }
+        : { error: result.error.message }),
+    });
+    note = null;
+    if (!result.ok) return {};
+    // The token may have been revoked early: fetch a fresh one and try again, once, at once.
+    if (result.status === 401 && credential && token && tokenTries === 1) {
+      kit.tokens.invalidate(credential, token);
+      continue;
+    }
+    return { status: result.status, retryAfterMs: parseRetryAfter(result.headers["retry-after"], new Date()) };
+  }
+}
+
+function credentialOf(kit: DeliveryKit, delivery: DeliveryToSend): Credential | null {
+  if (!delivery.auth_endpoint || !delivery.auth_client_id || !delivery.auth_client_secret_encrypted) return null;
+  return {
+    tokenEndpoint: delivery.auth_endpoint,
+    clientId: delivery.auth_client_id,
+    clientSecret: kit.services.secrets.decrypt(delivery.auth_client_secret_encrypted, secretPurpose.oauthClientSecret),
+    scope: delivery.auth_scope,
+  };
+}
+
+function emptyAttempt(
+  delivery: DeliveryToSend,
+  index: number,
+  startedAt: Date,
+  text: { error: string | null; note: string | null },
+): NewAttempt {
+  return {
+    number: delivery.attempt_count + index + 1,
+    startedAt,
+    durationMs: Date.now() - startedAt.getTime(),
+    requestMethod: delivery.hook_method,
+    requestUrl: delivery.hook_endpoint,
+    requestHeaders: {},
+    responseStatus: null,
+    responseHeaders: null,
+    responseBody: null,
+    responseBodyTruncated: false,
+    ...text,
+  };
+}

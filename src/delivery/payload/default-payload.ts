@@ -1,0 +1,21 @@
+import type { DeliveryToSend } from "../../store/delivery.repository.js";
+
+/**
+ * The payload of a hook without an origin query: what happened and the ids to look it up with,
+ * in doo's snake_case with its lowercase type names (`order_created`).
+ */
+export function defaultPayload(delivery: DeliveryToSend): string {
+  const isOrder = delivery.type.startsWith("ORDER_");
+  const payload: Record<string, unknown> = {
+    type: delivery.type.toLowerCase(),
+    occurred_at: delivery.occurred_at.toISOString(),
+    organization_id: delivery.organization_id,
+    event_id: delivery.event_id,
+  };
+  if (isOrder) payload.order_id = delivery.order_id;
+  if (delivery.event_guide_id) payload.event_guide_id = delivery.event_guide_id;
+  payload.delivery_id = delivery.id;
+  // What an external platform sent with publishEvent travels with it.
+  if (delivery.publication_data !== null && delivery.publication_data !== undefined) payload.data = delivery.publication_data;
+  return JSON.stringify(payload);
+}

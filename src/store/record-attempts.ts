@@ -1,0 +1,74 @@
+import { sql } from "kysely";
+import { jobMaxAttempts } from "../publish/publish.js";
+import { deliverTask, type DeliverJob } from "../queue/task-names.js";
+import type { Db } from "./database.js";
+import type { DeliveryStatus } from "./tables.js";
+
+export interface NewAttempt {
+  number: number;
+  startedAt: Date;
+  durationMs: number;
+  requestMethod: string;
+  requestUrl: string;
+  /** Already redacted: no token or secret value. */
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  responseBodyTruncated: boolean;
+  error: string | null;
+  note: string | null;
+}
+
+export interface DeliveryOutcome {
+  status: DeliveryStatus;
+  /** Set when another attempt is scheduled: when, and the job that will make it. */
+  retry: { at: Date; job: DeliverJob } | null;
+}
+
+/**
+ * Records what a run of a delivery did, in one statement: its attempts, the delivery's new state
+ * and, for a retry, the next job. Guarded by the attempt count the run started from, so a run that
+ * lost a race (its job handed to another worker) changes nothing.
+ * Answers false when the guard refused.
+ */
+export async function recordAttempts(
+  db: Db,
+  deliveryId: string,
+  attemptsBefore: number,
+  attempts: readonly NewAttempt[],
+  outcome: DeliveryOutcome,
+): Promise<boolean> {
+  const finished = outcome.retry === null;
+  const values = sql.join(
+    attempts.map(
+      (attempt) => sql`(${attempt.number}::int, ${attempt.startedAt}::timestamptz, ${attempt.durationMs}::int,
+        ${attempt.requestMethod}::text, ${attempt.requestUrl}::text, ${JSON.stringify(attempt.requestHeaders)}::jsonb,
+        ${attempt.responseStatus}::int, ${attempt.responseHeaders ? JSON.stringify(attempt.responseHeaders) : null}::jsonb,
+        ${attempt.responseBody}::text, ${attempt.responseBodyTruncated}::boolean, ${attempt.error}::text, ${attempt.note}::text)`,
+    ),
+  );
+  const { rows } = await sql<{ updated: string }>`
+    with updated as (
+      update deliveries
+      set status = ${outcome.status},
+          attempt_count = ${attemptsBefore + attempts.length},
+          next_attempt_at = ${outcome.retry?.at ?? null}::timestamptz,
+          finished_at = ${finished ? sql`now()` : sql`null`}
+      where id = ${deliveryId} and attempt_count = ${attemptsBefore} and finished_at is null
+      returning id
+    ), inserted as (
+      insert into delivery_attempts (delivery_id, number, started_at, duration_ms, request_method, request_url,
+        request_headers, response_status, response_headers, response_body, response_body_truncated, error, note)
+      select updated.id, a.* from updated, (values ${values}) as a
+      returning 1
+    ), queued as (
+      select graphile_worker.add_job(${deliverTask}, ${JSON.stringify(outcome.retry?.job ?? null)}::json,
+               run_at => ${outcome.retry?.at ?? null}::timestamptz, max_attempts => ${jobMaxAttempts})
+      from updated
+      where ${outcome.retry !== null}
+    )
+    select (select count(*) from updated) as updated, (select count(*) from inserted) as inserted,
+           (select count(*) from queued) as queued`.execute(db);
+  return rows[0]?.updated === "1";
+}

@@ -1,0 +1,87 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  receivedAt: number;
+}
+
+/** What the receiver answers; a function may vary it per request. */
+export interface Answer {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Wait this long before answering (a slow partner, or a timeout). */
+  delayMs?: number;
+}
+
+/**
+ * A partner's webhook endpoint on loopback: records every request and answers as the test says
+ * (200 by default). `answers` are used in order, then `fallback`.
+ */
+export async function startReceiver() {
+  const requests: ReceivedRequest[] = [];
+  const answers: Answer[] = [];
+  let fallback: Answer | ((request: ReceivedRequest) => Answer) = { status: 200 };
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const received: ReceivedRequest = {
+        method: request.method ?? "",
+        path: request.url ?? "",
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        receivedAt: Date.now(),
+      };
+      requests.push(received);
+      for (const waiter of waiters.filter((w) => requests.length >= w.count)) waiter.resolve();
+      const answer = answers.shift() ?? (typeof fallback === "function" ? fallback(received) : fallback);
+      const send = () => {
+        if (response.destroyed) return;
+        response.writeHead(answer.status ?? 200, { "content-type": "text/plain", ...answer.headers });
+        response.end(answer.body ?? "");
+      };
+      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      else send();
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    /** Queue answers for the next requests, in order. */
+    answerNext(...next: Answer[]) {
+      answers.push(...next);
+    },
+    answerAlways(answer: Answer | ((request: ReceivedRequest) => Answer)) {
+      fallback = answer;
+    },
+    /** Resolves once `count` requests in all have arrived; rejects after `timeoutMs`. */
+    waitFor(count: number, timeoutMs = 20_000): Promise<ReceivedRequest[]> {
+      if (requests.length >= count) return Promise.resolve(requests.slice());
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`the receiver got ${requests.length} requests, expected ${count}, within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(requests.slice())) });
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type Receiver = Awaited<ReturnType<typeof startReceiver>>;

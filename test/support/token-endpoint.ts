@@ -1,0 +1,58 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface TokenRequest {
+  form: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+}
+
+/**
+ * A partner's OAuth2 token endpoint on loopback. Issues `token-1`, `token-2`, … ; answers in doo's
+ * shape ({ message, description, access_token }) unless `expiresIn` is set; can be made to fail.
+ */
+export async function startTokenEndpoint(options: { expiresIn?: number; clientSecret?: string } = {}) {
+  const requests: TokenRequest[] = [];
+  let failWith: number | null = null;
+  let issued = 0;
+  const server = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      const form = new URLSearchParams(body);
+      requests.push({ form, headers: request.headers });
+      const refused = options.clientSecret !== undefined && form.get("client_secret") !== options.clientSecret;
+      const status = failWith ?? (refused ? 401 : 200);
+      if (status !== 200) {
+        response.writeHead(status, { "content-type": "application/json" });
+        response.end(JSON.stringify({ error: "invalid_client" }));
+        return;
+      }
+      issued += 1;
+      const token = `token-${issued}`;
+      const answer =
+        options.expiresIn === undefined
+          ? { message: "OK", description: "token issued", access_token: token }
+          : { access_token: token, token_type: "Bearer", expires_in: options.expiresIn };
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify(answer));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/oauth/token`,
+    requests,
+    /** The last token issued. */
+    get lastToken() {
+      return `token-${issued}`;
+    },
+    failWith(status: number | null) {
+      failWith = status;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
