@@ -28,6 +28,8 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
   const runner: Runner = await run({
     connectionString: services.databaseUrl,
     concurrency: config.workerConcurrency,
+    // One connection per concurrent job plus headroom for fetching and completing jobs.
+    maxPoolSize: config.workerConcurrency + 2,
     noHandleSignals: true,
     pollInterval: config.workerPollIntervalMs,
     logger: workerLogger(logger),
