@@ -53,7 +53,8 @@ export async function startHookgate(
   const roles = options.roles ?? { api: true, worker: true };
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
-  const db = createDatabase(database.url);
+  // A worker's deliveries each hold a connection while they record; the API needs a few more.
+  const db = createDatabase(database.url, { max: 10 + (roles.worker ? config.workerConcurrency : 0) });
   const stopping: Array<() => Promise<void>> = [() => database.stop(), () => db.destroy()];
   const stopAll = async () => {
     for (const stop of stopping.reverse()) await stop();
