@@ -23,6 +23,12 @@ export async function deliver(kit: DeliveryKit, job: DeliverJob): Promise<void> 
   if (!delivery || delivery.finished_at !== null || delivery.attempt_count !== job.attemptsBefore) return;
 
   const attempts: NewAttempt[] = [];
+  if (delivery.group_deleted_at !== null) {
+    // Deleting (or replacing) a group stops what it still had queued: nobody wants it any more.
+    attempts.push(emptyAttempt(delivery, 0, new Date(), { error: "not sent: the webhook group was deleted", note: null }));
+    await recordAttempts(db, delivery.id, job.attemptsBefore, attempts, { status: "FAILED", retry: null });
+    return;
+  }
   const outcome = await attempt(kit, delivery, attempts);
   const now = new Date();
   const next = nextAttempt({ attemptNumber: job.run, outcome, schedule: config.retrySchedule, now });

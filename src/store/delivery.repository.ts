@@ -18,6 +18,7 @@ export interface DeliveryToSend extends DeliveryRow {
   auth_header_format: string | null;
   auth_header_value_format: string | null;
   publication_data: unknown;
+  group_deleted_at: Date | null;
 }
 
 export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryToSend | undefined> {
@@ -41,6 +42,7 @@ export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryTo
       "g.auth_header_format",
       "g.auth_header_value_format",
       "p.data as publication_data",
+      "g.deleted_at as group_deleted_at",
     ])
     .where("d.id", "=", id)
     .executeTakeFirst();
