@@ -1,0 +1,222 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { verifyWebhook } from "../../src/index.js";
+import { isFinished, sleep, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
+import { createEvent, createGroup, createOrder, seedOriginBodies } from "../support/fixtures.js";
+import { startReceiver } from "../support/receiver.js";
+import { type TestApp, useTestApp } from "../support/test-app.js";
+import { startTokenEndpoint } from "../support/token-endpoint.js";
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+/**
+ * A fresh organization (so no other test's groups match its orders), an event, a receiver and a
+ * group with one ORDER_CREATED hook to it.
+ */
+async function scenario(app: TestApp, name: string, group: { authentication?: Record<string, unknown>; origin?: Record<string, unknown> } = {}) {
+  const org = await app.createOrganization(name);
+  const receiver = await startReceiver();
+  closers.push(receiver.close);
+  const { signingSecret } = await createGroup(
+    app,
+    {
+      name,
+      hooks: [{ type: "ORDER_CREATED", endpoint: `${receiver.url}/orders`, ...(group.origin ? { origin: group.origin } : {}) }],
+      ...(group.authentication ? { authentication: group.authentication } : {}),
+    },
+    org.adminKey,
+  );
+  const event = await createEvent(app, { title: `${name} event` }, org.adminKey);
+  return { key: org.adminKey, receiver, signingSecret, event, order: () => createOrder(app, event.id, org.adminKey) };
+}
+
+/** A GraphQL-ish origin on loopback: answers in turn, then the last answer again; records requests. */
+async function startOrigin(answers: Array<{ status: number; body: string }>) {
+  const requests: Array<{ body: string }> = [];
+  const server = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      requests.push({ body });
+      const answer = answers[Math.min(requests.length, answers.length) - 1]!;
+      response.writeHead(answer.status, { "content-type": "application/json" });
+      response.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const originAnswer = { data: { order: { hash: "from-the-remote-origin" } } };
+
+describe("retries (schedule 100ms,200ms,300ms)", () => {
+  // The origin must be allow-listed in the app's config, so it starts first and the env is filled
+  // in before useTestApp's beforeAll (registered after this one) reads it.
+  const env: Record<string, string> = {};
+  let origin: Awaited<ReturnType<typeof startOrigin>>;
+  beforeAll(async () => {
+    origin = await startOrigin([
+      { status: 500, body: "Internal Server Error" },
+      { status: 200, body: JSON.stringify(originAnswer) },
+    ]);
+    env.HOOKGATE_ORIGIN_ALLOWLIST = origin.url;
+  });
+  afterAll(async () => {
+    await origin?.close();
+  });
+  const app = useTestApp(env, { worker: true });
+
+  it("retries after a 500 with the same body and webhook-id, each signature verifying", async () => {
+    const s = await scenario(app, "500 then 200");
+    s.receiver.answerNext({ status: 500, body: "oops" });
+    const order = await s.order();
+    const [first, second] = await s.receiver.waitFor(2);
+    expect(second!.body).toBe(first!.body);
+    expect(JSON.parse(first!.body)).toMatchObject({ type: "order_created", order_id: order.id });
+    expect(second!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
+    for (const request of [first!, second!]) {
+      const verified = verifyWebhook({ secret: s.signingSecret, headers: request.headers, body: request.body });
+      expect(verified.id).toBe(first!.headers["webhook-id"]);
+    }
+
+    const log = await waitForDelivery(app, String(first!.headers["webhook-id"]), isFinished, { key: s.key });
+    expect(log).toMatchObject({ status: "SUCCEEDED", attemptCount: 2, nextAttemptAt: null });
+    expect(log.attempts.map((a) => [a.number, a.responseStatus])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
+    expect(log.attempts[0]!.error).toMatch(/500/);
+    expect(log.attempts[1]!.error).toBeNull();
+    expect(log.payload).toBe(first!.body);
+  });
+
+  it("honours Retry-After on a 503 over the shorter schedule", async () => {
+    const s = await scenario(app, "retry-after");
+    s.receiver.answerNext({ status: 503, headers: { "retry-after": "1" } });
+    await s.order();
+    const [first, second] = await s.receiver.waitFor(2);
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(900);
+    const log = await waitForDelivery(app, String(first!.headers["webhook-id"]), isFinished, { key: s.key });
+    expect(log).toMatchObject({ status: "SUCCEEDED", attemptCount: 2 });
+    expect(log.attempts[0]).toMatchObject({ responseStatus: 503 });
+    expect(log.attempts[0]!.responseHeaders).toMatchObject({ "retry-after": "1" });
+  });
+
+  it("stops at 410 Gone", async () => {
+    const s = await scenario(app, "gone");
+    s.receiver.answerAlways({ status: 410 });
+    await s.order();
+    const [request] = await s.receiver.waitFor(1);
+    const log = await waitForDelivery(app, String(request!.headers["webhook-id"]), isFinished, { key: s.key });
+    expect(log).toMatchObject({ status: "GONE", attemptCount: 1, nextAttemptAt: null });
+    expect(log.finishedAt).not.toBeNull();
+    expect(log.attempts).toHaveLength(1);
+    expect(log.attempts[0]).toMatchObject({ responseStatus: 410 });
+    // Longer than the whole retry schedule: nothing more comes.
+    await sleep(1_000);
+    expect(s.receiver.requests).toHaveLength(1);
+  });
+
+  it("ends FAILED after the last scheduled attempt", async () => {
+    const s = await scenario(app, "all fail");
+    s.receiver.answerAlways({ status: 500 });
+    await s.order();
+    const [request] = await s.receiver.waitFor(1);
+    const id = String(request!.headers["webhook-id"]);
+    const log = await waitForDelivery(app, id, isFinished, { key: s.key });
+    expect(log).toMatchObject({ status: "FAILED", attemptCount: 4, nextAttemptAt: null });
+    expect(log.finishedAt).not.toBeNull();
+    expect(log.attempts.map((a) => a.number)).toEqual([1, 2, 3, 4]);
+    expect(log.attempts.every((a) => a.responseStatus === 500 && a.error !== null)).toBe(true);
+    await sleep(800);
+    expect(s.receiver.requests).toHaveLength(4);
+    expect(new Set(s.receiver.requests.map((r) => r.headers["webhook-id"]))).toEqual(new Set([id]));
+  });
+
+  it("logs request headers with secrets redacted and the answer capped at 16 KiB", async () => {
+    const tokens = await startTokenEndpoint();
+    closers.push(tokens.close);
+    const s = await scenario(app, "redaction", {
+      authentication: { endpoint: tokens.url, credentials: { clientId: "doo", clientSecret: "retries-secret-0b1c2d3e" } },
+    });
+    const bigBody = "x".repeat(100 * 1024);
+    s.receiver.answerAlways({ status: 200, headers: { "x-partner-trace": "trace-42" }, body: bigBody });
+    await s.order();
+    const [request] = await s.receiver.waitFor(1);
+    expect(request!.headers.authorization).toBe("Bearer token-1");
+
+    const log = await waitForDelivery(app, String(request!.headers["webhook-id"]), isFinished, { key: s.key });
+    expect(log.status).toBe("SUCCEEDED");
+    const [attempt] = log.attempts;
+    expect(attempt!.requestMethod).toBe("POST");
+    expect(attempt!.requestUrl).toBe(`${s.receiver.url}/orders`);
+    expect(attempt!.requestHeaders.authorization).toBe("Bearer [redacted]");
+    expect(attempt!.requestHeaders["webhook-id"]).toBe(request!.headers["webhook-id"]);
+    expect(attempt!.requestHeaders["webhook-timestamp"]).toBe(request!.headers["webhook-timestamp"]);
+    expect(attempt!.requestHeaders["webhook-signature"]).toBe(request!.headers["webhook-signature"]);
+    expect(attempt!.responseStatus).toBe(200);
+    expect(attempt!.responseHeaders).toMatchObject({ "x-partner-trace": "trace-42" });
+    expect(attempt!.responseBody).toHaveLength(16_384);
+    expect(Buffer.byteLength(attempt!.responseBody!, "utf8")).toBe(16_384);
+    expect(attempt!.responseBodyTruncated).toBe(true);
+    expect(JSON.stringify(log)).not.toContain("token-1");
+    expect(JSON.stringify(log)).not.toContain("retries-secret-0b1c2d3e");
+  });
+
+  it("retries when the origin fails and then delivers the origin's answer", async () => {
+    const s = await scenario(app, "remote origin", { origin: { endpoint: origin.url, body: seedOriginBodies.orderShort } });
+    const order = await s.order();
+    const [id] = await waitForDeliveryIds(app, { orderId: order.id }, 1, { key: s.key });
+    const log = await waitForDelivery(app, id!, isFinished, { key: s.key });
+    expect(log.status).toBe("SUCCEEDED");
+    expect(log.attemptCount).toBe(2);
+    const [failed, succeeded] = log.attempts;
+    expect(failed!.error).toContain(origin.url);
+    expect(failed!.responseStatus).toBeNull();
+    expect(succeeded).toMatchObject({ responseStatus: 200, error: null });
+
+    // Only the second attempt reached the receiver, with what the origin answered.
+    expect(s.receiver.requests).toHaveLength(1);
+    const [request] = s.receiver.requests;
+    expect(request!.headers["webhook-id"]).toBe(id);
+    expect(JSON.parse(request!.body)).toEqual(originAnswer);
+    expect(log.payload).toBe(request!.body);
+
+    // The origin was asked twice, with the order id substituted as a variable.
+    expect(origin.requests).toHaveLength(2);
+    for (const asked of origin.requests) expect(JSON.parse(asked.body).variables).toEqual({ id: order.id });
+  });
+});
+
+describe("a delivery timeout (HOOKGATE_DELIVERY_TIMEOUT=300ms)", () => {
+  const app = useTestApp({ HOOKGATE_DELIVERY_TIMEOUT: "300ms" }, { worker: true });
+
+  it("records the timeout as a failed attempt without a status, then retries and succeeds", async () => {
+    const s = await scenario(app, "timeout");
+    s.receiver.answerNext({ status: 200, delayMs: 2_000 });
+    await s.order();
+    const [first, second] = await s.receiver.waitFor(2);
+    expect(second!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
+    expect(second!.body).toBe(first!.body);
+
+    const log = await waitForDelivery(app, String(first!.headers["webhook-id"]), isFinished, { key: s.key });
+    expect(log).toMatchObject({ status: "SUCCEEDED", attemptCount: 2 });
+    const [timedOut, succeeded] = log.attempts;
+    expect(timedOut!.responseStatus).toBeNull();
+    expect(timedOut!.error).toMatch(/within 300 ms/);
+    expect(succeeded).toMatchObject({ responseStatus: 200, error: null });
+  });
+});

@@ -1,0 +1,181 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { isFinished, sleep, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
+import { createEvent, createGroup, createOrder } from "../support/fixtures.js";
+import { startReceiver } from "../support/receiver.js";
+import { useTestApp } from "../support/test-app.js";
+import { startTokenEndpoint } from "../support/token-endpoint.js";
+
+// Retries come slowly enough that a test can flip the token endpoint back on between two attempts.
+const app = useTestApp({ HOOKGATE_RETRY_SCHEDULE: "500ms,500ms,500ms,500ms,500ms,500ms" }, { worker: true });
+
+const clientSecret = "token-test-secret-Q9x2LmZ7";
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+/**
+ * A fresh organization (so no other test's groups match its orders), an event, a receiver, a token
+ * endpoint, and a group with one ORDER_CREATED hook to the receiver.
+ */
+async function scenario(
+  name: string,
+  options: {
+    expiresIn?: number;
+    authentication?: "none" | Record<string, unknown>;
+  } = {},
+) {
+  const org = await app.createOrganization(name);
+  const receiver = await startReceiver();
+  const tokens = await startTokenEndpoint(options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn });
+  closers.push(receiver.close, tokens.close);
+  const authentication =
+    options.authentication === "none"
+      ? undefined
+      : { endpoint: tokens.url, credentials: { clientId: "doo-client", clientSecret }, ...options.authentication };
+  const { signingSecret, webhookGroup } = await createGroup(
+    app,
+    {
+      name,
+      hooks: [{ type: "ORDER_CREATED", endpoint: `${receiver.url}/orders` }],
+      ...(authentication ? { authentication } : {}),
+    },
+    org.adminKey,
+  );
+  const event = await createEvent(app, { title: `${name} event` }, org.adminKey);
+  return {
+    org,
+    key: org.adminKey,
+    receiver,
+    tokens,
+    signingSecret,
+    group: webhookGroup,
+    event,
+    order: () => createOrder(app, event.id, org.adminKey),
+  };
+}
+
+describe("OAuth2 client-credentials tokens for deliveries", () => {
+  it("fetches one token for 200 deliveries to the same credential", { timeout: 90_000 }, async () => {
+    const s = await scenario("two hundred");
+    const orders: string[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      const created = await Promise.all(Array.from({ length: 20 }, () => s.order()));
+      orders.push(...created.map((order) => order.id));
+    }
+
+    const requests = await s.receiver.waitFor(200, 60_000);
+    expect(requests).toHaveLength(200);
+    expect(requests.every((request) => request.headers.authorization === "Bearer token-1")).toBe(true);
+    // Each order delivered once, with its own webhook-id.
+    const delivered = requests.map((request) => JSON.parse(request.body).order_id as string);
+    expect(new Set(delivered)).toEqual(new Set(orders));
+    expect(new Set(requests.map((request) => request.headers["webhook-id"])).size).toBe(200);
+
+    expect(s.tokens.requests).toHaveLength(1);
+    const [tokenRequest] = s.tokens.requests;
+    expect(tokenRequest!.headers["content-type"]).toMatch(/^application\/x-www-form-urlencoded/);
+    expect(tokenRequest!.headers.authorization).toBeUndefined();
+    expect(tokenRequest!.form.get("grant_type")).toBe("client_credentials");
+    expect(tokenRequest!.form.get("client_id")).toBe("doo-client");
+    expect(tokenRequest!.form.get("client_secret")).toBe(clientSecret);
+  });
+
+  it("fetches a new token once the old one has expired", async () => {
+    const s = await scenario("expiry", { expiresIn: 2 });
+    await s.order();
+    const [first] = await s.receiver.waitFor(1);
+    expect(first!.headers.authorization).toBe("Bearer token-1");
+
+    expect(s.tokens.requests).toHaveLength(1);
+
+    // expires_in is 2 s: a delivery well after that gets a fresh token.
+    await sleep(2_500);
+    await s.order();
+    const [, second] = await s.receiver.waitFor(2);
+    expect(second!.headers.authorization).toBe("Bearer token-2");
+    expect(s.tokens.requests).toHaveLength(2);
+  });
+
+  it("on a 401 discards the token, fetches a new one and retries once at once", async () => {
+    const s = await scenario("unauthorized");
+    s.receiver.answerNext({ status: 401, body: "token revoked" });
+    await s.order();
+    const [first, second] = await s.receiver.waitFor(2);
+    expect(first!.headers.authorization).toBe("Bearer token-1");
+    expect(second!.headers.authorization).toBe("Bearer token-2");
+    expect(second!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
+    expect(second!.body).toBe(first!.body);
+    expect(s.tokens.requests).toHaveLength(2);
+
+    const log = await waitForDelivery(app, String(first!.headers["webhook-id"]), isFinished, { key: s.key });
+    expect(log.status).toBe("SUCCEEDED");
+    expect(log.attemptCount).toBe(2);
+    expect(log.attempts).toHaveLength(2);
+    expect(log.attempts[0]).toMatchObject({ number: 1, responseStatus: 401, responseBody: "token revoked" });
+    expect(log.attempts[0]!.error).toMatch(/401/);
+    expect(log.attempts[1]).toMatchObject({ number: 2, responseStatus: 200, error: null });
+    expect(log.attempts[1]!.requestHeaders.authorization).toBe("Bearer [redacted]");
+    expect(log.payload).toBe(first!.body);
+    // No third request: one 401 retry, and then success.
+    await sleep(300);
+    expect(s.receiver.requests).toHaveLength(2);
+  });
+
+  it("keeps retrying while the token endpoint is down, then delivers once it is back", async () => {
+    const s = await scenario("token endpoint down");
+    s.tokens.failWith(500);
+    const order = await s.order();
+    const [id] = await waitForDeliveryIds(app, { orderId: order.id }, 1, { key: s.key });
+
+    const failing = await waitForDelivery(app, id!, (d) => d.attemptCount >= 2, { key: s.key });
+    expect(failing.status).toBe("RETRYING");
+    expect(failing.nextAttemptAt).not.toBeNull();
+    for (const attempt of failing.attempts) {
+      expect(attempt.error).toContain(s.tokens.url);
+      expect(attempt.error).toMatch(/500/);
+      expect(attempt.responseStatus).toBeNull();
+    }
+    expect(s.receiver.requests).toHaveLength(0);
+
+    s.tokens.failWith(null);
+    const log = await waitForDelivery(app, id!, isFinished, { key: s.key });
+    expect(log.status).toBe("SUCCEEDED");
+    const last = log.attempts.at(-1)!;
+    expect(last).toMatchObject({ responseStatus: 200, error: null });
+    expect(log.attempts.slice(0, -1).every((attempt) => attempt.error?.includes(s.tokens.url))).toBe(true);
+    const [request] = await s.receiver.waitFor(1);
+    expect(request!.headers.authorization).toBe("Bearer token-1");
+    expect(request!.headers["webhook-id"]).toBe(id);
+
+    // The client secret is in no error, no stored answer, nowhere in the log.
+    expect(JSON.stringify(log)).not.toContain(clientSecret);
+  });
+
+  it("sends no Authorization header for a group without authentication", async () => {
+    const s = await scenario("no auth", { authentication: "none" });
+    await s.order();
+    const [request] = await s.receiver.waitFor(1);
+    expect(request!.headers.authorization).toBeUndefined();
+    expect(request!.headers["webhook-signature"]).toMatch(/^v1,/);
+    expect(s.tokens.requests).toHaveLength(0);
+    const log = await waitForDelivery(app, String(request!.headers["webhook-id"]), isFinished, { key: s.key });
+    expect(log.status).toBe("SUCCEEDED");
+    expect(log.attempts[0]!.requestHeaders).not.toHaveProperty("authorization");
+  });
+
+  it("honours a custom header name and value format", async () => {
+    const s = await scenario("custom header", {
+      authentication: { headerFormat: "X-Partner-Token", headerValueFormat: "Token %ACCESS_TOKEN%" },
+    });
+    expect(s.group.authentication).toMatchObject({ headerFormat: "X-Partner-Token", headerValueFormat: "Token %ACCESS_TOKEN%" });
+    await s.order();
+    const [request] = await s.receiver.waitFor(1);
+    expect(request!.headers["x-partner-token"]).toBe("Token token-1");
+    expect(request!.headers.authorization).toBeUndefined();
+    const log = await waitForDelivery(app, String(request!.headers["webhook-id"]), isFinished, { key: s.key });
+    expect(log.status).toBe("SUCCEEDED");
+    expect(log.attempts[0]!.requestHeaders["x-partner-token"]).toBe("Token [redacted]");
+    expect(JSON.stringify(log)).not.toContain("token-1");
+  });
+});
