@@ -7,7 +7,7 @@ import { createDefaultOrganizationIfEmpty } from "./organizations/organizations.
 import { checkSecretKey } from "./secrets/check-secret-key.js";
 import { loadSecretBox } from "./secrets/secret-box.js";
 import type { Services } from "./services.js";
-import { createDatabase } from "./store/database.js";
+import { createPool, databaseOn } from "./store/database.js";
 import { migrateToLatest } from "./store/migrate.js";
 import { type RunningWorker, startWorker } from "./queue/worker.js";
 
@@ -53,8 +53,9 @@ export async function startHookgate(
   const roles = options.roles ?? { api: true, worker: true };
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
-  // A worker's deliveries each hold a connection while they record; the API needs a few more.
-  const db = createDatabase(database.url, { max: 10 + (roles.worker ? config.workerConcurrency : 0) });
+  // Deliveries hold a connection only while they read or record, not while they wait on a partner.
+  const pool = createPool(database.url, { max: 10 + (roles.worker ? Math.ceil(config.workerConcurrency / 2) : 0) });
+  const db = databaseOn(pool);
   const stopping: Array<() => Promise<void>> = [() => database.stop(), () => db.destroy()];
   const stopAll = async () => {
     for (const stop of stopping.reverse()) await stop();
@@ -64,7 +65,7 @@ export async function startHookgate(
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     const secrets = await loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
     await checkSecretKey(db, secrets);
-    const services: Services = { config, db, databaseUrl: database.url, logger, secrets, schema: buildSchema() };
+    const services: Services = { config, db, pool, databaseUrl: database.url, logger, secrets, schema: buildSchema() };
     // Announced as soon as it is committed: should listening fail next, the key is not lost.
     const created = await createDefaultOrganizationIfEmpty(db);
     if (created) {

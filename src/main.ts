@@ -26,12 +26,17 @@ async function main(command: string | undefined): Promise<void> {
     case "worker": {
       const roles = { api: command !== "worker", worker: command !== "serve" };
       const hookgate = await startHookgate(config, { logger, roles });
+      // Stop once: a second signal (systemd signals the whole group; tsx forwards too) must not
+      // cut short the deliveries being finished.
+      let stopping = false;
       const stop = () => {
-        logger.info("stopping");
+        if (stopping) return;
+        stopping = true;
+        logger.info("stopping: finishing the deliveries in hand");
         hookgate.stop().then(() => process.exit(0), () => process.exit(1));
       };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
       return;
     }
     case "migrate": {

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from "graphql";
+import type { Pool } from "pg";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import type { SecretBox } from "./secrets/secret-box.js";
@@ -8,7 +9,8 @@ import type { Db } from "./store/database.js";
 export interface Services {
   readonly config: Config;
   readonly db: Db;
-  /** The same database for graphile-worker, which keeps its own pool. */
+  /** The pool under `db`, which graphile-worker shares. */
+  readonly pool: Pool;
   readonly databaseUrl: string;
   readonly secrets: SecretBox;
   readonly logger: Logger;

@@ -2,6 +2,7 @@ import type { DeliverJob } from "../queue/task-names.js";
 import { secretPurpose } from "../webhook-groups/secret-purpose.js";
 import { findDeliveryToSend, storePayload, type DeliveryToSend } from "../store/delivery.repository.js";
 import { recordAttempts, type NewAttempt } from "../store/record-attempts.js";
+import { retryTransient } from "../store/transient.js";
 import type { DeliveryKit } from "./delivery-kit.js";
 import { defaultPayload } from "./payload/default-payload.js";
 import { OriginUnavailableError, runOrigin } from "./payload/origin-payload.js";
@@ -33,14 +34,15 @@ export async function deliver(kit: DeliveryKit, job: DeliverJob): Promise<void> 
   const now = new Date();
   const next = nextAttempt({ attemptNumber: job.run, outcome, schedule: config.retrySchedule, now });
   const attemptsAfter = job.attemptsBefore + attempts.length;
-  await recordAttempts(db, delivery.id, job.attemptsBefore, attempts, {
+  // The partner may have the request already: a busy database must not make the job fail and send again.
+  await retryTransient(() => recordAttempts(db, delivery.id, job.attemptsBefore, attempts, {
     status:
       next.kind === "succeeded" ? "SUCCEEDED" : next.kind === "gone" ? "GONE" : next.kind === "failed" ? "FAILED" : "RETRYING",
     retry:
       next.kind === "retry"
         ? { at: next.at, job: { deliveryId: delivery.id, run: job.run + 1, attemptsBefore: attemptsAfter } }
         : null,
-  });
+  }));
 }
 
 async function attempt(kit: DeliveryKit, delivery: DeliveryToSend, attempts: NewAttempt[]): Promise<AttemptOutcome> {

@@ -87,11 +87,12 @@ function checkInput(input: PublishEventInput) {
     occurredAt = new Date(input.occurredAt);
     if (Number.isNaN(occurredAt.getTime())) throw new InputError("input.occurredAt", "is not a valid date-time");
   }
-  if (input.data !== undefined && Buffer.byteLength(JSON.stringify(input.data) ?? "", "utf8") > maxDataBytes) {
-    throw new InputError("input.data", "must be at most 64 KiB of JSON");
-  }
+  const dataJson = input.data === undefined ? "" : (JSON.stringify(input.data) ?? "");
+  if (Buffer.byteLength(dataJson, "utf8") > maxDataBytes) throw new InputError("input.data", "must be at most 64 KiB of JSON");
+  // PostgreSQL's jsonb cannot hold U+0000.
+  if (dataJson.includes("\\u0000")) throw new InputError("input.data", "must not contain NUL (\\u0000) characters");
   const key = input.idempotencyKey ?? null;
-  if (key !== null && (key.length === 0 || key.length > 200 || /[\u0000-\u001f]/.test(key))) {
+  if (key !== null && (key.length === 0 || key.length > 200 || /[\u0000-\u001f\u007f]/.test(key))) {
     throw new InputError("input.idempotencyKey", "must be 1 to 200 printable characters");
   }
   return {

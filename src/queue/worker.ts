@@ -26,10 +26,8 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
   events.on("worker:create", ({ worker }) => graphileWorkerIds.add(worker.workerId));
 
   const runner: Runner = await run({
-    connectionString: services.databaseUrl,
+    pgPool: services.pool,
     concurrency: config.workerConcurrency,
-    // One connection per concurrent job plus headroom for fetching and completing jobs.
-    maxPoolSize: config.workerConcurrency + 2,
     noHandleSignals: true,
     pollInterval: config.workerPollIntervalMs,
     logger: workerLogger(logger),

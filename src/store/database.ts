@@ -4,10 +4,22 @@ import type { Database } from "./tables.js";
 
 export type Db = Kysely<Database>;
 
-// Postgres `numeric` stays a string (exact); timestamps become Date (pg's default).
-export function createDatabase(connectionString: string, options: { max?: number } = {}): Db {
+/**
+ * One pool per process, shared by the store (kysely) and the queue (graphile-worker), so a
+ * process's connections are counted once against the server's max_connections.
+ */
+export function createPool(connectionString: string, options: { max?: number } = {}): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // An idle client losing its connection (Postgres restart) must not crash the process.
   pool.on("error", () => {});
+  return pool;
+}
+
+/** Kysely over `pool`; destroying it ends the pool. Numeric stays a string (exact), timestamps are Dates. */
+export function databaseOn(pool: pg.Pool): Db {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export function createDatabase(connectionString: string, options: { max?: number } = {}): Db {
+  return databaseOn(createPool(connectionString, options));
 }

@@ -1,0 +1,33 @@
+/**
+ * Errors worth trying again: the server is busy (too many connections), restarting, or the
+ * connection dropped. Anything else (a constraint, a bug) fails at once.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  return (
+    code === "53300" || // too_many_connections
+    code === "57P01" || // admin_shutdown
+    code === "57P03" || // cannot_connect_now (starting up)
+    code.startsWith("08") || // connection_exception
+    code === "ECONNREFUSED" ||
+    code === "ECONNRESET"
+  );
+}
+
+/**
+ * Runs `operation`, retrying transient database errors with growing pauses (about 6 s in all).
+ * For writes that must land once the outside world has been told — a delivery already POSTed
+ * whose attempt is being recorded — rather than letting the job fail and send again.
+ */
+export async function retryTransient<T>(operation: () => Promise<T>, pausesMs: readonly number[] = [100, 400, 1500, 4000]): Promise<T> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await operation();
+    } catch (error) {
+      const pause = pausesMs[retry];
+      if (pause === undefined || !isTransientDatabaseError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}

@@ -1,0 +1,287 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createEvent, createGroup, groupInput } from "../support/fixtures.js";
+import { startReceiver, type Receiver } from "../support/receiver.js";
+import { useTestApp } from "../support/test-app.js";
+
+// DESIGN.md, "Nothing is lost": a worker killed mid-delivery, stopped, or sharing the database with
+// others — every delivery still ends SUCCEEDED, at least once, with the same webhook-id and body.
+// The API runs in this process without a worker; the workers are real `hookgate worker` processes.
+
+const repository = path.resolve(import.meta.dirname, "../..");
+const tsxCli = path.join(repository, "node_modules/tsx/dist/cli.mjs");
+const app = useTestApp({}, { worker: false });
+let receiver: Receiver;
+let dataDir = "";
+const children: Worker[] = [];
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  dataDir = await mkdtemp(path.join(tmpdir(), "hookgate-crash-"));
+  await createGroup(
+    app,
+    groupInput({ hooks: [{ type: "EVENT_CREATED", endpoint: `${receiver.url}/hooks` }], authentication: undefined }),
+  );
+});
+
+afterEach(async () => {
+  // Whatever a test did, no worker outlives it (they would take the next test's jobs).
+  await Promise.all(children.splice(0).map((child) => child.kill("SIGKILL")));
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+type Ending = { code: number | null; signal: NodeJS.Signals | null };
+
+interface Worker {
+  child: ChildProcess;
+  /** The worker's heartbeat row: how it shows it is running, and what must go once it is dead. */
+  heartbeatId: string;
+  output: () => string;
+  /** Sends a signal to tsx alone (as `kill <pid>` or a container runtime would) or to the whole group. */
+  signal(signal: NodeJS.Signals, to: "leader" | "group"): void;
+  /** Resolves once tsx (which ends as the worker it runs does) and everything of its group are gone. */
+  stopped(): Promise<Ending>;
+  /** Signals the whole group (tsx and the node running the worker) and waits until it is gone. */
+  kill(signal: NodeJS.Signals): Promise<Ending>;
+}
+
+/** `npx tsx src/main.ts worker` against the test database, ready once its heartbeat row appears. */
+async function startWorkerProcess(): Promise<Worker> {
+  const before = new Set((await heartbeats()).map((row) => row.id));
+  const { DATABASE_URL: _server, ...inherited } = process.env;
+  // What `npx tsx src/main.ts worker` runs, without npm in front: npm exits at once on SIGTERM,
+  // without waiting for its child, so its exit status would say nothing about the worker's.
+  const child = spawn(process.execPath, [tsxCli, "src/main.ts", "worker"], {
+    cwd: repository,
+    env: {
+      ...inherited,
+      DATABASE_URL: app.hookgate.services.databaseUrl,
+      HOOKGATE_SECRET_KEY: app.hookgate.services.config.secretKey!,
+      HOOKGATE_ALLOW_PRIVATE_TARGETS: "true",
+      HOOKGATE_WORKER_STALE_AFTER: "3s",
+      HOOKGATE_WORKER_POLL_INTERVAL: "100ms",
+      HOOKGATE_RETRY_SCHEDULE: "100ms,200ms",
+      HOOKGATE_DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+    },
+    // Its own process group: SIGKILL must reach the node running the worker, not only tsx.
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<Ending>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const signal = (name: NodeJS.Signals, to: "leader" | "group") => {
+    if (!child.pid) return;
+    try {
+      process.kill(to === "group" ? -child.pid : child.pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  const stopped = async () => {
+    const ending = await exited;
+    if (child.pid) await groupGone(child.pid);
+    return ending;
+  };
+  const kill = (name: NodeJS.Signals) => {
+    signal(name, "group");
+    return stopped();
+  };
+  const worker: Worker = { child, heartbeatId: "", output: () => output, signal, stopped, kill };
+  children.push(worker);
+
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the worker exited before it was ready:\n${output}`);
+    }
+    const fresh = (await heartbeats()).find((row) => !before.has(row.id));
+    if (fresh) {
+      worker.heartbeatId = fresh.id;
+      return worker;
+    }
+    await sleep(100);
+  }
+  throw new Error(`the worker was not ready within 60 s:\n${output}`);
+}
+
+/** Waits until no process of the group is left (a wrapper may exit before the node it started). */
+async function groupGone(pgid: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) {
+      process.kill(-pgid, "SIGKILL");
+      throw new Error(`process group ${pgid} was still running 30 s after its leader exited`);
+    }
+    await sleep(50);
+  }
+}
+
+function heartbeats() {
+  return app.db.selectFrom("worker_heartbeats").select(["id", "graphile_worker_ids"]).execute();
+}
+
+async function delivery(id: string) {
+  return app.db
+    .selectFrom("deliveries")
+    .select(["id", "status", "attempt_count", "payload", "finished_at"])
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+}
+
+async function waitForDelivery(id: string, status: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await delivery(id);
+    if (row.status === status) return row;
+    if (Date.now() > deadline) throw new Error(`delivery ${id} is ${row.status}, not ${status}, after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+async function attempts(id: string) {
+  return app.db
+    .selectFrom("delivery_attempts")
+    .select(["number", "response_status", "error"])
+    .where("delivery_id", "=", id)
+    .orderBy("number")
+    .execute();
+}
+
+describe("a worker killed mid-delivery", () => {
+  it("loses nothing: a new worker resends the same delivery, which ends SUCCEEDED", async () => {
+    const first = await startWorkerProcess();
+    const start = receiver.requests.length;
+    // The first request is held open, as a slow partner would; every later one is answered 200.
+    receiver.answerNext({ status: 200, delayMs: 30_000 });
+
+    await createEvent(app, { title: "Crash course" });
+    const [held] = (await receiver.waitFor(start + 1, 30_000)).slice(start);
+    const webhookId = held!.headers["webhook-id"] as string;
+    expect(webhookId).toBeTruthy();
+
+    const killed = await first.kill("SIGKILL");
+    expect(killed.signal).toBe("SIGKILL");
+    // Killed before any answer came: nothing was recorded, the job is still locked by the dead worker.
+    expect(await delivery(webhookId)).toMatchObject({ finished_at: null, attempt_count: 0 });
+
+    const second = await startWorkerProcess();
+    const [, resent] = (await receiver.waitFor(start + 2, 20_000)).slice(start);
+    expect(resent!.headers["webhook-id"]).toBe(webhookId);
+    expect(resent!.body).toBe(held!.body);
+
+    const done = await waitForDelivery(webhookId, "SUCCEEDED", 20_000);
+    expect(done.payload).toBe(held!.body);
+    expect(await attempts(webhookId)).toEqual([{ number: 1, response_status: 200, error: null }]);
+
+    // The survivor cleared the dead worker's heartbeat (that is how it released the job).
+    const rows = await heartbeats();
+    expect(rows.map((row) => row.id)).not.toContain(first.heartbeatId);
+    expect(rows.map((row) => row.id)).toContain(second.heartbeatId);
+  }, 120_000);
+});
+
+describe("two workers sharing one database", () => {
+  it("deliver 100 changes, each exactly once when the partner answers 200", async () => {
+    // One after the other, so each finds its own heartbeat row.
+    const workers = [await startWorkerProcess(), await startWorkerProcess()];
+    const beating = (await heartbeats()).map((row) => row.id);
+    for (const worker of workers) expect(beating).toContain(worker.heartbeatId);
+    const start = receiver.requests.length;
+    receiver.answerAlways({ status: 200, delayMs: 5 });
+
+    // In bursts, so both workers have jobs to race for.
+    const events: string[] = [];
+    for (let burst = 0; burst < 10; burst++) {
+      const created = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => createEvent(app, { title: `Change ${burst * 10 + i}` })),
+      );
+      events.push(...created.map((event) => event.id));
+    }
+    expect(new Set(events).size).toBe(100);
+
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { count } = await app.db
+        .selectFrom("deliveries")
+        .select((eb) => eb.fn.countAll<string>().as("count"))
+        .where("event_id", "in", events)
+        .where("status", "=", "SUCCEEDED")
+        .executeTakeFirstOrThrow();
+      if (Number(count) === 100) break;
+      if (Date.now() > deadline) throw new Error(`only ${count} of 100 deliveries SUCCEEDED within 60 s`);
+      await sleep(100);
+    }
+    // Give a duplicate (a job run twice) the time to show up before counting.
+    await sleep(1_500);
+
+    const received = receiver.requests.slice(start);
+    const ids = received.map((request) => request.headers["webhook-id"]);
+    expect(new Set(ids).size).toBe(100);
+    expect(received).toHaveLength(100);
+    const attemptCounts = await app.db
+      .selectFrom("deliveries")
+      .select(["attempt_count"])
+      .where("event_id", "in", events)
+      .execute();
+    expect(attemptCounts.every((row) => row.attempt_count === 1)).toBe(true);
+  }, 180_000);
+});
+
+describe("a worker stopped with SIGTERM", () => {
+  /** Starts a worker, makes it take a delivery the receiver answers after 500 ms, and says which. */
+  async function workerWithDeliveryInHand() {
+    const worker = await startWorkerProcess();
+    const start = receiver.requests.length;
+    receiver.answerAlways({ status: 200 });
+    receiver.answerNext({ status: 200, delayMs: 500 });
+    await createEvent(app, { title: "Last call" });
+    const [request] = (await receiver.waitFor(start + 1, 30_000)).slice(start);
+    return { worker, start, webhookId: request!.headers["webhook-id"] as string };
+  }
+
+  async function expectFinishedByTheStoppingWorker(worker: Worker, ending: Ending, webhookId: string, start: number) {
+    const clean = ending.code === 0 || ending.signal === "SIGTERM";
+    expect(clean, `the worker ended with ${ending.code ?? ending.signal}:\n${worker.output()}`).toBe(true);
+    // Recorded by the stopping worker itself (no other worker runs), from the 200 that came after 500 ms.
+    expect(await delivery(webhookId)).toMatchObject({ status: "SUCCEEDED", attempt_count: 1 });
+    expect(await attempts(webhookId)).toEqual([{ number: 1, response_status: 200, error: null }]);
+    expect(receiver.requests.slice(start)).toHaveLength(1);
+    // A graceful stop removes its own heartbeat row.
+    expect((await heartbeats()).map((row) => row.id)).not.toContain(worker.heartbeatId);
+  }
+
+  it("finishes the delivery in hand before it exits", async () => {
+    const { worker, start, webhookId } = await workerWithDeliveryInHand();
+    // To tsx, which hands it on to the node running the worker: `kill <pid>`, `docker stop`.
+    worker.signal("SIGTERM", "leader");
+    const ending = await worker.stopped();
+    await expectFinishedByTheStoppingWorker(worker, ending, webhookId, start);
+  }, 120_000);
+
+  // A second SIGTERM is ordinary: systemd signals the whole control group, and under tsx the node
+  // process gets the group's signal and tsx's relay of it. Only the first may start the stop.
+  it("finishes the delivery in hand when SIGTERM comes twice (the whole group, then again)", async () => {
+    const { worker, start, webhookId } = await workerWithDeliveryInHand();
+    worker.signal("SIGTERM", "group");
+    await sleep(100);
+    worker.signal("SIGTERM", "group");
+    const ending = await worker.stopped();
+    await expectFinishedByTheStoppingWorker(worker, ending, webhookId, start);
+  }, 120_000);
+});
