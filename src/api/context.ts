@@ -1,7 +1,6 @@
-import DataLoader from "dataloader";
 import type { Services } from "../services.js";
-import type { ApiKeyRole, HookRow } from "../store/tables.js";
-import { listHooksOfGroups } from "../store/webhook-group.repository.js";
+import type { ApiKeyRole } from "../store/tables.js";
+import { createLoaders, type Loaders } from "./loaders.js";
 
 /** Who is calling: an API key of one organization. */
 export interface Caller {
@@ -22,18 +21,10 @@ export interface RequestContext {
   readonly services: Services;
   readonly credentials: Credentials;
   /** Per-request batching, so a page of 25 groups costs one hooks query, not 25. */
-  readonly hooksOfGroup: DataLoader<string, HookRow[]>;
+  readonly loaders: Loaders;
 }
 
 /** A context for one request (HTTP) or one in-process origin query (delivery). */
 export function createRequestContext(services: Services, credentials: Credentials): RequestContext {
-  const organizationId = credentials.caller?.organizationId;
-  return {
-    services,
-    credentials,
-    hooksOfGroup: new DataLoader<string, HookRow[]>(async (groupIds) => {
-      const hooks = organizationId ? await listHooksOfGroups(services.db, organizationId, groupIds) : [];
-      return groupIds.map((id) => hooks.filter((hook) => hook.webhook_group_id === id));
-    }),
-  };
+  return { services, credentials, loaders: createLoaders(services.db, credentials.caller?.organizationId) };
 }

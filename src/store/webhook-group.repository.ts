@@ -60,16 +60,3 @@ export async function deleteWebhookGroup(db: Db, organizationId: string, id: str
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
-
-/** Hooks of several groups of one organization in one query, in each group's declared order. */
-export async function listHooksOfGroups(db: Db, organizationId: string, groupIds: readonly string[]): Promise<HookRow[]> {
-  if (groupIds.length === 0) return [];
-  return db
-    .selectFrom("hooks")
-    .selectAll()
-    .where("organization_id", "=", organizationId)
-    .where("webhook_group_id", "in", groupIds)
-    .orderBy("webhook_group_id")
-    .orderBy("position")
-    .execute();
-}

@@ -2,7 +2,6 @@ import { publishEvent } from "../../publish/publish-event.js";
 import { findDelivery, listAttempts, pageDeliveries, type DeliveryFilter } from "../../store/delivery.repository.js";
 import { isUuid } from "../../store/ids.js";
 import { pageRequest } from "../../store/pagination.js";
-import { findWebhookGroup } from "../../store/webhook-group.repository.js";
 import { requireAdmin, requireReader } from "../access.js";
 import { toConnection } from "../connection.js";
 import type { DeliveryFilter as DeliveryFilterInput, Resolvers } from "../generated/resolvers.js";
@@ -45,8 +44,7 @@ export const deliveryResolvers: Resolvers = {
   },
   Delivery: {
     webhookGroupId: (row) => row.webhook_group_id,
-    webhookGroup: async (row, _, { services }) =>
-      (await findWebhookGroup(services.db, row.organization_id, row.webhook_group_id)) ?? null,
+    webhookGroup: (row, _, { loaders }) => loaders.webhookGroup.load(row.webhook_group_id),
     hookId: (row) => row.hook_id,
     eventId: (row) => row.event_id,
     orderId: (row) => row.order_id,

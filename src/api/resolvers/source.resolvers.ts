@@ -5,7 +5,6 @@ import { findEventGuide, pageEventGuides } from "../../store/event-guide.reposit
 import { findEvent, pageEvents } from "../../store/event.repository.js";
 import { isUuid } from "../../store/ids.js";
 import { findOrder, pageOrders } from "../../store/order.repository.js";
-import { findOrganization } from "../../store/organization.repository.js";
 import { pageRequest } from "../../store/pagination.js";
 import { requireAdmin, requireReader } from "../access.js";
 import { toConnection } from "../connection.js";
@@ -54,14 +53,13 @@ export const sourceResolvers: Resolvers = {
     startDate: (row) => row.start_date,
     endDate: (row) => row.end_date,
     status: (row) => (row.removed_at ? "REMOVED" : "ACTIVE"),
-    eventGuide: (row, _, { services }) =>
-      row.event_guide_id ? findEventGuide(services.db, row.organization_id, row.event_guide_id).then(orNull) : null,
+    eventGuide: (row, _, { loaders }) => (row.event_guide_id ? loaders.eventGuide.load(row.event_guide_id) : null),
     orders: async (row, args, { services }) => {
       const filter = { eventId: row.id, includeRemoved: false };
       return toConnection(await pageOrders(services.db, row.organization_id, filter, pageRequest(args)));
     },
-    organization: async (row, _, { services }) => {
-      const organization = await findOrganization(services.db, row.organization_id);
+    organization: async (row, _, { loaders }) => {
+      const organization = await loaders.organization.load(row.organization_id);
       if (!organization) throw new Error(`organization of event ${row.id} is missing`);
       return organization;
     },
@@ -72,8 +70,8 @@ export const sourceResolvers: Resolvers = {
   Order: {
     status: (row) => (row.removed_at ? "REMOVED" : row.cancelled_at ? "CANCELLED" : "OPEN"),
     total: (row) => Number(row.total),
-    event: async (row, _, { services }) => {
-      const event = await findEvent(services.db, row.organization_id, row.event_id);
+    event: async (row, _, { loaders }) => {
+      const event = await loaders.event.load(row.event_id);
       if (!event) throw new Error(`event of order ${row.id} is missing`);
       return event;
     },

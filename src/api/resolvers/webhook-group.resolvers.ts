@@ -25,7 +25,7 @@ export const webhookGroupResolvers: Resolvers = {
     eventId: (row) => row.event_id,
     eventGuideId: (row) => row.event_guide_id,
     createdAt: (row) => row.created_at,
-    hooks: (row, _, { hooksOfGroup }) => hooksOfGroup.load(row.id),
+    hooks: (row, _, { loaders }) => loaders.hooksOfGroup.load(row.id),
     authentication: authenticationOf,
   },
   Hook: {
