@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as foundation from "./0001_foundation.js";
 import * as deliveries from "./0002_deliveries.js";
 import * as secretKeyCheck from "./0003_secret_key_check.js";
+import * as integratorTools from "./0004_integrator_tools.js";
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so they load the
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   "0001_foundation": foundation,
   "0002_deliveries": deliveries,
   "0003_secret_key_check": secretKeyCheck,
+  "0004_integrator_tools": integratorTools,
 };

@@ -17,6 +17,8 @@ export interface Config {
   /** Where people reach this instance; origins pointing at `${publicUrl}/graphql` use the built-in schema. */
   readonly publicUrl: string;
   readonly originAllowlist: readonly string[];
+  /** Other URLs that mean the built-in schema, e.g. doo's own https://gql.doo.net for drop-in configs. */
+  readonly builtInOriginAliases: readonly string[];
   readonly operatorToken: string | undefined;
   /** Base64 of 32 bytes; absent: generated into `dataDir` on first start. */
   readonly secretKey: string | undefined;
@@ -37,6 +39,8 @@ export interface Config {
   readonly workerPollIntervalMs: number;
   /** How long to keep a token whose answer gave no expires_in. */
   readonly tokenDefaultTtlMs: number;
+  /** A group whose every attempt has failed this long is disabled. */
+  readonly autoDisableAfterMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -52,10 +56,8 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.HOOKGATE_DATA_DIR || ".hookgate"),
     publicUrl,
-    originAllowlist: Object.freeze(list(env.HOOKGATE_ORIGIN_ALLOWLIST).map((entry) => {
-      if (!isHttpUrl(entry)) throw new ConfigError(`HOOKGATE_ORIGIN_ALLOWLIST: "${entry}" is not an http(s) URL`);
-      return normalizeUrl(entry);
-    })),
+    originAllowlist: Object.freeze(urlList(env, "HOOKGATE_ORIGIN_ALLOWLIST", "")),
+    builtInOriginAliases: Object.freeze(urlList(env, "HOOKGATE_BUILTIN_ORIGIN_ALIASES", "https://gql.doo.net")),
     operatorToken: env.HOOKGATE_OPERATOR_TOKEN || undefined,
     secretKey: secretKey(env),
     maxRequestBytes: integer(env, "HOOKGATE_MAX_REQUEST_BYTES", 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
@@ -68,6 +70,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerStaleAfterMs: duration(env, "HOOKGATE_WORKER_STALE_AFTER", 30_000),
     workerPollIntervalMs: duration(env, "HOOKGATE_WORKER_POLL_INTERVAL", 1_000),
     tokenDefaultTtlMs: duration(env, "HOOKGATE_TOKEN_DEFAULT_TTL", 5 * 60_000),
+    autoDisableAfterMs: duration(env, "HOOKGATE_AUTO_DISABLE_AFTER", 5 * 24 * 3_600_000),
   });
 }
 
@@ -129,6 +132,13 @@ function flag(env: Env, name: string): boolean {
   if (raw === "" || raw === "false" || raw === "0") return false;
   if (raw === "true" || raw === "1") return true;
   throw new ConfigError(`${name}: expected true or false, got "${env[name]}"`);
+}
+
+function urlList(env: Env, name: string, fallback: string): string[] {
+  return list(env[name] ?? fallback).map((entry) => {
+    if (!isHttpUrl(entry)) throw new ConfigError(`${name}: "${entry}" is not an http(s) URL`);
+    return normalizeUrl(entry);
+  });
 }
 
 function list(value: string | undefined): string[] {

@@ -6,6 +6,8 @@ import { InputError } from "../errors.js";
 export interface OriginPolicy {
   /** `${publicUrl}/graphql`: origins naming it run in-process against the built-in schema. */
   readonly builtInGraphqlUrl: string;
+  /** Other URLs meaning the built-in schema (HOOKGATE_BUILTIN_ORIGIN_ALIASES, e.g. doo's gql.doo.net). */
+  readonly builtInAliases?: readonly string[];
   /** Normalized http(s) URLs from HOOKGATE_ORIGIN_ALLOWLIST. */
   readonly allowlist: readonly string[];
 }
@@ -25,6 +27,7 @@ export function resolveOriginTarget(
   if (endpoint === null || endpoint === undefined || endpoint.trim() === "") return { kind: "built-in" };
   const url = normalizeUrl(checkEndpointUrl(endpoint, field));
   if (url === safeNormalize(policy.builtInGraphqlUrl)) return { kind: "built-in" };
+  if (policy.builtInAliases?.some((alias) => safeNormalize(alias) === url)) return { kind: "built-in" };
   if (policy.allowlist.some((entry) => safeNormalize(entry) === url)) return { kind: "remote", url };
   // The operator's allow-list is not every tenant's business; say what the caller can do instead.
   throw new InputError(

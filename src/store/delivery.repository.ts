@@ -10,6 +10,7 @@ export interface DeliveryToSend extends DeliveryRow {
   origin_method: string | null;
   origin_endpoint: string | null;
   origin_body: string | null;
+  origin_target: "BUILT_IN" | "REMOTE" | null;
   signing_secret_encrypted: string;
   auth_endpoint: string | null;
   auth_client_id: string | null;
@@ -34,6 +35,7 @@ export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryTo
       "h.origin_method",
       "h.origin_endpoint",
       "h.origin_body",
+      "h.origin_target",
       "g.signing_secret_encrypted",
       "g.auth_endpoint",
       "g.auth_client_id",

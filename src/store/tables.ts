@@ -95,6 +95,15 @@ export interface WebhookGroupTable {
   auth_header_value_format: string | null;
   created_at: CreatedAt;
   deleted_at: Date | null;
+  include_data: Generated<boolean>;
+  header_names: ColumnType<string[], string[] | undefined, string[]>;
+  headers_encrypted: string | null;
+  jwt_secret_encrypted: string | null;
+  previous_signing_secret_encrypted: string | null;
+  previous_signing_secret_expires_at: Date | null;
+  disabled_at: Date | null;
+  disabled_reason: string | null;
+  failing_since: Date | null;
 }
 
 export interface HookTable {
@@ -108,6 +117,8 @@ export interface HookTable {
   origin_method: HttpMethod | null;
   origin_endpoint: string | null;
   origin_body: string | null;
+  origin_target: "BUILT_IN" | "REMOTE" | null;
+  condition: ColumnType<unknown, string | null, string | null>;
 }
 
 export type DeliveryStatus = "PENDING" | "RETRYING" | "SUCCEEDED" | "FAILED" | "GONE";
@@ -121,6 +132,7 @@ export interface PublicationTable {
   event_guide_id: string | null;
   occurred_at: Date;
   data: ColumnType<unknown, string | null, string | null>;
+  external: Generated<boolean>;
   created_at: CreatedAt;
 }
 

@@ -55,6 +55,7 @@ export async function insertGroupDraft(
       endpoint: hook.endpoint,
       origin_method: hook.origin?.method ?? null,
       origin_endpoint: hook.origin?.endpoint ?? null,
+      origin_target: hook.origin?.target ?? null,
       origin_body: hook.origin?.body ?? null,
     })),
   );

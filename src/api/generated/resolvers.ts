@@ -101,8 +101,14 @@ export type CreateWebhookGroupInput = {
   eventGuideId?: InputMaybe<Scalars['ID']['input']>;
   /** Scope the group to one event. Leave out both eventId and eventGuideId for the whole organization. */
   eventId?: InputMaybe<Scalars['ID']['input']>;
+  /** Static request headers (e.g. an API key the partner expects); values are stored encrypted. */
+  headers?: InputMaybe<Array<HeaderInput>>;
   hooks: Array<HookInput>;
+  /** The default payload carries the whole event or order under `data`. */
+  includeData?: InputMaybe<Scalars['Boolean']['input']>;
   name: Scalars['String']['input'];
+  /** At least 8 characters: each request also carries an HS256 JWT signed with it in x-webhook-secret. */
+  secretKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CreateWebhookGroupPayload = {
@@ -142,6 +148,8 @@ export type Delivery = {
   /** GraphQL errors the origin answered with when the payload was built (delivered as returned). */
   payloadErrors?: Maybe<Scalars['JSON']['output']>;
   status: DeliveryStatus;
+  /** Made by sendTestDelivery rather than by a change. */
+  test: Scalars['Boolean']['output'];
   type: HookType;
   /** Null once the group has been deleted or replaced; the delivery log stays. */
   webhookGroup?: Maybe<WebhookGroup>;
@@ -272,8 +280,15 @@ export type EventStatus =
 export type GrantType =
   | 'CLIENT_CREDENTIALS';
 
+export type HeaderInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
 export type Hook = {
   __typename?: 'Hook';
+  /** Only changes whose event or order matches are delivered; absent: all of them. */
+  condition?: Maybe<Scalars['JSON']['output']>;
   endpoint: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   method: HttpMethod;
@@ -283,6 +298,12 @@ export type Hook = {
 };
 
 export type HookInput = {
+  /**
+   * Deliver only changes whose event or order matches, e.g. {"status": {"$eq": "OPEN"}} or
+   * {"$or": [{"total": {"$gte": 100}}, {"event.title": {"$in": ["Summer Fest"]}}]}.
+   * Operators: $eq $neq $gt $gte $lt $lte $in $nin $exists $and $or, on dotted paths.
+   */
+  condition?: InputMaybe<Scalars['JSON']['input']>;
   /** Absolute http(s) URL the delivery is sent to. */
   endpoint: Scalars['String']['input'];
   method?: InputMaybe<HttpMethod>;
@@ -319,6 +340,10 @@ export type Mutation = {
   deleteWebhookGroup: Scalars['Boolean']['output'];
   /** Admin keys only. */
   publishEvent: PublishEventPayload;
+  /** Queues the group's FAILED deliveries created in the window again; answers how many. */
+  recoverDeliveries: Scalars['Int']['output'];
+  /** A new attempt now, with the stored payload and the same webhook-id. */
+  redeliver: Delivery;
   /** Soft removal: the event stays resolvable by id with status REMOVED. */
   removeEvent: Event;
   /** Soft removal: the order stays resolvable by id with status REMOVED. */
@@ -327,6 +352,12 @@ export type Mutation = {
   replaceWebhookGroup: CreateWebhookGroupPayload;
   /** True when a key of the caller's organization was revoked; false when there is no such key. */
   revokeApiKey: Scalars['Boolean']['output'];
+  /** A new signing secret, shown only here; for 24 hours requests carry both signatures. */
+  rotateSigningSecret: Scalars['String']['output'];
+  /** Sends `payload` (or a sample built from the hook) through the real path: token, signature, POST. Logged as a test. */
+  sendTestDelivery: Delivery;
+  /** Enabled is state, not configuration: the group stays otherwise as it was created. */
+  setWebhookGroupEnabled: WebhookGroup;
   updateEvent: Event;
   updateOrder: Order;
 };
@@ -377,6 +408,18 @@ export type MutationPublishEventArgs = {
 };
 
 
+export type MutationRecoverDeliveriesArgs = {
+  groupId: Scalars['ID']['input'];
+  since: Scalars['DateTime']['input'];
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type MutationRedeliverArgs = {
+  deliveryId: Scalars['ID']['input'];
+};
+
+
 export type MutationRemoveEventArgs = {
   id: Scalars['ID']['input'];
 };
@@ -394,6 +437,24 @@ export type MutationReplaceWebhookGroupArgs = {
 
 
 export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateSigningSecretArgs = {
+  groupId: Scalars['ID']['input'];
+};
+
+
+export type MutationSendTestDeliveryArgs = {
+  groupId: Scalars['ID']['input'];
+  hookType: HookType;
+  payload?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+
+export type MutationSetWebhookGroupEnabledArgs = {
+  enabled: Scalars['Boolean']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -480,6 +541,26 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PreviewHookPayloadInput = {
+  /** The event (event hooks) or the order's event (order hooks) the payload is built for. */
+  eventId?: InputMaybe<Scalars['ID']['input']>;
+  hookType: HookType;
+  /** The order, for order hooks. */
+  orderId?: InputMaybe<Scalars['ID']['input']>;
+  /** Absent: the default payload. */
+  origin?: InputMaybe<OriginInput>;
+};
+
+export type PreviewHookPayloadResult = {
+  __typename?: 'PreviewHookPayloadResult';
+  /** The payload exactly as it would be sent. */
+  body?: Maybe<Scalars['String']['output']>;
+  /** What is wrong: the origin's GraphQL errors, or why no payload could be built. */
+  errors: Array<Scalars['String']['output']>;
+  /** The payload as it would be sent, parsed. */
+  payload?: Maybe<Scalars['JSON']['output']>;
+};
+
 /**
  * A happening from an external platform. Event hooks need eventId; order hooks need orderId and
  * eventId (the order's event).
@@ -522,6 +603,8 @@ export type Query = {
   order?: Maybe<Order>;
   /** Newest first, optionally of one event. Removed orders are left out unless asked for. */
   orders: OrderConnection;
+  /** Builds the payload a hook would send for a real event or order, and sends nothing. */
+  previewHookPayload: PreviewHookPayloadResult;
   /** The caller: its organization and the role of the API key in use. */
   viewer: Viewer;
   webhookGroup?: Maybe<WebhookGroup>;
@@ -578,6 +661,11 @@ export type QueryOrdersArgs = {
 };
 
 
+export type QueryPreviewHookPayloadArgs = {
+  input: PreviewHookPayloadInput;
+};
+
+
 export type QueryWebhookGroupArgs = {
   id: Scalars['ID']['input'];
 };
@@ -624,14 +712,26 @@ export type WebhookGroup = {
   /** This group's deliveries, newest first. */
   deliveries: DeliveryConnection;
   description?: Maybe<Scalars['String']['output']>;
+  /** When and why the group was last disabled; null while enabled. */
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** A disabled group receives no new deliveries (setWebhookGroupEnabled; or hookgate, after failing too long). */
   enabled: Scalars['Boolean']['output'];
   /** Set when the group is scoped to the events of one event guide. */
   eventGuideId?: Maybe<Scalars['ID']['output']>;
   /** Set when the group is scoped to one event. */
   eventId?: Maybe<Scalars['ID']['output']>;
+  /** Whether each request carries a JWT signed with the group's secret key in x-webhook-secret. */
+  hasSecretKey: Scalars['Boolean']['output'];
+  /** Names of the static headers sent with every delivery; their values are never returned. */
+  headerNames: Array<Scalars['String']['output']>;
   hooks: Array<Hook>;
   id: Scalars['ID']['output'];
+  /** The default payload carries the whole event or order under `data`. */
+  includeData: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
+  /** Until then, after rotateSigningSecret, requests are signed with the previous secret too. */
+  previousSigningSecretExpiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 
@@ -760,6 +860,7 @@ export type ResolversTypes = {
   EventStatus: EventStatus;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GrantType: GrantType;
+  HeaderInput: HeaderInput;
   Hook: ResolverTypeWrapper<HookRow>;
   HookInput: HookInput;
   HookType: HookType;
@@ -776,6 +877,8 @@ export type ResolversTypes = {
   Origin: ResolverTypeWrapper<HookRow>;
   OriginInput: OriginInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PreviewHookPayloadInput: PreviewHookPayloadInput;
+  PreviewHookPayloadResult: ResolverTypeWrapper<PreviewHookPayloadResult>;
   PublishEventInput: PublishEventInput;
   PublishEventPayload: ResolverTypeWrapper<PublishEventPayload>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -815,6 +918,7 @@ export type ResolversParentTypes = {
   EventGuideConnection: Omit<EventGuideConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventGuideEdge']> };
   EventGuideEdge: Omit<EventGuideEdge, 'node'> & { node: ResolversParentTypes['EventGuide'] };
   Float: Scalars['Float']['output'];
+  HeaderInput: HeaderInput;
   Hook: HookRow;
   HookInput: HookInput;
   ID: Scalars['ID']['output'];
@@ -828,6 +932,8 @@ export type ResolversParentTypes = {
   Origin: HookRow;
   OriginInput: OriginInput;
   PageInfo: PageInfo;
+  PreviewHookPayloadInput: PreviewHookPayloadInput;
+  PreviewHookPayloadResult: PreviewHookPayloadResult;
   PublishEventInput: PublishEventInput;
   PublishEventPayload: PublishEventPayload;
   Query: Record<PropertyKey, never>;
@@ -894,6 +1000,7 @@ export type DeliveryResolvers<ContextType = RequestContext, ParentType extends R
   payload?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   payloadErrors?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
+  test?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['HookType'], ParentType, ContextType>;
   webhookGroup?: Resolver<Maybe<ResolversTypes['WebhookGroup']>, ParentType, ContextType>;
   webhookGroupId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -970,6 +1077,7 @@ export type EventGuideEdgeResolvers<ContextType = RequestContext, ParentType ext
 };
 
 export type HookResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Hook'] = ResolversParentTypes['Hook']> = {
+  condition?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   endpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['HttpMethod'], ParentType, ContextType>;
@@ -991,10 +1099,15 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   createWebhookGroup?: Resolver<ResolversTypes['CreateWebhookGroupPayload'], ParentType, ContextType, RequireFields<MutationCreateWebhookGroupArgs, 'input'>>;
   deleteWebhookGroup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWebhookGroupArgs, 'id'>>;
   publishEvent?: Resolver<ResolversTypes['PublishEventPayload'], ParentType, ContextType, RequireFields<MutationPublishEventArgs, 'input'>>;
+  recoverDeliveries?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRecoverDeliveriesArgs, 'groupId' | 'since'>>;
+  redeliver?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType, RequireFields<MutationRedeliverArgs, 'deliveryId'>>;
   removeEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationRemoveEventArgs, 'id'>>;
   removeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationRemoveOrderArgs, 'id'>>;
   replaceWebhookGroup?: Resolver<ResolversTypes['CreateWebhookGroupPayload'], ParentType, ContextType, RequireFields<MutationReplaceWebhookGroupArgs, 'id' | 'input'>>;
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+  rotateSigningSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<MutationRotateSigningSecretArgs, 'groupId'>>;
+  sendTestDelivery?: Resolver<ResolversTypes['Delivery'], ParentType, ContextType, RequireFields<MutationSendTestDeliveryArgs, 'groupId' | 'hookType'>>;
+  setWebhookGroupEnabled?: Resolver<ResolversTypes['WebhookGroup'], ParentType, ContextType, RequireFields<MutationSetWebhookGroupEnabledArgs, 'enabled' | 'id'>>;
   updateEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationUpdateEventArgs, 'id' | 'input'>>;
   updateOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderArgs, 'id' | 'input'>>;
 };
@@ -1040,6 +1153,12 @@ export type PageInfoResolvers<ContextType = RequestContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type PreviewHookPayloadResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PreviewHookPayloadResult'] = ResolversParentTypes['PreviewHookPayloadResult']> = {
+  body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  payload?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+};
+
 export type PublishEventPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PublishEventPayload'] = ResolversParentTypes['PublishEventPayload']> = {
   deliveryCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   duplicate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1055,6 +1174,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first' | 'includeRemoved'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first' | 'includeRemoved'>>;
+  previewHookPayload?: Resolver<ResolversTypes['PreviewHookPayloadResult'], ParentType, ContextType, RequireFields<QueryPreviewHookPayloadArgs, 'input'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   webhookGroup?: Resolver<Maybe<ResolversTypes['WebhookGroup']>, ParentType, ContextType, RequireFields<QueryWebhookGroupArgs, 'id'>>;
   webhookGroups?: Resolver<ResolversTypes['WebhookGroupConnection'], ParentType, ContextType, RequireFields<QueryWebhookGroupsArgs, 'first'>>;
@@ -1072,12 +1192,18 @@ export type WebhookGroupResolvers<ContextType = RequestContext, ParentType exten
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deliveries?: Resolver<ResolversTypes['DeliveryConnection'], ParentType, ContextType, RequireFields<WebhookGroupDeliveriesArgs, 'first'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   eventGuideId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  hasSecretKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  headerNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   hooks?: Resolver<Array<ResolversTypes['Hook']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  includeData?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  previousSigningSecretExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type WebhookGroupConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WebhookGroupConnection'] = ResolversParentTypes['WebhookGroupConnection']> = {
@@ -1117,6 +1243,7 @@ export type Resolvers<ContextType = RequestContext> = {
   Organization?: OrganizationResolvers<ContextType>;
   Origin?: OriginResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PreviewHookPayloadResult?: PreviewHookPayloadResultResolvers<ContextType>;
   PublishEventPayload?: PublishEventPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from "graphql";
+import { normalizeUrl } from "../../config.js";
 import { InputError } from "../../errors.js";
 import { checkRemoteOriginQuery, validateOriginQuery } from "../../origin/origin-document.js";
 import { isPlainObject, parseOriginRequest } from "../../origin/origin-request.js";
@@ -52,10 +53,11 @@ export interface HookDraft {
   endpoint: string;
   origin: OriginDraft | null;
 }
-/** `endpoint` null: the built-in schema. `body` is kept as sent, surrounding whitespace aside. */
+/** `endpoint` as given (normalized), or null; `target` says where it runs. `body` as sent, trimmed. */
 export interface OriginDraft {
   method: HttpMethod;
   endpoint: string | null;
+  target: "BUILT_IN" | "REMOTE";
   body: string;
 }
 export interface AuthenticationDraft {
@@ -136,7 +138,13 @@ function parseOrigin(origin: unknown, hookType: HookType, path: string, options:
   const target = resolveOriginTarget(endpoint, options.originPolicy, `${path}.endpoint`);
   if (target.kind === "built-in") validateOriginQuery(options.schema, request, bodyField);
   else checkRemoteOriginQuery(request, bodyField);
-  return { method, endpoint: target.kind === "built-in" ? null : target.url, body };
+  return {
+    method,
+    // Kept as given (normalized), so a client sees back what it sent, e.g. doo's gql.doo.net.
+    endpoint: endpoint?.trim() ? normalizeUrl(endpoint.trim()) : null,
+    target: target.kind === "built-in" ? "BUILT_IN" : "REMOTE",
+    body,
+  };
 }
 
 function parseAuthentication(auth: unknown): AuthenticationDraft {

@@ -36,7 +36,7 @@ export async function runOrigin(
     organizationId: delivery.organization_id,
   };
   const { variables } = substitutePlaceholders(request, values);
-  if (delivery.origin_endpoint === null) {
+  if (delivery.origin_target === "BUILT_IN" || delivery.origin_endpoint === null) {
     const document = substituteInDocument(documents.get(request.query), values);
     const result = await execute({
       schema: services.schema,

@@ -61,8 +61,8 @@ describe("parseWebhookGroupInput", () => {
       eventId: null,
       eventGuideId: null,
       hooks: [
-        { type: "EVENT_CREATED", method: "POST", endpoint: "https://partner.example/hooks/events", origin: { method: "POST", endpoint: null, body: EVENT_BODY } },
-        { type: "ORDER_CREATED", method: "PUT", endpoint: "https://partner.example/hooks/orders", origin: { method: "POST", endpoint: null, body: ORDER_BODY } },
+        { type: "EVENT_CREATED", method: "POST", endpoint: "https://partner.example/hooks/events", origin: { method: "POST", endpoint: null, target: "BUILT_IN", body: EVENT_BODY } },
+        { type: "ORDER_CREATED", method: "PUT", endpoint: "https://partner.example/hooks/orders", origin: { method: "POST", endpoint: null, target: "BUILT_IN", body: ORDER_BODY } },
       ],
       authentication: {
         grantType: "CLIENT_CREDENTIALS",
@@ -84,7 +84,7 @@ describe("parseWebhookGroupInput", () => {
     const draft = parse(input);
     expect(draft).toMatchObject({ description: null, eventId: EVENT_ID.toLowerCase(), eventGuideId: null });
     expect(draft.authentication).toMatchObject({ scope: "read", headerFormat: "Authorization", headerValueFormat: "Bearer %ACCESS_TOKEN%" });
-    expect(draft.hooks[0]!.origin).toEqual({ method: "POST", endpoint: null, body: UNNAMED_BODY });
+    expect(draft.hooks[0]!.origin).toEqual({ method: "POST", endpoint: null, target: "BUILT_IN", body: UNNAMED_BODY });
   });
 
   it("accepts a group without origin or authentication, and fifty hooks", () => {
@@ -100,7 +100,7 @@ describe("parseWebhookGroupInput", () => {
   it("runs an origin naming this instance's /graphql on the built-in schema", () => {
     const input = validInput();
     input.hooks[0].origin.endpoint = "https://hooks.example.com/graphql/";
-    expect(parse(input).hooks[0]!.origin!.endpoint).toBeNull();
+    expect(parse(input).hooks[0]!.origin).toMatchObject({ endpoint: "https://hooks.example.com/graphql", target: "BUILT_IN" });
     input.hooks[0].origin.body = JSON.stringify({ query: '{ event(id: "%EVENT_ID%") { nope } }' });
     expect(() => parse(input)).toThrow('input.hooks[0].origin.body: Cannot query field "nope" on type "Event".');
   });
