@@ -3,6 +3,7 @@ import * as foundation from "./0001_foundation.js";
 import * as deliveries from "./0002_deliveries.js";
 import * as secretKeyCheck from "./0003_secret_key_check.js";
 import * as integratorTools from "./0004_integrator_tools.js";
+import * as conditions from "./0005_conditions.js";
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so they load the
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   "0002_deliveries": deliveries,
   "0003_secret_key_check": secretKeyCheck,
   "0004_integrator_tools": integratorTools,
+  "0005_conditions": conditions,
 };

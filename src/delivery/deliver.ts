@@ -10,6 +10,7 @@ import { partnerHeaders } from "./request-headers.js";
 import { nextAttempt, parseRetryAfter, type AttemptOutcome } from "./retry/retry-policy.js";
 import { sendRequest } from "./send/send-request.js";
 import { signatureHeaders } from "./sign/standard-webhooks.js";
+import { webhookSecretJwt } from "./sign/webhook-secret-jwt.js";
 import { TokenError, type Credential } from "./token/token-cache.js";
 
 /**
@@ -27,7 +28,7 @@ export async function deliver(kit: DeliveryKit, job: DeliverJob): Promise<void> 
   if (delivery.group_deleted_at !== null) {
     // Deleting (or replacing) a group stops what it still had queued: nobody wants it any more.
     attempts.push(emptyAttempt(delivery, 0, new Date(), { error: "not sent: the webhook group was deleted", note: null }));
-    await recordAttempts(db, delivery.id, job.attemptsBefore, attempts, { status: "FAILED", retry: null });
+    await recordAttempts(db, delivery.id, job.attemptsBefore, attempts, { status: "FAILED", retry: null, groupHealth: null });
     return;
   }
   const outcome = await attempt(kit, delivery, attempts);
@@ -42,6 +43,14 @@ export async function deliver(kit: DeliveryKit, job: DeliverJob): Promise<void> 
       next.kind === "retry"
         ? { at: next.at, job: { deliveryId: delivery.id, run: job.run + 1, attemptsBefore: attemptsAfter } }
         : null,
+    groupHealth: delivery.is_test
+      ? null
+      : {
+          groupId: delivery.webhook_group_id,
+          succeeded: next.kind === "succeeded",
+          disableAfterMs: config.autoDisableAfterMs,
+          reason: `every delivery attempt failed for ${formatDuration(config.autoDisableAfterMs)} (HOOKGATE_AUTO_DISABLE_AFTER)`,
+        },
   }));
 }
 
@@ -81,13 +90,18 @@ async function attempt(kit: DeliveryKit, delivery: DeliveryToSend, attempts: New
       }
     }
     const sentAt = attempts.length === 0 ? startedAt : new Date();
-    const signature = signatureHeaders({
-      id: delivery.id,
-      timestamp: sentAt,
-      body: payload,
-      secrets: [services.secrets.decrypt(delivery.signing_secret_encrypted, secretPurpose.signingSecret)],
+    const signature = signatureHeaders({ id: delivery.id, timestamp: sentAt, body: payload, secrets: signingSecrets(kit, delivery, sentAt) });
+    const headers = partnerHeaders(delivery, signature, token, {
+      staticHeaders: staticHeaders(kit, delivery),
+      webhookSecretJwt: delivery.jwt_secret_encrypted
+        ? webhookSecretJwt({
+            secretKey: services.secrets.decrypt(delivery.jwt_secret_encrypted, secretPurpose.jwtSecret),
+            webhookId: delivery.id,
+            body: payload,
+            now: sentAt,
+          })
+        : null,
     });
-    const headers = partnerHeaders(delivery, signature, token);
     const result = await sendRequest(kit.dispatcher, {
       url: delivery.hook_endpoint,
       method: delivery.hook_method,
@@ -118,6 +132,30 @@ async function attempt(kit: DeliveryKit, delivery: DeliveryToSend, attempts: New
     }
     return { status: result.status, retryAfterMs: parseRetryAfter(result.headers["retry-after"], new Date()) };
   }
+}
+
+/** The current secret, and during the day after a rotation the previous one too. */
+function signingSecrets(kit: DeliveryKit, delivery: DeliveryToSend, now: Date): string[] {
+  const { secrets } = kit.services;
+  const current = secrets.decrypt(delivery.signing_secret_encrypted, secretPurpose.signingSecret);
+  const previous = delivery.previous_signing_secret_encrypted;
+  const stillValid = delivery.previous_signing_secret_expires_at !== null && delivery.previous_signing_secret_expires_at > now;
+  return previous && stillValid ? [current, secrets.decrypt(previous, secretPurpose.signingSecret)] : [current];
+}
+
+function staticHeaders(kit: DeliveryKit, delivery: DeliveryToSend): Array<{ name: string; value: string }> {
+  if (!delivery.headers_encrypted) return [];
+  return JSON.parse(kit.services.secrets.decrypt(delivery.headers_encrypted, secretPurpose.headers)) as Array<{
+    name: string;
+    value: string;
+  }>;
+}
+
+function formatDuration(ms: number): string {
+  const units: Array<[number, string]> = [[86_400_000, "day"], [3_600_000, "hour"], [60_000, "minute"], [1_000, "second"]];
+  const [size, name] = units.find(([size]) => ms >= size && ms % size === 0) ?? [1, "millisecond"];
+  const count = ms / size;
+  return `${count} ${name}${count === 1 ? "" : "s"}`;
 }
 
 function credentialOf(kit: DeliveryKit, delivery: DeliveryToSend): Credential | null {

@@ -10,20 +10,36 @@ export interface PartnerHeaders {
 }
 
 /**
- * The headers of one request to a partner: JSON, who we are, the signature, and the access token
- * in the group's header format (`Authorization: Bearer %ACCESS_TOKEN%` by default).
+ * The headers of one request to a partner: the group's static headers, JSON, who we are, the
+ * signature, Dozuki's JWT when the group has a secret key, and the access token in the group's
+ * header format (`Authorization: Bearer %ACCESS_TOKEN%` by default). The log gets every value
+ * that could be a secret redacted.
  */
 export function partnerHeaders(
   delivery: DeliveryToSend,
   signature: Record<string, string>,
   accessToken: string | null,
+  extra: { staticHeaders: ReadonlyArray<{ name: string; value: string }>; webhookSecretJwt: string | null },
 ): PartnerHeaders {
-  const sent: Record<string, string> = {
+  const sent: Record<string, string> = {};
+  const logged: Record<string, string> = {};
+  // The group's own headers first: names that hookgate sets are refused when a group is created,
+  // and what follows would win anyway.
+  for (const header of extra.staticHeaders) {
+    sent[header.name.toLowerCase()] = header.value;
+    logged[header.name.toLowerCase()] = redacted;
+  }
+  const own: Record<string, string> = {
     "content-type": "application/json",
     "user-agent": "hookgate/0.1 (+https://www.standardwebhooks.com)",
     ...signature,
   };
-  const logged = { ...sent };
+  Object.assign(sent, own);
+  Object.assign(logged, own);
+  if (extra.webhookSecretJwt !== null) {
+    sent["x-webhook-secret"] = extra.webhookSecretJwt;
+    logged["x-webhook-secret"] = redacted;
+  }
   if (accessToken !== null && delivery.auth_header_format) {
     const name = delivery.auth_header_format.toLowerCase();
     const format = delivery.auth_header_value_format ?? "Bearer %ACCESS_TOKEN%";

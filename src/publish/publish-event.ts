@@ -57,6 +57,7 @@ export async function publishEvent(
       eventGuideId: happening.eventGuideId,
       occurredAt: happening.occurredAt,
       data: happening.data,
+      external: true,
     });
     return { publicationId, deliveryCount, duplicate: false };
   });

@@ -1,5 +1,6 @@
 import { InputError, NotFoundError } from "../errors.js";
 import { publish } from "../publish/publish.js";
+import { eventSubject } from "../publish/subject.js";
 import type { Services } from "../services.js";
 import type { Db } from "../store/database.js";
 import { findEventGuide } from "../store/event-guide.repository.js";
@@ -87,6 +88,8 @@ async function publishEventChange(trx: Db, type: HookType, event: EventRow): Pro
     orderId: null,
     eventGuideId: event.event_guide_id,
     occurredAt: event.updated_at,
+    data: eventSubject(event),
+    external: false,
   });
 }
 

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { InputError, NotFoundError } from "../errors.js";
 import { publish } from "../publish/publish.js";
+import { orderSubject } from "../publish/subject.js";
 import type { Services } from "../services.js";
 import type { Db } from "../store/database.js";
 import { findEvent } from "../store/event.repository.js";
 import { isUuid } from "../store/ids.js";
 import { findOrder, insertOrder, updateOrder } from "../store/order.repository.js";
-import type { HookType, OrderRow } from "../store/tables.js";
+import type { EventRow, HookType, OrderRow } from "../store/tables.js";
 import { currencyCode, moneyAmount } from "./source-input.js";
 
 // Like events: every change in its own transaction, publishing in it.
@@ -30,7 +31,7 @@ export async function createOrder(services: Services, organizationId: string, in
     if (!event) throw new InputError("input.eventId", `no event ${input.eventId} in your organization`);
     if (event.removed_at) throw new InputError("input.eventId", `event ${input.eventId} has been removed`);
     const order = await insertOrder(trx, organizationId, { eventId: event.id, hash: orderHash(), total, currency });
-    await publishOrderChange(trx, "ORDER_CREATED", order, event.event_guide_id);
+    await publishOrderChange(trx, "ORDER_CREATED", order, event);
     return order;
   });
 }
@@ -51,7 +52,7 @@ export async function changeOrder(
     if (order.cancelled_at) throw new InputError("id", `order ${id} is cancelled and can no longer change`);
     if (total === undefined && currency === undefined) return order;
     const updated = await updateOrder(trx, organizationId, id, { total, currency });
-    await publishOrderChange(trx, "ORDER_UPDATED", updated);
+    await publishOrderChange(trx, "ORDER_UPDATED", updated, await eventOf(trx, updated));
     return updated;
   });
 }
@@ -63,7 +64,7 @@ export async function cancelOrder(services: Services, organizationId: string, id
     if (order.removed_at) throw new InputError("id", `order ${id} has been removed and can no longer change`);
     if (order.cancelled_at) return order;
     const cancelled = await updateOrder(trx, organizationId, id, { cancelled_at: new Date() });
-    await publishOrderChange(trx, "ORDER_CANCELLED", cancelled);
+    await publishOrderChange(trx, "ORDER_CANCELLED", cancelled, await eventOf(trx, cancelled));
     return cancelled;
   });
 }
@@ -74,21 +75,30 @@ export async function removeOrder(services: Services, organizationId: string, id
     const order = await lockOrder(trx, organizationId, id);
     if (order.removed_at) return order;
     const removed = await updateOrder(trx, organizationId, id, { removed_at: new Date() });
-    await publishOrderChange(trx, "ORDER_REMOVED", removed);
+    await publishOrderChange(trx, "ORDER_REMOVED", removed, await eventOf(trx, removed));
     return removed;
   });
 }
 
-/** The event guide, when not known here, is taken from the order's event by publish. */
-async function publishOrderChange(trx: Db, type: HookType, order: OrderRow, eventGuideId?: string | null): Promise<void> {
+/** `event`: the order's event, for its guide and for the subject conditions see. */
+async function publishOrderChange(trx: Db, type: HookType, order: OrderRow, event: EventRow): Promise<void> {
   await publish(trx, {
     organizationId: order.organization_id,
     type,
     eventId: order.event_id,
     orderId: order.id,
-    eventGuideId,
+    eventGuideId: event.event_guide_id,
     occurredAt: order.updated_at,
+    data: orderSubject(order, event),
+    external: false,
   });
+}
+
+/** The order's event as it is now (a removed one too: orders keep their event). */
+async function eventOf(trx: Db, order: OrderRow): Promise<EventRow> {
+  const event = await findEvent(trx, order.organization_id, order.event_id);
+  if (!event) throw new Error(`event of order ${order.id} is missing`);
+  return event;
 }
 
 async function lockOrder(db: Db, organizationId: string, id: string): Promise<OrderRow> {

@@ -19,7 +19,13 @@ export interface DeliveryToSend extends DeliveryRow {
   auth_header_format: string | null;
   auth_header_value_format: string | null;
   publication_data: unknown;
+  publication_external: boolean | null;
   group_deleted_at: Date | null;
+  include_data: boolean;
+  headers_encrypted: string | null;
+  jwt_secret_encrypted: string | null;
+  previous_signing_secret_encrypted: string | null;
+  previous_signing_secret_expires_at: Date | null;
 }
 
 export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryToSend | undefined> {
@@ -45,6 +51,12 @@ export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryTo
       "g.auth_header_value_format",
       "p.data as publication_data",
       "g.deleted_at as group_deleted_at",
+      "p.external as publication_external",
+      "g.include_data",
+      "g.headers_encrypted",
+      "g.jwt_secret_encrypted",
+      "g.previous_signing_secret_encrypted",
+      "g.previous_signing_secret_expires_at",
     ])
     .where("d.id", "=", id)
     .executeTakeFirst();

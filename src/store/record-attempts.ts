@@ -24,6 +24,12 @@ export interface DeliveryOutcome {
   status: DeliveryStatus;
   /** Set when another attempt is scheduled: when, and the job that will make it. */
   retry: { at: Date; job: DeliverJob } | null;
+  /**
+   * What this run says about the group's health (null for test deliveries): any success clears
+   * `failing_since`; a failure starts it, and once it is older than `disableAfterMs` the group
+   * is disabled with `reason`.
+   */
+  groupHealth: { groupId: string; succeeded: boolean; disableAfterMs: number; reason: string } | null;
 }
 
 /**
@@ -40,6 +46,9 @@ export async function recordAttempts(
   outcome: DeliveryOutcome,
 ): Promise<boolean> {
   const finished = outcome.retry === null;
+  const health = outcome.groupHealth;
+  // Never null: a group that has not been failing has not been failing too long.
+  const failedTooLong = sql<boolean>`coalesce(g.failing_since < now() - ${health?.disableAfterMs ?? 0}::bigint * interval '1 millisecond', false)`;
   const values = sql.join(
     attempts.map(
       (attempt) => sql`(${attempt.number}::int, ${attempt.startedAt}::timestamptz, ${attempt.durationMs}::int,
@@ -62,6 +71,18 @@ export async function recordAttempts(
         request_headers, response_status, response_headers, response_body, response_body_truncated, error, note)
       select updated.id, a.* from updated, (values ${values}) as a
       returning 1
+    ), health as (
+      update webhook_groups g
+      set failing_since = case when ${health?.succeeded ?? true}::boolean then null else coalesce(g.failing_since, now()) end,
+          enabled = g.enabled and not ${failedTooLong},
+          disabled_at = case when g.enabled and ${failedTooLong} then now() else g.disabled_at end,
+          disabled_reason = case when g.enabled and ${failedTooLong} then ${health?.reason ?? null}::text else g.disabled_reason end
+      from updated
+      where g.id = ${health?.groupId ?? null}::uuid
+        -- Written only when something changes, so a healthy group's row is not a hot spot.
+        and case when ${health?.succeeded ?? true}::boolean then g.failing_since is not null
+                 else g.failing_since is null or (g.enabled and ${failedTooLong}) end
+      returning 1
     ), queued as (
       select graphile_worker.add_job(${deliverTask}, ${JSON.stringify(outcome.retry?.job ?? null)}::json,
                run_at => ${outcome.retry?.at ?? null}::timestamptz, max_attempts => ${jobMaxAttempts})
@@ -69,6 +90,6 @@ export async function recordAttempts(
       where ${outcome.retry !== null}
     )
     select (select count(*) from updated) as updated, (select count(*) from inserted) as inserted,
-           (select count(*) from queued) as queued`.execute(db);
+           (select count(*) from queued) as queued, (select count(*) from health) as health`.execute(db);
   return rows[0]?.updated === "1";
 }

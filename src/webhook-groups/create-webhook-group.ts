@@ -48,6 +48,10 @@ export async function insertGroupDraft(
       auth_scope: auth?.scope ?? null,
       auth_header_format: auth?.headerFormat ?? null,
       auth_header_value_format: auth?.headerValueFormat ?? null,
+      include_data: draft.includeData,
+      header_names: draft.headers.map((header) => header.name),
+      headers_encrypted: draft.headers.length ? secrets.encrypt(JSON.stringify(draft.headers), secretPurpose.headers) : null,
+      jwt_secret_encrypted: draft.secretKey === null ? null : secrets.encrypt(draft.secretKey, secretPurpose.jwtSecret),
     },
     draft.hooks.map((hook) => ({
       type: hook.type,
@@ -57,6 +61,7 @@ export async function insertGroupDraft(
       origin_endpoint: hook.origin?.endpoint ?? null,
       origin_target: hook.origin?.target ?? null,
       origin_body: hook.origin?.body ?? null,
+      condition: hook.condition === null ? null : JSON.stringify(hook.condition),
     })),
   );
   return { group, signingSecret };

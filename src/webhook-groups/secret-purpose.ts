@@ -5,4 +5,6 @@
 export const secretPurpose = {
   signingSecret: "webhook_group.signing_secret",
   oauthClientSecret: "webhook_group.oauth_client_secret",
+  headers: "webhook_group.headers",
+  jwtSecret: "webhook_group.jwt_secret",
 } as const;

@@ -7,6 +7,7 @@ import type { Services } from "../../services.js";
 import type { RequestContext } from "../context.js";
 import { createErrorFormatter } from "../format-error.js";
 import { queryLimitRule } from "../query-limits.js";
+import { createRestHandler } from "../rest/rest-handler.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
 import { sendJson } from "./send-json.js";
 
@@ -16,12 +17,14 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-/** The HTTP edge: /graphql (API and playground) and /health. */
+/** The HTTP edge: /graphql (API and playground), /v1/… (doo's REST management API) and /health. */
 export async function startHttpServer(services: Services, listen: { host: string; port: number }): Promise<RunningHttpServer> {
   const server = http.createServer();
   const apollo = new ApolloServer<RequestContext>({
     schema: services.schema,
     introspection: true,
+    // hookgate's own handler stops the process; Apollo's would re-raise the signal and race it.
+    stopOnTerminationSignals: false,
     validationRules: [queryLimitRule()],
     includeStacktraceInErrorResponses: services.config.development,
     formatError: createErrorFormatter({ development: services.config.development, logger: services.logger }),
@@ -33,15 +36,18 @@ export async function startHttpServer(services: Services, listen: { host: string
   });
   await apollo.start();
   const graphql = createGraphqlHandler(apollo, services);
+  const rest = createRestHandler(services);
 
   server.on("request", (request, response) => {
     const url = new URL(request.url ?? "/", "http://hookgate.invalid");
     const route =
       url.pathname === "/graphql"
         ? graphql(request, response, url)
-        : url.pathname === "/health"
-          ? Promise.resolve(sendJson(response, 200, { status: "ok" }))
-          : Promise.resolve(sendJson(response, 404, { error: `no route for ${url.pathname}; the API is at /graphql` }));
+        : url.pathname === "/v1" || url.pathname.startsWith("/v1/")
+          ? rest(request, response, url)
+          : url.pathname === "/health"
+            ? Promise.resolve(sendJson(response, 200, { status: "ok" }))
+            : Promise.resolve(sendJson(response, 404, { error: `no route for ${url.pathname}; the API is at /graphql` }));
     route.catch((error: unknown) => {
       services.logger.error({ err: error }, "request failed");
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: "Internal server error" }] });

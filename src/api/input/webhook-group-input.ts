@@ -5,9 +5,12 @@ import { checkRemoteOriginQuery, validateOriginQuery } from "../../origin/origin
 import { isPlainObject, parseOriginRequest } from "../../origin/origin-request.js";
 import { resolveOriginTarget, type OriginPolicy } from "../../origin/origin-target.js";
 import { checkPlaceholders } from "../../origin/placeholders.js";
+import { parseCondition } from "../../publish/condition/validate-condition.js";
 import { isUuid } from "../../store/ids.js";
 import type { HookType, HttpMethod } from "../../store/tables.js";
 import { checkEndpointUrl } from "./endpoint-url.js";
+import { type GroupOptionsDraft, parseGroupOptions } from "./group-options.js";
+import { checkHeaderName } from "./header-name.js";
 
 /** `CreateWebhookGroupInput` of schema/webhook-group.graphql, as GraphQL (or the REST layer) hands it over. */
 export interface CreateWebhookGroupInput {
@@ -17,6 +20,9 @@ export interface CreateWebhookGroupInput {
   eventGuideId?: string | null;
   hooks: HookInput[];
   authentication?: AuthenticationInput | null;
+  headers?: Array<{ name: string; value: string }> | null;
+  secretKey?: string | null;
+  includeData?: boolean | null;
 }
 export type WebhookGroupInput = CreateWebhookGroupInput;
 export interface HookInput {
@@ -24,6 +30,8 @@ export interface HookInput {
   method?: HttpMethod | null;
   endpoint: string;
   origin?: OriginInput | null;
+  /** JSON: a filter over the event or order (src/publish/condition/validate-condition.ts). */
+  condition?: unknown;
 }
 export interface OriginInput {
   method?: HttpMethod | null;
@@ -39,7 +47,7 @@ export interface AuthenticationInput {
   headerValueFormat?: string | null;
 }
 
-export interface WebhookGroupDraft {
+export interface WebhookGroupDraft extends GroupOptionsDraft {
   name: string;
   description: string | null;
   eventId: string | null;
@@ -52,6 +60,8 @@ export interface HookDraft {
   method: HttpMethod;
   endpoint: string;
   origin: OriginDraft | null;
+  /** Checked; null for none (absent, null or `{}`: every change matches). */
+  condition: unknown | null;
 }
 /** `endpoint` as given (normalized), or null; `target` says where it runs. `body` as sent, trimmed. */
 export interface OriginDraft {
@@ -79,14 +89,6 @@ const HOOK_TYPES: readonly HookType[] = [
 const METHODS: readonly HttpMethod[] = ["POST", "PUT", "PATCH"];
 const MAX_HOOKS = 50;
 const MAX_ORIGIN_BODY_BYTES = 64 * 1024;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Headers the HTTP layer or hookgate's signing owns; a token header must not overwrite them. */
-const RESERVED_HEADERS = new Set([
-  "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
-  "content-length", "content-type", "content-encoding", "expect",
-  "webhook-id", "webhook-timestamp", "webhook-signature", "x-webhook-secret",
-]);
-
 /**
  * Checks and normalizes a webhook group before anything is written. Pure: whether the event or
  * event guide exists in the caller's organization is for the caller to check afterwards.
@@ -104,13 +106,16 @@ export function parseWebhookGroupInput(input: CreateWebhookGroupInput, options: 
   const hooks: unknown = input.hooks;
   if (!Array.isArray(hooks) || hooks.length === 0) throw new InputError("input.hooks", "give at least one hook");
   if (hooks.length > MAX_HOOKS) throw new InputError("input.hooks", `at most ${MAX_HOOKS} hooks per group`);
+  const parsedHooks = hooks.map((hook: unknown, index) => parseHook(hook, `input.hooks[${index}]`, options));
+  const authentication = input.authentication == null ? null : parseAuthentication(input.authentication);
   return {
     name,
     description: description === "" ? null : description,
     eventId,
     eventGuideId,
-    hooks: hooks.map((hook: unknown, index) => parseHook(hook, `input.hooks[${index}]`, options)),
-    authentication: input.authentication == null ? null : parseAuthentication(input.authentication),
+    hooks: parsedHooks,
+    authentication,
+    ...parseGroupOptions(input, authentication?.headerFormat ?? null),
   };
 }
 
@@ -122,6 +127,7 @@ function parseHook(hook: unknown, path: string, options: WebhookGroupInputOption
     method: oneOf(hook.method ?? "POST", METHODS, `${path}.method`),
     endpoint: checkEndpointUrl(hook.endpoint, `${path}.endpoint`),
     origin: hook.origin == null ? null : parseOrigin(hook.origin, type, `${path}.origin`, options),
+    condition: parseCondition(hook.condition, `${path}.condition`),
   };
 }
 
@@ -156,11 +162,7 @@ function parseAuthentication(auth: unknown): AuthenticationDraft {
   const credentials = auth.credentials;
   if (!isPlainObject(credentials)) throw new InputError(`${path}.credentials`, "must be an object { clientId, clientSecret }");
   const scope = text(auth.scope ?? "", `${path}.scope`, { max: 1000 }).trim();
-  const headerFormat = text(auth.headerFormat ?? "Authorization", `${path}.headerFormat`, { min: 1, max: 100 });
-  if (!HEADER_NAME.test(headerFormat)) throw new InputError(`${path}.headerFormat`, "must be an HTTP header name");
-  if (RESERVED_HEADERS.has(headerFormat.toLowerCase())) {
-    throw new InputError(`${path}.headerFormat`, `${headerFormat} is set by hookgate or the HTTP layer; choose another header`);
-  }
+  const headerFormat = checkHeaderName(text(auth.headerFormat ?? "Authorization", `${path}.headerFormat`, { min: 1 }), `${path}.headerFormat`);
   const valueField = `${path}.headerValueFormat`;
   const headerValueFormat = text(auth.headerValueFormat ?? "Bearer %ACCESS_TOKEN%", valueField, { max: 1000, controls: true });
   // Checked before the general control-character rule so the message names the likely mistake.

@@ -1,4 +1,8 @@
+import { previewHookPayload } from "../../origin/preview-payload.js";
 import { publishEvent } from "../../publish/publish-event.js";
+import { recoverDeliveries } from "../../replay/recover-deliveries.js";
+import { redeliver } from "../../replay/redeliver.js";
+import { sendTestDelivery } from "../../replay/send-test-delivery.js";
 import { findDelivery, listAttempts, pageDeliveries, type DeliveryFilter } from "../../store/delivery.repository.js";
 import { isUuid } from "../../store/ids.js";
 import { pageRequest } from "../../store/pagination.js";
@@ -23,6 +27,9 @@ const emptyPage = { rows: [], cursors: [], totalCount: 0, hasNextPage: false };
 
 export const deliveryResolvers: Resolvers = {
   Query: {
+    // A read: VIEWER keys may preview; nothing is sent or written.
+    previewHookPayload: (_, { input }, context) =>
+      previewHookPayload(context.services, requireReader(context).organizationId, input),
     deliveries: async (_, args, context) => {
       const { organizationId } = requireReader(context);
       const filter = filterOf(args.filter);
@@ -50,6 +57,7 @@ export const deliveryResolvers: Resolvers = {
     orderId: (row) => row.order_id,
     eventGuideId: (row) => row.event_guide_id,
     occurredAt: (row) => row.occurred_at,
+    test: (row) => row.is_test,
     attemptCount: (row) => row.attempt_count,
     nextAttemptAt: (row) => (row.finished_at ? null : row.next_attempt_at),
     createdAt: (row) => row.created_at,
@@ -70,5 +78,10 @@ export const deliveryResolvers: Resolvers = {
   },
   Mutation: {
     publishEvent: (_, { input }, context) => publishEvent(context.services, requireAdmin(context).organizationId, input),
+    sendTestDelivery: (_, { groupId, hookType, payload }, context) =>
+      sendTestDelivery(context.services, requireAdmin(context).organizationId, { groupId, hookType, payload }),
+    redeliver: (_, { deliveryId }, context) => redeliver(context.services, requireAdmin(context).organizationId, deliveryId),
+    recoverDeliveries: (_, { groupId, since, until }, context) =>
+      recoverDeliveries(context.services, requireAdmin(context).organizationId, { groupId, since, until }),
   },
 };

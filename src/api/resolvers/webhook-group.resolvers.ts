@@ -1,4 +1,5 @@
 import { createWebhookGroup } from "../../webhook-groups/create-webhook-group.js";
+import { rotateSigningSecret, setWebhookGroupEnabled } from "../../webhook-groups/group-state.js";
 import { replaceWebhookGroup } from "../../webhook-groups/replace-webhook-group.js";
 import { isUuid } from "../../store/ids.js";
 import { pageRequest } from "../../store/pagination.js";
@@ -27,9 +28,19 @@ export const webhookGroupResolvers: Resolvers = {
     createdAt: (row) => row.created_at,
     hooks: (row, _, { loaders }) => loaders.hooksOfGroup.load(row.id),
     authentication: authenticationOf,
+    disabledAt: (row) => (row.enabled ? null : row.disabled_at),
+    disabledReason: (row) => (row.enabled ? null : row.disabled_reason),
+    includeData: (row) => row.include_data,
+    headerNames: (row) => row.header_names,
+    hasSecretKey: (row) => row.jwt_secret_encrypted !== null,
+    previousSigningSecretExpiresAt: (row) =>
+      row.previous_signing_secret_expires_at && row.previous_signing_secret_expires_at > new Date()
+        ? row.previous_signing_secret_expires_at
+        : null,
   },
   Hook: {
     origin: (row) => (row.origin_body === null ? null : row),
+    condition: (row) => row.condition ?? null,
   },
   Origin: {
     method: (row) => row.origin_method ?? "POST",
@@ -47,6 +58,10 @@ export const webhookGroupResolvers: Resolvers = {
       const { group, signingSecret } = await replaceWebhookGroup(context.services, organizationId, id, input);
       return { webhookGroup: group, signingSecret };
     },
+    setWebhookGroupEnabled: (_, { id, enabled }, context) =>
+      setWebhookGroupEnabled(context.services, requireAdmin(context).organizationId, id, enabled),
+    rotateSigningSecret: (_, { groupId }, context) =>
+      rotateSigningSecret(context.services, requireAdmin(context).organizationId, groupId),
     // True whatever happened: the answer must not reveal whether an id exists (doo's rule).
     deleteWebhookGroup: async (_, { id }, context) => {
       const { organizationId } = requireAdmin(context);

@@ -15,7 +15,9 @@ export function defaultPayload(delivery: DeliveryToSend): string {
   if (isOrder) payload.order_id = delivery.order_id;
   if (delivery.event_guide_id) payload.event_guide_id = delivery.event_guide_id;
   payload.delivery_id = delivery.id;
-  // What an external platform sent with publishEvent travels with it.
-  if (delivery.publication_data !== null && delivery.publication_data !== undefined) payload.data = delivery.publication_data;
+  // What an external platform sent with publishEvent travels with it; the built-in source's object
+  // (as it was when it changed) when the group asked for it (Duro's "include all data").
+  const hasData = delivery.publication_data !== null && delivery.publication_data !== undefined;
+  if (hasData && (delivery.publication_external || delivery.include_data)) payload.data = delivery.publication_data;
   return JSON.stringify(payload);
 }

@@ -61,8 +61,8 @@ describe("parseWebhookGroupInput", () => {
       eventId: null,
       eventGuideId: null,
       hooks: [
-        { type: "EVENT_CREATED", method: "POST", endpoint: "https://partner.example/hooks/events", origin: { method: "POST", endpoint: null, target: "BUILT_IN", body: EVENT_BODY } },
-        { type: "ORDER_CREATED", method: "PUT", endpoint: "https://partner.example/hooks/orders", origin: { method: "POST", endpoint: null, target: "BUILT_IN", body: ORDER_BODY } },
+        { type: "EVENT_CREATED", method: "POST", endpoint: "https://partner.example/hooks/events", origin: { method: "POST", endpoint: null, target: "BUILT_IN", body: EVENT_BODY }, condition: null },
+        { type: "ORDER_CREATED", method: "PUT", endpoint: "https://partner.example/hooks/orders", origin: { method: "POST", endpoint: null, target: "BUILT_IN", body: ORDER_BODY }, condition: null },
       ],
       authentication: {
         grantType: "CLIENT_CREDENTIALS",
@@ -73,6 +73,9 @@ describe("parseWebhookGroupInput", () => {
         headerFormat: "Authorization",
         headerValueFormat: "Bearer %ACCESS_TOKEN%",
       },
+      headers: [],
+      secretKey: null,
+      includeData: false,
     });
   });
 
@@ -93,7 +96,7 @@ describe("parseWebhookGroupInput", () => {
     delete input.authentication;
     const draft = parse(input);
     expect(draft.hooks).toHaveLength(50);
-    expect(draft.hooks[49]).toEqual({ type: "ORDER_CANCELLED", method: "POST", endpoint: "http://partner.example/h", origin: null });
+    expect(draft.hooks[49]).toEqual({ type: "ORDER_CANCELLED", method: "POST", endpoint: "http://partner.example/h", origin: null, condition: null });
     expect(draft.authentication).toBeNull();
   });
 
@@ -155,7 +158,7 @@ describe("parseWebhookGroupInput", () => {
     ["a header name with a space", (i) => (i.authentication.headerFormat = "X Token"), "input.authentication.headerFormat", "must be an HTTP header name"],
     ["a header name with a colon", (i) => (i.authentication.headerFormat = "X-Token:"), "input.authentication.headerFormat", "must be an HTTP header name"],
     ["an empty header name", (i) => (i.authentication.headerFormat = ""), "input.authentication.headerFormat", "must not be empty"],
-    ["a header name over 100 characters", (i) => (i.authentication.headerFormat = "X".repeat(101)), "input.authentication.headerFormat", "must be at most 100 characters"],
+    ["a header name over 100 characters", (i) => (i.authentication.headerFormat = "X".repeat(101)), "input.authentication.headerFormat", "must be an HTTP header name"],
     ["Host as the header", (i) => (i.authentication.headerFormat = "Host"), "input.authentication.headerFormat", "Host is set by hookgate or the HTTP layer"],
     ["content-length as the header", (i) => (i.authentication.headerFormat = "content-length"), "input.authentication.headerFormat", "content-length is set by hookgate"],
     ["Content-Type as the header", (i) => (i.authentication.headerFormat = "Content-Type"), "input.authentication.headerFormat", "Content-Type is set by hookgate"],

@@ -1,0 +1,52 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Services } from "../../services.js";
+import { authenticate } from "../authenticate.js";
+import { createRequestContext, type RequestContext } from "../context.js";
+import { readJsonBody } from "../http/read-body.js";
+import { failure, failureOf, type RestAnswer, send } from "./envelope.js";
+import { listOrganizations } from "./organization-routes.js";
+import { createWebhook, deleteWebhook, listWebhooks } from "./webhook-routes.js";
+
+/** One REST request, authenticated and with its body read, as an action sees it. */
+export interface RestCall {
+  readonly services: Services;
+  readonly context: RequestContext;
+  /** The path's captured segments, as sent (not decoded: every id is a UUID). */
+  readonly params: readonly string[];
+  readonly url: URL;
+  /** The parsed JSON body of a POST; undefined otherwise. */
+  readonly body: unknown;
+}
+
+type RestAction = (call: RestCall) => Promise<RestAnswer>;
+
+/** doo's webhook management API (seeds/004), over the same store and validation as GraphQL. */
+const routes: ReadonlyArray<{ path: RegExp; actions: Readonly<Record<string, RestAction>> }> = [
+  { path: /^\/v1\/team\/([^/]+)\/webhooks$/, actions: { GET: listWebhooks, POST: createWebhook } },
+  { path: /^\/v1\/webhooks\/([^/]+)$/, actions: { DELETE: deleteWebhook } },
+  { path: /^\/v1\/organizers\/current\/organizations$/, actions: { GET: listOrganizations } },
+];
+
+/** Serves /v1/…: every answer, refusals included, in doo's envelope or HAL shape. */
+export function createRestHandler(services: Services) {
+  return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    const answer = await answerRequest(services, request, url).catch((error: unknown) => failureOf(error, services.logger));
+    send(response, answer);
+  };
+}
+
+async function answerRequest(services: Services, request: IncomingMessage, url: URL): Promise<RestAnswer> {
+  const method = request.method ?? "GET";
+  const route = routes.find(({ path }) => path.test(url.pathname));
+  if (!route) return failure(404, `no route for ${url.pathname}`, { code: "NOT_FOUND" });
+  const action = Object.hasOwn(route.actions, method) ? route.actions[method] : undefined;
+  if (!action) {
+    const allow = Object.keys(route.actions).join(", ");
+    return { ...failure(405, `${method} is not allowed here; allowed: ${allow}`, { code: "METHOD_NOT_ALLOWED" }), headers: { allow } };
+  }
+  // Read (within the size limit) before answering anything else, as /graphql does.
+  const body = method === "POST" ? await readJsonBody(request, services.config.maxRequestBytes) : undefined;
+  const credentials = await authenticate(services.db, request.headers, services.config.operatorToken);
+  const params = route.path.exec(url.pathname)?.slice(1) ?? [];
+  return action({ services, context: createRequestContext(services, credentials), params, url, body });
+}

@@ -1,0 +1,110 @@
+/** What `hookgate --help` and `hookgate <command> --help` print; a bad argument prints the same text on stderr. */
+
+export const commandNames = ["start", "serve", "worker", "migrate", "create-organization", "create-api-key"] as const;
+export type CommandName = (typeof commandNames)[number];
+
+export function isCommandName(value: string): value is CommandName {
+  return (commandNames as readonly string[]).includes(value);
+}
+
+/** A bad command line: the dispatcher prints the problem and `command`'s usage, and exits 2. */
+export class UsageError extends Error {
+  constructor(
+    problem: string,
+    readonly command?: CommandName,
+  ) {
+    super(problem);
+  }
+}
+
+export function usageOf(command?: CommandName): string {
+  return command ? commandUsage[command] : hookgateUsage;
+}
+
+const helpOption = `options:
+  -h, --help  show this help`;
+
+// Every command that touches the database finds it as `start` does.
+const database = `The database: DATABASE_URL, or without it an embedded PostgreSQL whose data lives in
+HOOKGATE_DATA_DIR (default ./.hookgate).`;
+
+const hookgateUsage = `usage: hookgate <command> [options]
+
+commands:
+  start                run the API (GraphQL at /graphql) and a delivery worker in one process;
+                       embedded PostgreSQL when DATABASE_URL is unset
+  serve                run the API only
+  worker               run a delivery worker only (any number may share one PostgreSQL)
+  migrate              apply database migrations and exit
+  create-organization  create an organization; print its id and an admin API key
+  create-api-key       issue another API key for an organization
+
+"hookgate <command> --help" describes a command. Settings come from the environment
+(DATABASE_URL, HOOKGATE_DATA_DIR, PORT, ...: see the README).
+Exit status: 0 done, 1 failed, 2 bad arguments.`;
+
+const commandUsage: Record<CommandName, string> = {
+  start: `usage: hookgate start
+
+Runs the API (GraphQL at /graphql) and a delivery worker in one process, after applying
+pending migrations. On a database without organizations it creates "Default" and prints
+its admin API key once. SIGINT or SIGTERM stops it once the deliveries in hand are finished.
+${database}
+
+${helpOption}`,
+
+  serve: `usage: hookgate serve
+
+Runs the API only (GraphQL at /graphql), for deployments whose delivery workers run
+separately ("hookgate worker"). Applies pending migrations first.
+${database}
+
+${helpOption}`,
+
+  worker: `usage: hookgate worker
+
+Runs a delivery worker only. Any number of workers may share one PostgreSQL: give them all
+the same DATABASE_URL and HOOKGATE_SECRET_KEY. Applies pending migrations first.
+${database}
+
+${helpOption}`,
+
+  migrate: `usage: hookgate migrate
+
+Applies pending database migrations (the delivery queue's and hookgate's), prints the ones
+applied and exits.
+${database}
+
+${helpOption}`,
+
+  "create-organization": `usage: hookgate create-organization <name> [--json]
+
+Creates an organization with its first ADMIN API key and prints both:
+  organization id: <uuid>
+  admin API key:   hg_...
+The key is shown only this once: hookgate stores a hash. Applies pending migrations first.
+${database}
+
+options:
+  --json      print {"organizationId": ..., "apiKey": ...} instead
+  -h, --help  show this help
+
+example:
+  hookgate create-organization "Acme Tickets"`,
+
+  "create-api-key": `usage: hookgate create-api-key --organization <id> --role ADMIN|VIEWER [--json]
+
+Issues another API key for an existing organization and prints it:
+  organization id: <uuid>
+  role:            ADMIN|VIEWER
+  API key:         hg_...
+An ADMIN key may change the organization's configuration; a VIEWER key may only read. The
+key is shown only this once: hookgate stores a hash. Applies pending migrations first.
+${database}
+
+options:
+  --organization <id>  the organization's id (a UUID)
+  --role <role>        ADMIN or VIEWER
+  --json               print {"organizationId": ..., "role": ..., "apiKey": ...} instead
+  -h, --help           show this help`,
+};

@@ -1,0 +1,89 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { InputError, NotFoundError } from "../errors.js";
+import { jobMaxAttempts } from "../publish/publish.js";
+import { deliverTask, type DeliverJob } from "../queue/task-names.js";
+import type { Services } from "../services.js";
+import { isUuid } from "../store/ids.js";
+import type { DeliveryRow, HookType } from "../store/tables.js";
+import { findWebhookGroup } from "../store/webhook-group.repository.js";
+
+/** The most a test payload may weigh as JSON text, like an origin body. */
+export const MAX_TEST_PAYLOAD_BYTES = 64 * 1024;
+
+/**
+ * Dozuki's "Test Hook": a delivery of `payload` (or a sample) to the group's hook of `hookType`,
+ * through the real path (token, signature, POST, retries) and logged like any other, marked as a
+ * test. Its payload is stored up front, so the worker sends it exactly as given. Works for a
+ * disabled group too: it is a test, not a change.
+ */
+export async function sendTestDelivery(
+  services: Services,
+  organizationId: string,
+  input: { groupId: string; hookType: HookType; payload?: unknown },
+): Promise<DeliveryRow> {
+  const { db } = services;
+  const { groupId, hookType } = input;
+  const notFound = () => new NotFoundError(`groupId: no webhook group ${groupId.slice(0, 100)} in your organization`);
+  const group = isUuid(groupId) ? await findWebhookGroup(db, organizationId, groupId.toLowerCase()) : undefined;
+  if (!group) throw notFound();
+  const hook = await db
+    .selectFrom("hooks")
+    .select("id")
+    .where("organization_id", "=", organizationId)
+    .where("webhook_group_id", "=", group.id)
+    .where("type", "=", hookType)
+    .orderBy("position")
+    .executeTakeFirst();
+  if (!hook) throw new InputError("hookType", `webhook group ${group.id} has no ${hookType} hook`);
+
+  const id = randomUUID();
+  const occurredAt = new Date();
+  const payload =
+    input.payload === undefined || input.payload === null
+      ? samplePayload({ id, organizationId, hookType, occurredAt })
+      : givenPayload(input.payload);
+
+  const job: DeliverJob = { deliveryId: id, run: 1, attemptsBefore: 0 };
+  // One statement: the delivery and its job commit together, or neither does. The group is
+  // checked again, so one deleted in between is not sent to.
+  const { rows } = await sql<DeliveryRow & { queued: string }>`
+    with created as (
+      insert into deliveries (id, organization_id, publication_id, webhook_group_id, hook_id, type,
+                              event_id, order_id, event_guide_id, occurred_at, is_test, payload)
+      select ${id}::uuid, g.organization_id, null, g.id, ${hook.id}::uuid, ${hookType},
+             null, null, null, ${occurredAt}::timestamptz, true, ${payload}
+      from webhook_groups g
+      where g.organization_id = ${organizationId} and g.id = ${group.id} and g.deleted_at is null
+      returning *
+    ), queued as (
+      select graphile_worker.add_job(${deliverTask}, ${JSON.stringify(job)}::json, max_attempts => ${jobMaxAttempts})
+      from created
+    )
+    select created.*, (select count(*) from queued) as queued from created`.execute(db);
+  const row = rows[0];
+  if (!row) throw notFound();
+  const { queued: _queued, ...delivery } = row;
+  return delivery;
+}
+
+/** The JSON text of what the caller gave, as it will be sent. */
+function givenPayload(payload: unknown): string {
+  const text = JSON.stringify(payload);
+  if (Buffer.byteLength(text, "utf8") > MAX_TEST_PAYLOAD_BYTES) throw new InputError("payload", "must be at most 64 KiB as JSON");
+  return text;
+}
+
+/** The default payload's shape, marked as a test, with no event or order behind it. */
+function samplePayload(delivery: { id: string; organizationId: string; hookType: HookType; occurredAt: Date }): string {
+  const payload: Record<string, unknown> = {
+    type: delivery.hookType.toLowerCase(),
+    occurred_at: delivery.occurredAt.toISOString(),
+    organization_id: delivery.organizationId,
+    event_id: null,
+  };
+  if (delivery.hookType.startsWith("ORDER_")) payload.order_id = null;
+  payload.delivery_id = delivery.id;
+  payload.test = true;
+  return JSON.stringify(payload);
+}

@@ -1,0 +1,59 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { inject } from "vitest";
+import { createDatabase, type Db } from "../../src/store/database.js";
+import { admin, databaseUrl } from "../support/global-setup.js";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `node bin/hookgate.js <args>`, what `npx hookgate` runs, with only the environment given. */
+export function hookgate(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["bin/hookgate.js", ...args],
+      // HOME for tsx's compile cache; nothing else leaks in from the test runner.
+      { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+export interface EmptyDatabase {
+  /** The environment that points hookgate at it. */
+  env: Record<string, string>;
+  /** For checking what the commands wrote; connect only after the first command migrated it. */
+  db: Db;
+  drop(): Promise<void>;
+}
+
+/** A database with no tables at all, as an operator's new PostgreSQL database would be. */
+export async function createEmptyDatabase(): Promise<EmptyDatabase> {
+  const serverUrl = inject("databaseServerUrl");
+  const name = `hookgate_cli_${randomBytes(4).toString("hex")}`;
+  await admin(serverUrl, `create database ${name}`);
+  const url = databaseUrl(serverUrl, name);
+  const dataDir = await mkdtemp(path.join(tmpdir(), "hookgate-cli-"));
+  const db = createDatabase(url, { max: 2 });
+  return {
+    env: { DATABASE_URL: url, HOOKGATE_DATA_DIR: dataDir, LOG_LEVEL: "silent" },
+    db,
+    async drop() {
+      await db.destroy();
+      await admin(serverUrl, `drop database if exists ${name} with (force)`);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
