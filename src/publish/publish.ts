@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "../store/database.js";
 import type { HookType } from "../store/tables.js";
-import { deliverTask } from "../queue/task-names.js";
+import { deliverTask, jobMaxAttempts } from "../queue/task-names.js";
 
 /** Something that happened in an organization, as the hooks see it. */
 export interface Happening {
@@ -76,9 +76,3 @@ export async function publish(trx: Db, happening: Happening): Promise<Publicatio
   const row = rows[0]!;
   return { publicationId: row.publication_id, deliveryCount: Number(row.delivery_count) };
 }
-
-/**
- * Retries of a delivery are hookgate's own (its schedule, Retry-After, 410); graphile-worker's
- * attempts only cover a task that crashed unexpectedly (database down, a bug).
- */
-export const jobMaxAttempts = 10;

@@ -9,3 +9,9 @@ export interface DeliverJob {
   /** Attempts recorded before this run; a job whose delivery has moved on does nothing. */
   attemptsBefore: number;
 }
+
+/**
+ * Retries of a delivery are hookgate's own (its schedule, Retry-After, 410); graphile-worker's
+ * attempts only cover a task that crashed unexpectedly (database down, a bug).
+ */
+export const jobMaxAttempts = 10;

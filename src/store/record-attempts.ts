@@ -1,6 +1,5 @@
 import { sql } from "kysely";
-import { jobMaxAttempts } from "../publish/publish.js";
-import { deliverTask, type DeliverJob } from "../queue/task-names.js";
+import { deliverTask, type DeliverJob, jobMaxAttempts } from "../queue/task-names.js";
 import type { Db } from "./database.js";
 import type { DeliveryStatus } from "./tables.js";
 
