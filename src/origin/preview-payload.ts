@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { GraphQLSchema } from "graphql";
-import type { OriginDraft, OriginInput } from "../api/input/webhook-group-input.js";
+import type { OriginDraft, OriginInput } from "../webhook-groups/input/webhook-group-input.js";
 import { defaultPayload } from "../delivery/payload/default-payload.js";
 import { OriginUnavailableError, runOrigin } from "../delivery/payload/origin-payload.js";
 import { InputError } from "../errors.js";

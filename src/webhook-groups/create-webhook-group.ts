@@ -1,4 +1,4 @@
-import { parseWebhookGroupInput, type WebhookGroupDraft, type WebhookGroupInput } from "../api/input/webhook-group-input.js";
+import { parseWebhookGroupInput, type WebhookGroupDraft, type WebhookGroupInput } from "./input/webhook-group-input.js";
 import { InputError } from "../errors.js";
 import { generateSigningSecret } from "../secrets/signing-secret.js";
 import type { Services } from "../services.js";

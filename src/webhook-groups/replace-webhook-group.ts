@@ -1,4 +1,4 @@
-import type { WebhookGroupInput } from "../api/input/webhook-group-input.js";
+import type { WebhookGroupInput } from "./input/webhook-group-input.js";
 import { NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
 import { isUuid } from "../store/ids.js";

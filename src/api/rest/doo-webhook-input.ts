@@ -1,7 +1,7 @@
 import { InputError } from "../../errors.js";
 import { isPlainObject } from "../../origin/origin-request.js";
 import type { HookType } from "../../store/tables.js";
-import type { AuthenticationInput, CreateWebhookGroupInput, HookInput } from "../input/webhook-group-input.js";
+import type { AuthenticationInput, CreateWebhookGroupInput, HookInput } from "../../webhook-groups/input/webhook-group-input.js";
 
 /** doo's hook type names (lowercase, no `on_` prefix) → hookgate's. */
 export const dooHookTypes: Readonly<Record<string, HookType>> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkEndpointUrl } from "../../../src/api/input/endpoint-url.js";
+import { checkEndpointUrl } from "../../../src/webhook-groups/input/endpoint-url.js";
 import { InputError } from "../../../src/errors.js";
 
 const FIELD = "input.hooks[3].endpoint";

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import { describe, expect, it } from "vitest";
-import { parseWebhookGroupInput, type CreateWebhookGroupInput } from "../../../src/api/input/webhook-group-input.js";
+import { parseWebhookGroupInput, type CreateWebhookGroupInput } from "../../../src/webhook-groups/input/webhook-group-input.js";
 import { InputError } from "../../../src/errors.js";
 
 const schemaDir = new URL("../../../schema/", import.meta.url);
