@@ -108,6 +108,10 @@ async function attempt(kit: DeliveryKit, delivery: DeliveryToSend, attempts: New
       headers: headers.sent,
       body: payload,
       timeoutMs: services.config.deliveryTimeoutMs,
+    }).catch((error: unknown) => {
+      // A request the HTTP client refuses to build (a header it cannot carry) is an attempt that
+      // failed, logged like any other, not a crash that leaves the delivery pending forever.
+      return { ok: false as const, durationMs: 0, error: { kind: "network" as const, message: `not sent: ${(error as Error).message}` } };
     });
     attempts.push({
       ...emptyAttempt(delivery, attempts.length, sentAt, { error: null, note }),

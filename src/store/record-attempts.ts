@@ -47,7 +47,8 @@ export async function recordAttempts(
   const finished = outcome.retry === null;
   const health = outcome.groupHealth;
   // Never null: a group that has not been failing has not been failing too long.
-  const failedTooLong = sql<boolean>`coalesce(g.failing_since < now() - ${health?.disableAfterMs ?? 0}::bigint * interval '1 millisecond', false)`;
+  // Only a failure can disable: a success after a long outage is the group recovering.
+  const failedTooLong = sql<boolean>`(not ${health?.succeeded ?? true}::boolean and coalesce(g.failing_since < now() - ${health?.disableAfterMs ?? 0}::bigint * interval '1 millisecond', false))`;
   const values = sql.join(
     attempts.map(
       (attempt) => sql`(${attempt.number}::int, ${attempt.startedAt}::timestamptz, ${attempt.durationMs}::int,

@@ -140,6 +140,16 @@ describe("static headers", () => {
       expect(await groupsSnapshot(app)).toBe(before);
     });
 
+    // undici refuses such a value at send time; refused at creation instead, naming the field.
+    it("a value with a character HTTP cannot carry (€) is refused on input.headers[0].value", async () => {
+      const before = await groupsSnapshot(app);
+      const result = await app.graphql(createMutation, {
+        input: receiverGroupInput(receiver, "/unsendable", ["ORDER_REMOVED"], { headers: [{ name: "X-Price", value: "10 €" }] }),
+      });
+      expectError(result, "BAD_USER_INPUT", "input.headers[0].value");
+      expect(await groupsSnapshot(app)).toBe(before);
+    });
+
     it("20 headers are accepted", async () => {
       const list = Array.from({ length: 20 }, (_, i) => ({ name: `X-Header-${i}`, value: `v${i}` }));
       const created = await createFullGroup(app, withHeaders(list));

@@ -40,9 +40,11 @@ function parseHeaders(value: unknown, tokenHeader: string | null): GroupOptionsD
       throw new InputError(`${path}.name`, `${name} carries this group's access token; choose another header`);
     }
     seen.add(lower);
-    // Header values go on the wire as they are: no line breaks (header injection), no NUL.
-    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(header.value)) {
-      throw new InputError(`${path}.value`, "must not contain line breaks or control characters");
+    // Header values go on the wire as they are: no line breaks (header injection), no control
+    // characters, and only what HTTP/1.1 can carry (visible ASCII, space and tab).
+    if (/[\r\n]/.test(header.value)) throw new InputError(`${path}.value`, "must not contain line breaks");
+    if (!/^[\t\x20-\x7e]*$/.test(header.value)) {
+      throw new InputError(`${path}.value`, "must be visible ASCII characters, spaces or tabs (HTTP header values)");
     }
     if (header.value.length > 4096) throw new InputError(`${path}.value`, "must be at most 4096 characters");
     return { name, value: header.value };
