@@ -10,8 +10,10 @@ export type Db = Kysely<Database>;
  */
 export function createPool(connectionString: string, options: { max?: number } = {}): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
-  // An idle client losing its connection (Postgres restart) must not crash the process.
+  // A connection lost while idle or in use (Postgres restart) fails the query using it, if any;
+  // it must not crash the process as an unhandled 'error' event.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 
