@@ -1,0 +1,415 @@
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { RunningHookgate } from "../src/app.js";
+import { createOrganization } from "../src/organizations/organizations.js";
+import { publish } from "../src/publish/publish.js";
+import type { Services } from "../src/services.js";
+import { createPool, databaseOn, type Db } from "../src/store/database.js";
+import { insertEvent } from "../src/store/event.repository.js";
+import { createWebhookGroup } from "../src/webhook-groups/create-webhook-group.js";
+import type { DbStats } from "./db-stats.js";
+import { startBenchWorker } from "./hookgate.js";
+import { startCpuProfile } from "./profile.js";
+import type { ReceiverHandle } from "./receiver-handle.js";
+import type { TokenEndpoint } from "./token-endpoint.js";
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+/** Busy (non-idle) CPU time of all cores so far, in ms. */
+function machineBusyMs(): number {
+  return os.cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
+}
+
+/**
+ * The doo seed's `EventShort` origin query plus a few fields, run in-process on the built-in schema.
+ */
+export const originBody = JSON.stringify({
+  operationName: "EventShort",
+  variables: { id: "%EVENT_ID%" },
+  query: "query EventShort($id: ID!) {\n event(id: $id) {\n id\n title\n startDate\n endDate\n status\n }\n}\n",
+});
+
+/** One organization set up for one scenario: its groups all hook EVENT_UPDATED and point at `path`. */
+export interface Target {
+  readonly name: string;
+  readonly organizationId: string;
+  readonly eventIds: readonly string[];
+  /** Groups = fan-out; each has its own OAuth client (one credential per group). */
+  readonly groups: number;
+}
+
+export interface ScenarioSpec {
+  name: string;
+  /** Receiver path: /ok, /slow, /flaky. */
+  path: string;
+  fanOut: number;
+}
+
+/**
+ * Creates each scenario's organization, its events (rows the origin query reads) and its groups,
+ * through hookgate's own services: origin query validated, OAuth client secret and signing secret
+ * encrypted, as the API would.
+ */
+export async function setUpTargets(
+  services: Services,
+  specs: readonly ScenarioSpec[],
+  partner: { receiverUrl: string; tokenUrl: string },
+): Promise<Map<string, Target>> {
+  const targets = new Map<string, Target>();
+  for (const spec of specs) {
+    const { organization } = await createOrganization(services.db, `bench ${spec.name}`);
+    const eventIds: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const event = await insertEvent(services.db, organization.id, {
+        eventGuideId: null,
+        title: `Bench event ${i + 1}`,
+        description: null,
+        startDate: new Date("2027-06-01T18:00:00Z"),
+        endDate: new Date("2027-06-02T02:00:00Z"),
+      });
+      eventIds.push(event.id);
+    }
+    for (let g = 0; g < spec.fanOut; g++) {
+      await createWebhookGroup(services, organization.id, {
+        name: `${spec.name} partner ${g + 1}`,
+        hooks: [{ type: "EVENT_UPDATED", endpoint: `${partner.receiverUrl}${spec.path}`, origin: { body: originBody } }],
+        authentication: {
+          endpoint: partner.tokenUrl,
+          credentials: { clientId: `${spec.name}-partner-${g + 1}`, clientSecret: `bench-secret-${spec.name}-${g + 1}` },
+        },
+      });
+    }
+    targets.set(spec.name, { name: spec.name, organizationId: organization.id, eventIds, groups: spec.fanOut });
+  }
+  return targets;
+}
+
+/** What a scenario's deliveries became, as the receiver and the database both saw them. */
+export interface Ledger {
+  published: number;
+  /** Answered 2xx by the receiver and recorded SUCCEEDED. */
+  delivered: number;
+  missing: number;
+  /** Extra 2xx requests for a webhook-id already delivered. */
+  duplicates: number;
+}
+
+export interface ScenarioMeasurement {
+  name: string;
+  fanOut: number;
+  events: number;
+  deliveries: number;
+  ledger: Ledger;
+  /** First delivery attempt started → last delivery recorded finished. */
+  elapsedMs: number;
+  deliveriesPerSecond: number;
+  attempts: number;
+  publish: { elapsedMs: number; eventsPerSecond: number; rowsWritten: number };
+  /** Every core's busy time (os.cpus) over the worker's run: hookgate + receiver + PostgreSQL + the rest. */
+  machineCpuMs: number;
+  worker: {
+    statements: number;
+    pgssCalls: number | null;
+    rowsWritten: number;
+    cpuMs: number;
+    tokenFetches: number;
+    credentials: number;
+  };
+  receiver: { cpuMs: number; unauthenticated: number; unsigned: number; failedOnPurpose: number };
+  /** Set for the open-loop scenario. */
+  latency?: LatencyMeasurement;
+  /** Why the wait ended early, if it did. */
+  timedOut: boolean;
+}
+
+export interface LatencyMeasurement {
+  offeredPerSecond: number;
+  durationS: number;
+  /** publish→receive, ms, from each publish's scheduled time to its first arrival at the receiver. */
+  samples: number[];
+  /** Publishes that started more than 5 ms after their scheduled time (the publisher fell behind). */
+  lateStarts: number;
+  maxStartLagMs: number;
+  /** Deliveries that never arrived within the wait. */
+  neverArrived: number;
+}
+
+export interface ScenarioContext {
+  setup: RunningHookgate;
+  databaseUrl: string;
+  receiver: ReceiverHandle;
+  tokens: TokenEndpoint;
+  stats: DbStats;
+  /** Statements a worker sends starting and stopping with nothing to do; subtracted. */
+  idleWorkerStatements: number;
+  log: (line: string) => void;
+}
+
+function happening(target: Target, i: number, publicationId?: string) {
+  return {
+    organizationId: target.organizationId,
+    type: "EVENT_UPDATED" as const,
+    eventId: target.eventIds[i % target.eventIds.length]!,
+    orderId: null,
+    ...(publicationId ? { publicationId } : {}),
+  };
+}
+
+/** Publishes `events` happenings in transactions of `batch`, through publish() (the same SQL publishEvent runs). */
+async function publishUpFront(db: Db, target: Target, events: number, batch = 100, chains = 2): Promise<number> {
+  let deliveries = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: chains }, async () => {
+      while (next < events) {
+        const offset = next;
+        const size = Math.min(batch, events - offset);
+        next += size;
+        const created = await db.transaction().execute(async (trx) => {
+          let count = 0;
+          for (let i = 0; i < size; i++) count += (await publish(trx, happening(target, offset + i))).deliveryCount;
+          return count;
+        });
+        deliveries += created;
+      }
+    }),
+  );
+  return deliveries;
+}
+
+/** Resolves when every delivery of the organization is finished (or `deadline` passes: false). */
+async function waitUntilFinished(ctx: ScenarioContext, target: Target, expected: number, deadline: number): Promise<boolean> {
+  // The receiver first (cheap, no load on the database), then the database for the last records.
+  while (now() < deadline) {
+    const { delivered } = await ctx.receiver.stats();
+    if (delivered >= expected) break;
+    await sleep(25);
+  }
+  while (now() < deadline) {
+    const [row] = await ctx.stats.query<{ open: number }>(
+      "select count(*)::int as open from deliveries where organization_id = $1 and finished_at is null",
+      [target.organizationId],
+    );
+    if ((row?.open ?? 1) === 0) return true;
+    await sleep(20);
+  }
+  return false;
+}
+
+async function ledgerOf(ctx: ScenarioContext, target: Target, published: number) {
+  const arrivals = await ctx.receiver.arrivals();
+  const rows = await ctx.stats.query<{ id: string; publication_id: string; status: string }>(
+    "select id, publication_id, status from deliveries where organization_id = $1",
+    [target.organizationId],
+  );
+  let delivered = 0;
+  let duplicates = 0;
+  for (const row of rows) {
+    const arrival = arrivals.get(row.id);
+    if (arrival && arrival.ok > 0 && row.status === "SUCCEEDED") delivered += 1;
+    if (arrival && arrival.ok > 1) duplicates += arrival.ok - 1;
+  }
+  // What the publisher counted must be what the database holds; anything else voids the run too.
+  if (rows.length !== published) ctx.log(`  ${target.name}: publish() reported ${published} deliveries, the database holds ${rows.length}`);
+  const total = Math.max(published, rows.length);
+  const ledger: Ledger = { published: total, delivered, missing: total - delivered, duplicates };
+  return { ledger, arrivals, rows };
+}
+
+async function windowOf(ctx: ScenarioContext, target: Target) {
+  const [row] = await ctx.stats.query<{ first: Date | null; last: Date | null; attempts: number }>(
+    `select (select min(a.started_at) from delivery_attempts a join deliveries d on d.id = a.delivery_id
+             where d.organization_id = $1) as first,
+            (select max(finished_at) from deliveries where organization_id = $1) as last,
+            (select count(*)::int from delivery_attempts a join deliveries d on d.id = a.delivery_id
+             where d.organization_id = $1) as attempts`,
+    [target.organizationId],
+  );
+  const elapsedMs = row?.first && row.last ? row.last.getTime() - row.first.getTime() : NaN;
+  return { elapsedMs, attempts: row?.attempts ?? 0 };
+}
+
+/**
+ * Throughput: `events` publications are committed up front with no worker running, then hookgate's
+ * worker starts and drains them. deliveries/s = deliveries / (last recorded − first attempt).
+ * Publishing first keeps the publisher's CPU and SQL out of the worker's figures.
+ */
+export async function runThroughput(
+  ctx: ScenarioContext,
+  target: Target,
+  events: number,
+  cpuProfileFile?: string,
+): Promise<ScenarioMeasurement> {
+  await ctx.receiver.reset();
+  const rows0 = await ctx.stats.rowsWritten();
+  const publisher = databaseOn(createPool(ctx.databaseUrl, { max: 2 }));
+  const publishStarted = now();
+  const deliveries = await publishUpFront(publisher, target, events);
+  const publishMs = now() - publishStarted;
+  await publisher.destroy();
+  const rows1 = await ctx.stats.rowsWritten();
+  ctx.log(`  ${target.name}: published ${events} events → ${deliveries} deliveries in ${Math.round(publishMs)} ms; worker starting`);
+
+  const profiler = cpuProfileFile ? await startCpuProfile() : null;
+  const measured = await runWorkerUntilDone(ctx, target, deliveries, async () => {});
+  await profiler?.stop(cpuProfileFile!);
+  const rows2 = await ctx.stats.rowsWritten();
+  const { ledger } = await ledgerOf(ctx, target, deliveries);
+  const window = await windowOf(ctx, target);
+  return {
+    name: target.name,
+    fanOut: target.groups,
+    events,
+    deliveries,
+    ledger,
+    elapsedMs: window.elapsedMs,
+    deliveriesPerSecond: (deliveries * 1000) / window.elapsedMs,
+    attempts: window.attempts,
+    publish: { elapsedMs: publishMs, eventsPerSecond: (events * 1000) / publishMs, rowsWritten: rows1 - rows0 },
+    worker: { ...measured.worker, rowsWritten: rows2 - rows1 },
+    receiver: measured.receiver,
+    machineCpuMs: measured.machineCpuMs,
+    timedOut: measured.timedOut,
+  };
+}
+
+/** Starts a worker, runs `during` (the open-loop publisher), waits for every delivery, stops it. */
+async function runWorkerUntilDone(
+  ctx: ScenarioContext,
+  target: Target,
+  expected: number | (() => number),
+  during: () => Promise<void>,
+) {
+  const receiverCpu0 = await ctx.receiver.stats();
+  const tokens0 = ctx.tokens.fetches;
+  await ctx.stats.resetStatements();
+  const machine0 = machineBusyMs();
+  const cpu0 = process.cpuUsage();
+  const bench = await startBenchWorker(ctx.setup);
+  let timedOut = false;
+  let cpu: NodeJS.CpuUsage;
+  let pgssCalls: number | null;
+  let machineCpuMs: number;
+  try {
+    await during();
+    const total = typeof expected === "number" ? expected : expected();
+    const deadline = now() + Math.max(60_000, total * 20);
+    timedOut = !(await waitUntilFinished(ctx, target, total, deadline));
+    if (timedOut) ctx.log(`  ${target.name}: TIMED OUT waiting for deliveries`);
+  } finally {
+    cpu = process.cpuUsage(cpu0);
+    machineCpuMs = machineBusyMs() - machine0;
+    pgssCalls = await ctx.stats.statementCalls();
+    await bench.stop();
+  }
+  const statements = bench.counting.statements;
+  const receiverCpu1 = await ctx.receiver.stats();
+  return {
+    timedOut,
+    machineCpuMs,
+    worker: {
+      statements: Math.max(0, statements - ctx.idleWorkerStatements),
+      pgssCalls,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      tokenFetches: ctx.tokens.fetches - tokens0,
+      credentials: target.groups,
+    },
+    receiver: {
+      cpuMs: receiverCpu1.cpuUserMs + receiverCpu1.cpuSystemMs - receiverCpu0.cpuUserMs - receiverCpu0.cpuSystemMs,
+      unauthenticated: receiverCpu1.unauthenticated,
+      unsigned: receiverCpu1.unsigned,
+      failedOnPurpose: receiverCpu1.failedOnPurpose,
+    },
+  };
+}
+
+/**
+ * Latency: the worker runs; publications are offered open-loop at `rate` per second for
+ * `durationS`, each scheduled at t0 + i/rate and started then however long earlier ones take (one
+ * transaction per publication, as a source change would). Latency = first arrival at the receiver
+ * − scheduled time.
+ */
+export async function runLatency(ctx: ScenarioContext, target: Target, rate: number, durationS: number): Promise<ScenarioMeasurement> {
+  await ctx.receiver.reset();
+  const count = Math.round(rate * durationS);
+  const scheduled = new Map<string, number>();
+  const publicationIds = Array.from({ length: count }, () => randomUUID());
+  let deliveries = 0;
+  let lateStarts = 0;
+  let maxStartLagMs = 0;
+  let publishMs = 0;
+  const publisher = databaseOn(createPool(ctx.databaseUrl, { max: 10 }));
+  const rows0 = await ctx.stats.rowsWritten();
+
+  const measured = await runWorkerUntilDone(ctx, target, () => deliveries, async () => {
+    await sleep(300); // the worker settles: LISTEN in place, nothing queued
+    const inFlight: Array<Promise<void>> = [];
+    const t0 = now() + 20;
+    for (let i = 0; i < count; ) {
+      const due = t0 + (i * 1000) / rate;
+      const wait = due - now();
+      if (wait > 1) await sleep(wait - 0.5);
+      const current = now();
+      // Everything due by now starts now: open loop, the schedule never waits for the database.
+      while (i < count && t0 + (i * 1000) / rate <= current + 0.5) {
+        const at = t0 + (i * 1000) / rate;
+        const lag = current - at;
+        if (lag > 5) lateStarts += 1;
+        maxStartLagMs = Math.max(maxStartLagMs, lag);
+        const id = publicationIds[i]!;
+        scheduled.set(id, at);
+        const n = i;
+        inFlight.push(
+          publisher
+            .transaction()
+            .execute((trx) => publish(trx, happening(target, n, id)))
+            .then((result) => {
+              deliveries += result.deliveryCount;
+            }),
+        );
+        i += 1;
+      }
+    }
+    await Promise.all(inFlight);
+    publishMs = now() - t0;
+  });
+  await publisher.destroy();
+  const rows1 = await ctx.stats.rowsWritten();
+
+  const { ledger, arrivals, rows } = await ledgerOf(ctx, target, deliveries);
+  const samples: number[] = [];
+  let neverArrived = 0;
+  for (const row of rows) {
+    const arrival = arrivals.get(row.id);
+    const at = scheduled.get(row.publication_id);
+    if (!arrival || at === undefined) neverArrived += 1;
+    else samples.push(arrival.first - at);
+  }
+  const window = await windowOf(ctx, target);
+  return {
+    name: target.name,
+    fanOut: target.groups,
+    events: count,
+    deliveries,
+    ledger,
+    elapsedMs: window.elapsedMs,
+    deliveriesPerSecond: (deliveries * 1000) / window.elapsedMs,
+    attempts: window.attempts,
+    publish: { elapsedMs: publishMs, eventsPerSecond: (count * 1000) / publishMs, rowsWritten: NaN },
+    worker: { ...measured.worker, rowsWritten: rows1 - rows0 },
+    receiver: measured.receiver,
+    machineCpuMs: measured.machineCpuMs,
+    latency: { offeredPerSecond: rate, durationS, samples, lateStarts, maxStartLagMs, neverArrived },
+    timedOut: measured.timedOut,
+  };
+}
+
+/** Statements a worker sends just starting and stopping (graphile-worker's checks, LISTEN, heartbeat). */
+export async function idleWorkerStatements(setup: RunningHookgate): Promise<number> {
+  const bench = await startBenchWorker(setup);
+  await sleep(300);
+  await bench.stop();
+  return bench.counting.statements;
+}
