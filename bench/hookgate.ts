@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { poolSizeFor } from "../src/queue/worker-options.js";
 import type pg from "pg";
 import { startHookgate, type RunningHookgate } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
@@ -28,12 +29,9 @@ export function startSetupInstance(config: Config): Promise<RunningHookgate> {
   return startHookgate(config, { roles: { api: false, worker: false }, announce: () => {} });
 }
 
-/**
- * The pool size app.ts gives a process with the worker role: 10 + ceil(concurrency / 2).
- * Kept in step by hand (app.ts computes it inline).
- */
+/** The pool size app.ts gives a process with the worker role. */
 export function workerPoolSize(config: Config): number {
-  return 10 + Math.ceil(config.workerConcurrency / 2);
+  return poolSizeFor(config, { worker: true });
 }
 
 export interface CountingPool {

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { workerRunOptions } from "../src/queue/worker-options.js";
 import { performance } from "node:perf_hooks";
 import { makeWorkerUtils, run, type WorkerEvents } from "graphile-worker";
 import { request } from "undici";
@@ -68,7 +69,7 @@ export async function measureHttpPosts(url: string, concurrency: number, duratio
 
 /**
  * B2: graphile-worker no-op jobs per second with the settings src/queue/worker.ts passes (pool of
- * the worker's size, concurrency, pollInterval, noHandleSignals; no localQueue, no batching), on
+ * the worker's pool size and src/queue/worker-options.ts's settings), on
  * the run's database. The jobs are added in bulk first; timed from the first job start to the last
  * job completion.
  */
@@ -101,10 +102,8 @@ export async function measureQueueJobs(databaseUrl: string, config: Config, jobs
     });
     const statements0 = counting.statements;
     const runner = await run({
+      ...workerRunOptions(config),
       pgPool: pool,
-      concurrency: config.workerConcurrency,
-      noHandleSignals: true,
-      pollInterval: config.workerPollIntervalMs,
       logger: silentWorkerLogger,
       events,
       taskList: { bench_noop: async () => {} },

@@ -10,6 +10,7 @@ import type { Services } from "./services.js";
 import { createPool, databaseOn } from "./store/database.js";
 import { migrateToLatest } from "./store/migrate.js";
 import { type RunningWorker, startWorker } from "./queue/worker.js";
+import { poolSizeFor } from "./queue/worker-options.js";
 
 export interface Database {
   readonly url: string;
@@ -53,8 +54,7 @@ export async function startHookgate(
   const roles = options.roles ?? { api: true, worker: true };
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
-  // Deliveries hold a connection only while they read or record, not while they wait on a partner.
-  const pool = createPool(database.url, { max: 10 + (roles.worker ? Math.ceil(config.workerConcurrency / 2) : 0) });
+  const pool = createPool(database.url, { max: poolSizeFor(config, roles) });
   const db = databaseOn(pool);
   const stopping: Array<() => Promise<void>> = [() => database.stop(), () => db.destroy()];
   const stopAll = async () => {

@@ -6,6 +6,7 @@ import type { Services } from "../services.js";
 import { startHeartbeat } from "./heartbeat.js";
 import { deliverTask, type DeliverJob } from "./task-names.js";
 import { workerLogger } from "./worker-logger.js";
+import { workerRunOptions } from "./worker-options.js";
 
 export interface RunningWorker {
   readonly kit: DeliveryKit;
@@ -26,10 +27,8 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
   events.on("worker:create", ({ worker }) => graphileWorkerIds.add(worker.workerId));
 
   const runner: Runner = await run({
+    ...workerRunOptions(config),
     pgPool: services.pool,
-    concurrency: config.workerConcurrency,
-    noHandleSignals: true,
-    pollInterval: config.workerPollIntervalMs,
     logger: workerLogger(logger),
     events,
     taskList: {
