@@ -1,4 +1,5 @@
-import { Kysely, PostgresDialect } from "kysely";
+import { createHash } from "node:crypto";
+import { type CompiledQuery, Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "./tables.js";
 
@@ -17,9 +18,26 @@ export function createPool(connectionString: string, options: { max?: number } =
   return pool;
 }
 
+const poolOf = new WeakMap<Db, pg.Pool>();
+
 /** Kysely over `pool`; destroying it ends the pool. Numeric stays a string (exact), timestamps are Dates. */
 export function databaseOn(pool: pg.Pool): Db {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  poolOf.set(db, pool);
+  return db;
+}
+
+/**
+ * Runs a query as a named prepared statement: PostgreSQL parses and plans it once per connection
+ * instead of on every call. For the statements every delivery runs; inside a transaction (no
+ * pool of its own) it runs as an ordinary query.
+ */
+export async function runPrepared<Row>(db: Db, query: CompiledQuery<Row>): Promise<Row[]> {
+  const pool = poolOf.get(db);
+  if (!pool) return (await db.executeQuery(query)).rows;
+  const name = `hg_${createHash("sha1").update(query.sql).digest("hex").slice(0, 24)}`;
+  const result = await pool.query({ name, text: query.sql, values: [...query.parameters] });
+  return result.rows as Row[];
 }
 
 export function createDatabase(connectionString: string, options: { max?: number } = {}): Db {

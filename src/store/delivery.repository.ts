@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Db } from "./database.js";
+import { type Db, runPrepared } from "./database.js";
 import { fetchPage, type Page, type PageRequest } from "./pagination.js";
 import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus, HookType } from "./tables.js";
 
@@ -29,7 +29,7 @@ export interface DeliveryToSend extends DeliveryRow {
 }
 
 export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryToSend | undefined> {
-  const row = await db
+  const query = db
     .selectFrom("deliveries as d")
     .innerJoin("hooks as h", "h.id", "d.hook_id")
     .innerJoin("webhook_groups as g", "g.id", "d.webhook_group_id")
@@ -59,7 +59,8 @@ export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryTo
       "g.previous_signing_secret_expires_at",
     ])
     .where("d.id", "=", id)
-    .executeTakeFirst();
+    .compile();
+  const [row] = await runPrepared(db, query);
   return row as DeliveryToSend | undefined;
 }
 
@@ -68,7 +69,7 @@ export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryTo
  * that is: two workers racing on one delivery still send the same bytes.
  */
 export async function storePayload(db: Db, id: string, payload: string, errors: unknown): Promise<string> {
-  const { rows } = await sql<{ payload: string }>`
+  const rows = await runPrepared(db, sql<{ payload: string }>`
     with stored as (
       update deliveries set payload = ${payload}, payload_errors = ${errors === null ? null : JSON.stringify(errors)}::jsonb
       where id = ${id} and payload is null
@@ -76,7 +77,7 @@ export async function storePayload(db: Db, id: string, payload: string, errors: 
     )
     select payload from stored
     union all
-    select payload from deliveries where id = ${id} and not exists (select 1 from stored)`.execute(db);
+    select payload from deliveries where id = ${id} and not exists (select 1 from stored)`.compile(db));
   return rows[0]!.payload;
 }
 

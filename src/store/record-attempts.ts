@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { deliverTask, type DeliverJob, jobMaxAttempts } from "../queue/task-names.js";
-import type { Db } from "./database.js";
+import { type Db, runPrepared } from "./database.js";
 import type { DeliveryStatus } from "./tables.js";
 
 export interface NewAttempt {
@@ -57,7 +57,7 @@ export async function recordAttempts(
         ${attempt.responseBody}::text, ${attempt.responseBodyTruncated}::boolean, ${attempt.error}::text, ${attempt.note}::text)`,
     ),
   );
-  const { rows } = await sql<{ updated: string }>`
+  const rows = await runPrepared(db, sql<{ updated: string }>`
     with updated as (
       update deliveries
       set status = ${outcome.status},
@@ -90,6 +90,6 @@ export async function recordAttempts(
       where ${outcome.retry !== null}
     )
     select (select count(*) from updated) as updated, (select count(*) from inserted) as inserted,
-           (select count(*) from queued) as queued, (select count(*) from health) as health`.execute(db);
+           (select count(*) from queued) as queued, (select count(*) from health) as health`.compile(db));
   return rows[0]?.updated === "1";
 }
