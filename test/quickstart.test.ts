@@ -49,10 +49,25 @@ async function waitForHealth(url: string, started: Started): Promise<void> {
   throw new Error("hookgate was not ready within 60 s");
 }
 
+/** SIGTERM to npm, node and postgres together; resolves once every process of the group is gone. */
 async function stop(started: Started): Promise<boolean> {
   const { exitCode, signalCode, pid } = started.child;
   if (exitCode === null && signalCode === null && pid) process.kill(-pid, "SIGTERM");
-  return started.exited;
+  const clean = await started.exited;
+  // npm exits at once on SIGTERM; hookgate and its PostgreSQL finish shutting down after it.
+  for (let waited = 0; pid && groupAlive(pid) && waited < 30_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return clean;
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -77,7 +92,7 @@ describe("quick start: npm start on a fresh machine", () => {
   let dataDir = "";
   afterAll(async () => {
     await Promise.all(running.map(stop));
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   it("starts with an embedded PostgreSQL, prints the admin key once, and keeps data across restarts", async () => {
