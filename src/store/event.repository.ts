@@ -1,5 +1,5 @@
 import type { Updateable } from "kysely";
-import type { Db } from "./database.js";
+import { type Db, runPrepared } from "./database.js";
 import { fetchPage, type Page, type PageRequest } from "./pagination.js";
 import type { EventRow, EventTable } from "./tables.js";
 
@@ -39,7 +39,9 @@ export async function findEvent(
   let query = db.selectFrom("events").selectAll().where("organization_id", "=", organizationId).where("id", "=", id);
   if (options.lock === "update") query = query.forUpdate();
   if (options.lock === "share") query = query.forShare();
-  return query.executeTakeFirst();
+  // Origin queries look events and orders up on every delivery: planned once per connection.
+  const [row] = await runPrepared(db, query.compile());
+  return row;
 }
 
 export async function updateEvent(

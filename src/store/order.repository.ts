@@ -1,5 +1,5 @@
 import type { Updateable } from "kysely";
-import type { Db } from "./database.js";
+import { type Db, runPrepared } from "./database.js";
 import { fetchPage, type Page, type PageRequest } from "./pagination.js";
 import type { OrderRow, OrderTable } from "./tables.js";
 
@@ -33,7 +33,9 @@ export async function findOrder(
 ): Promise<OrderRow | undefined> {
   let query = db.selectFrom("orders").selectAll().where("organization_id", "=", organizationId).where("id", "=", id);
   if (options.forUpdate) query = query.forUpdate();
-  return query.executeTakeFirst();
+  // Origin queries look events and orders up on every delivery: planned once per connection.
+  const [row] = await runPrepared(db, query.compile());
+  return row;
 }
 
 export async function updateOrder(
