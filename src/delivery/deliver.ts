@@ -25,13 +25,24 @@ export async function deliver(kit: DeliveryKit, job: DeliverJob): Promise<void> 
   if (!delivery || delivery.finished_at !== null || delivery.attempt_count !== job.attemptsBefore) return;
 
   const attempts: NewAttempt[] = [];
-  if (delivery.group_deleted_at !== null) {
-    // Deleting (or replacing) a group stops what it still had queued: nobody wants it any more.
-    attempts.push(emptyAttempt(delivery, 0, new Date(), { error: "not sent: the webhook group was deleted", note: null }));
+  // Deleting a group stops what it still had queued; so does disabling it (by hand, or after
+  // failing for days), except tests. recoverDeliveries sends them once it is back on.
+  const stopped = delivery.group_deleted_at !== null ? "deleted" : !delivery.group_enabled && !delivery.is_test ? "disabled" : null;
+  if (stopped) {
+    attempts.push(emptyAttempt(delivery, 0, new Date(), { error: `not sent: the webhook group was ${stopped}`, note: null }));
     await recordAttempts(db, delivery.id, job.attemptsBefore, attempts, { status: "FAILED", retry: null, groupHealth: null });
     return;
   }
-  const outcome = await attempt(kit, delivery, attempts);
+  let outcome: AttemptOutcome;
+  try {
+    outcome = await attempt(kit, delivery, attempts);
+  } catch (error) {
+    // Whatever went wrong is an attempt in the log and a retry on the schedule, never a job that
+    // crashes until the queue gives up with the delivery still pending.
+    kit.services.logger.error({ err: error, deliveryId: delivery.id }, "a delivery attempt failed unexpectedly");
+    attempts.push(emptyAttempt(delivery, attempts.length, new Date(), { error: `internal error: ${(error as Error).message}`, note: null }));
+    outcome = {};
+  }
   const now = new Date();
   const next = nextAttempt({ attemptNumber: job.run, outcome, schedule: config.retrySchedule, now });
   const attemptsAfter = job.attemptsBefore + attempts.length;

@@ -94,6 +94,7 @@ export async function previewHookPayload(
     publication_data: null,
     publication_external: null,
     group_deleted_at: null,
+    group_enabled: true,
     include_data: false,
     headers_encrypted: null,
     jwt_secret_encrypted: null,

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { InputError } from "../errors.js";
 import type { Services } from "../services.js";
 import { isUuid } from "../store/ids.js";
+import { unstorableStringAt } from "../store/storable-text.js";
 import type { HookType } from "../store/tables.js";
 import { publish } from "./publish.js";
 
@@ -90,8 +91,9 @@ function checkInput(input: PublishEventInput) {
   }
   const dataJson = input.data === undefined ? "" : (JSON.stringify(input.data) ?? "");
   if (Buffer.byteLength(dataJson, "utf8") > maxDataBytes) throw new InputError("input.data", "must be at most 64 KiB of JSON");
-  // PostgreSQL's jsonb cannot hold U+0000.
-  if (dataJson.includes("\\u0000")) throw new InputError("input.data", "must not contain NUL (\\u0000) characters");
+  // PostgreSQL's jsonb holds neither U+0000 nor a lone surrogate.
+  const unstorable = unstorableStringAt(input.data, "input.data");
+  if (unstorable) throw new InputError(unstorable, "must not contain NUL (\\u0000) or unpaired surrogate characters");
   const key = input.idempotencyKey ?? null;
   if (key !== null && (key.length === 0 || key.length > 200 || /[\u0000-\u001f\u007f]/.test(key))) {
     throw new InputError("input.idempotencyKey", "must be 1 to 200 printable characters");

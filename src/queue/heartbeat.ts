@@ -18,7 +18,9 @@ export async function startHeartbeat(
       .insertInto("worker_heartbeats")
       .values({ id, graphile_worker_ids: options.graphileWorkerIds() })
       .onConflict((conflict) =>
-        conflict.column("id").doUpdateSet({ graphile_worker_ids: options.graphileWorkerIds(), last_seen_at: new Date() }),
+        // The database's clock, the one the sweep compares with: a host's drifting clock must not
+        // make its live worker look dead.
+        conflict.column("id").doUpdateSet({ graphile_worker_ids: options.graphileWorkerIds(), last_seen_at: sql<Date>`now()` }),
       )
       .execute();
     const { rows } = await sql<{ workers: number }>`

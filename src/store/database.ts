@@ -35,10 +35,19 @@ export function databaseOn(pool: pg.Pool): Db {
 export async function runPrepared<Row>(db: Db, query: CompiledQuery<Row>): Promise<Row[]> {
   const pool = poolOf.get(db);
   if (!pool) return (await db.executeQuery(query)).rows;
-  const name = `hg_${createHash("sha1").update(query.sql).digest("hex").slice(0, 24)}`;
-  const result = await pool.query({ name, text: query.sql, values: [...query.parameters] });
-  return result.rows as Row[];
+  const hash = createHash("sha1").update(query.sql).digest("hex").slice(0, 24);
+  try {
+    return (await pool.query({ name: `hg_${generation}_${hash}`, text: query.sql, values: [...query.parameters] })).rows;
+  } catch (error) {
+    // "cached plan must not change result type": a migration changed a table under a prepared
+    // `select *`. Statements of the next generation are prepared afresh on every connection.
+    if ((error as { code?: string }).code !== "0A000") throw error;
+    generation += 1;
+    return (await pool.query({ name: `hg_${generation}_${hash}`, text: query.sql, values: [...query.parameters] })).rows;
+  }
 }
+
+let generation = 0;
 
 export function createDatabase(connectionString: string, options: { max?: number } = {}): Db {
   return databaseOn(createPool(connectionString, options));

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { type Db, runPrepared } from "./database.js";
+import { storableJson, storableText } from "./storable-text.js";
 import { fetchPage, type Page, type PageRequest } from "./pagination.js";
 import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus, HookType } from "./tables.js";
 
@@ -21,6 +22,7 @@ export interface DeliveryToSend extends DeliveryRow {
   publication_data: unknown;
   publication_external: boolean | null;
   group_deleted_at: Date | null;
+  group_enabled: boolean;
   include_data: boolean;
   headers_encrypted: string | null;
   jwt_secret_encrypted: string | null;
@@ -51,6 +53,7 @@ export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryTo
       "g.auth_header_value_format",
       "p.data as publication_data",
       "g.deleted_at as group_deleted_at",
+      "g.enabled as group_enabled",
       "p.external as publication_external",
       "g.include_data",
       "g.headers_encrypted",
@@ -71,7 +74,7 @@ export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryTo
 export async function storePayload(db: Db, id: string, payload: string, errors: unknown): Promise<string> {
   const rows = await runPrepared(db, sql<{ payload: string }>`
     with stored as (
-      update deliveries set payload = ${payload}, payload_errors = ${errors === null ? null : JSON.stringify(errors)}::jsonb
+      update deliveries set payload = ${storableText(payload)}, payload_errors = ${errors === null ? null : JSON.stringify(storableJson(errors))}::jsonb
       where id = ${id} and payload is null
       returning payload
     )

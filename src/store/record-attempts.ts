@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { deliverTask, type DeliverJob, jobMaxAttempts } from "../queue/task-names.js";
 import { type Db, runPrepared } from "./database.js";
+import { storableJson, storableText } from "./storable-text.js";
 import type { DeliveryStatus } from "./tables.js";
 
 export interface NewAttempt {
@@ -50,7 +51,7 @@ export async function recordAttempts(
   // Only a failure can disable: a success after a long outage is the group recovering.
   const failedTooLong = sql<boolean>`(not ${health?.succeeded ?? true}::boolean and coalesce(g.failing_since < now() - ${health?.disableAfterMs ?? 0}::bigint * interval '1 millisecond', false))`;
   const values = sql.join(
-    attempts.map(
+    attempts.map(storableAttempt).map(
       (attempt) => sql`(${attempt.number}::int, ${attempt.startedAt}::timestamptz, ${attempt.durationMs}::int,
         ${attempt.requestMethod}::text, ${attempt.requestUrl}::text, ${JSON.stringify(attempt.requestHeaders)}::jsonb,
         ${attempt.responseStatus}::int, ${attempt.responseHeaders ? JSON.stringify(attempt.responseHeaders) : null}::jsonb,
@@ -92,4 +93,15 @@ export async function recordAttempts(
     select (select count(*) from updated) as updated, (select count(*) from inserted) as inserted,
            (select count(*) from queued) as queued, (select count(*) from health) as health`.compile(db));
   return rows[0]?.updated === "1";
+}
+
+/** A partner's answer may hold what PostgreSQL cannot store (U+0000); recorded faithfully otherwise. */
+function storableAttempt(attempt: NewAttempt): NewAttempt {
+  return {
+    ...attempt,
+    responseHeaders: attempt.responseHeaders ? storableJson(attempt.responseHeaders) : null,
+    responseBody: attempt.responseBody === null ? null : storableText(attempt.responseBody),
+    error: attempt.error === null ? null : storableText(attempt.error),
+    note: attempt.note === null ? null : storableText(attempt.note),
+  };
 }

@@ -19,7 +19,7 @@ export async function replaceWebhookGroup(
   return services.db.transaction().execute(async (trx) => {
     // Deleting first also serializes two concurrent replacements of the same group.
     const deleted = isUuid(id) && (await deleteWebhookGroup(trx, organizationId, id));
-    if (!deleted) throw new NotFoundError(`id: no webhook group ${id} in your organization`);
+    if (!deleted) throw new NotFoundError(`id: no webhook group ${id.slice(0, 100)} in your organization`);
     return insertGroupDraft(services, trx, organizationId, draft);
   });
 }

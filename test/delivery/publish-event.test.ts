@@ -238,14 +238,14 @@ describe("publishEvent refuses bad input and writes nothing", () => {
   });
 
   // "\u0000" is valid JSON but PostgreSQL's jsonb cannot hold it.
-  it("refuses data holding a NUL character with BAD_USER_INPUT naming input.data", async () => {
+  it("refuses data holding a NUL character with BAD_USER_INPUT naming the string's path", async () => {
     const before = await written();
     const result = await app.graphql(publishMutation, {
       input: { type: "EVENT_CREATED", eventId: randomUUID(), data: { note: "before\u0000after" } },
     });
     expect(await written()).toEqual(before);
     expect(result.data?.publishEvent ?? null).toBeNull();
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.data" });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.data.note" });
   });
 
   it("leaves a refused call's idempotency key unused", async () => {

@@ -59,6 +59,8 @@ export async function runOrigin(
   const client = new GraphQLClient(delivery.origin_endpoint, {
     errorPolicy: "all",
     signal: AbortSignal.timeout(timeoutMs),
+    // The operator allowed this endpoint, not wherever it redirects to: a 3xx is a failure.
+    fetch: (url: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(url, { ...init, redirect: "error" }),
   });
   try {
     const answer = await client.rawRequest(print(document), variables, undefined);

@@ -1,4 +1,5 @@
 import { InputError } from "../../errors.js";
+import { unstorableStringAt } from "../../store/storable-text.js";
 
 /**
  * A hook's condition (Frappe's trigger conditions, in Convoy's filter spelling): a filter over the
@@ -160,7 +161,9 @@ function isScalar(value: unknown): value is Scalar {
 function checkScalar(value: Scalar, field: string): void {
   if (typeof value === "number" && !Number.isFinite(value)) throw new InputError(field, "must be a finite number");
   // PostgreSQL's jsonb cannot hold U+0000.
-  if (typeof value === "string" && value.includes("\u0000")) throw new InputError(field, "must not contain NUL (\\u0000) characters");
+  if (typeof value === "string" && unstorableStringAt(value, field)) {
+    throw new InputError(field, "must not contain NUL (\\u0000) or unpaired surrogate characters");
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
