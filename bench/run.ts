@@ -18,15 +18,9 @@ import { openBenchDatabase, type BenchDatabase } from "./postgres.js";
 import { startReceiverProcess, type ReceiverHandle } from "./receiver-handle.js";
 import { startCpuProfile, summarizeProfile } from "./profile.js";
 import { buildReport, formatReport, writeReport } from "./report.js";
-import {
-  idleWorkerStatements,
-  originBody,
-  runLatency,
-  runThroughput,
-  setUpTargets,
-  type ScenarioMeasurement,
-  type ScenarioSpec,
-} from "./scenarios.js";
+import { runLatency } from "./latency.js";
+import { idleWorkerStatements, runThroughput, type ScenarioMeasurement } from "./scenarios.js";
+import { originBody, setUpTargets, type ScenarioSpec } from "./targets.js";
 import { startTokenEndpoint, type TokenEndpoint } from "./token-endpoint.js";
 
 interface Options {

@@ -1,89 +1,21 @@
-import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RunningHookgate } from "../src/app.js";
-import { createOrganization } from "../src/organizations/organizations.js";
 import { publish } from "../src/publish/publish.js";
-import type { Services } from "../src/services.js";
 import { createPool, databaseOn, type Db } from "../src/store/database.js";
-import { insertEvent } from "../src/store/event.repository.js";
-import { createWebhookGroup } from "../src/webhook-groups/create-webhook-group.js";
 import type { DbStats } from "./db-stats.js";
 import { startBenchWorker } from "./hookgate.js";
 import { startCpuProfile } from "./profile.js";
 import type { ReceiverHandle } from "./receiver-handle.js";
+import type { Target } from "./targets.js";
 import type { TokenEndpoint } from "./token-endpoint.js";
 
-const now = (): number => performance.timeOrigin + performance.now();
+export const now = (): number => performance.timeOrigin + performance.now();
 
 /** Busy (non-idle) CPU time of all cores so far, in ms. */
-function machineBusyMs(): number {
+export function machineBusyMs(): number {
   return os.cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
-}
-
-/**
- * The doo seed's `EventShort` origin query plus a few fields, run in-process on the built-in schema.
- */
-export const originBody = JSON.stringify({
-  operationName: "EventShort",
-  variables: { id: "%EVENT_ID%" },
-  query: "query EventShort($id: ID!) {\n event(id: $id) {\n id\n title\n startDate\n endDate\n status\n }\n}\n",
-});
-
-/** One organization set up for one scenario: its groups all hook EVENT_UPDATED and point at `path`. */
-export interface Target {
-  readonly name: string;
-  readonly organizationId: string;
-  readonly eventIds: readonly string[];
-  /** Groups = fan-out; each has its own OAuth client (one credential per group). */
-  readonly groups: number;
-}
-
-export interface ScenarioSpec {
-  name: string;
-  /** Receiver path: /ok, /slow, /flaky. */
-  path: string;
-  fanOut: number;
-}
-
-/**
- * Creates each scenario's organization, its events (rows the origin query reads) and its groups,
- * through hookgate's own services: origin query validated, OAuth client secret and signing secret
- * encrypted, as the API would.
- */
-export async function setUpTargets(
-  services: Services,
-  specs: readonly ScenarioSpec[],
-  partner: { receiverUrl: string; tokenUrl: string },
-): Promise<Map<string, Target>> {
-  const targets = new Map<string, Target>();
-  for (const spec of specs) {
-    const { organization } = await createOrganization(services.db, `bench ${spec.name}`);
-    const eventIds: string[] = [];
-    for (let i = 0; i < 50; i++) {
-      const event = await insertEvent(services.db, organization.id, {
-        eventGuideId: null,
-        title: `Bench event ${i + 1}`,
-        description: null,
-        startDate: new Date("2027-06-01T18:00:00Z"),
-        endDate: new Date("2027-06-02T02:00:00Z"),
-      });
-      eventIds.push(event.id);
-    }
-    for (let g = 0; g < spec.fanOut; g++) {
-      await createWebhookGroup(services, organization.id, {
-        name: `${spec.name} partner ${g + 1}`,
-        hooks: [{ type: "EVENT_UPDATED", endpoint: `${partner.receiverUrl}${spec.path}`, origin: { body: originBody } }],
-        authentication: {
-          endpoint: partner.tokenUrl,
-          credentials: { clientId: `${spec.name}-partner-${g + 1}`, clientSecret: `bench-secret-${spec.name}-${g + 1}` },
-        },
-      });
-    }
-    targets.set(spec.name, { name: spec.name, organizationId: organization.id, eventIds, groups: spec.fanOut });
-  }
-  return targets;
 }
 
 /** What a scenario's deliveries became, as the receiver and the database both saw them. */
@@ -147,7 +79,7 @@ export interface ScenarioContext {
   log: (line: string) => void;
 }
 
-function happening(target: Target, i: number, publicationId?: string) {
+export function happening(target: Target, i: number, publicationId?: string) {
   return {
     organizationId: target.organizationId,
     type: "EVENT_UPDATED" as const,
@@ -198,7 +130,7 @@ async function waitUntilFinished(ctx: ScenarioContext, target: Target, expected:
   return false;
 }
 
-async function ledgerOf(ctx: ScenarioContext, target: Target, published: number) {
+export async function ledgerOf(ctx: ScenarioContext, target: Target, published: number) {
   const arrivals = await ctx.receiver.arrivals();
   const rows = await ctx.stats.query<{ id: string; publication_id: string; status: string }>(
     "select id, publication_id, status from deliveries where organization_id = $1",
@@ -218,7 +150,7 @@ async function ledgerOf(ctx: ScenarioContext, target: Target, published: number)
   return { ledger, arrivals, rows };
 }
 
-async function windowOf(ctx: ScenarioContext, target: Target) {
+export async function windowOf(ctx: ScenarioContext, target: Target) {
   const [row] = await ctx.stats.query<{ first: Date | null; last: Date | null; attempts: number }>(
     `select (select min(a.started_at) from delivery_attempts a join deliveries d on d.id = a.delivery_id
              where d.organization_id = $1) as first,
@@ -276,7 +208,7 @@ export async function runThroughput(
 }
 
 /** Starts a worker, runs `during` (the open-loop publisher), waits for every delivery, stops it. */
-async function runWorkerUntilDone(
+export async function runWorkerUntilDone(
   ctx: ScenarioContext,
   target: Target,
   expected: number | (() => number),
@@ -322,87 +254,6 @@ async function runWorkerUntilDone(
       unsigned: receiverCpu1.unsigned,
       failedOnPurpose: receiverCpu1.failedOnPurpose,
     },
-  };
-}
-
-/**
- * Latency: the worker runs; publications are offered open-loop at `rate` per second for
- * `durationS`, each scheduled at t0 + i/rate and started then however long earlier ones take (one
- * transaction per publication, as a source change would). Latency = first arrival at the receiver
- * − scheduled time.
- */
-export async function runLatency(ctx: ScenarioContext, target: Target, rate: number, durationS: number): Promise<ScenarioMeasurement> {
-  await ctx.receiver.reset();
-  const count = Math.round(rate * durationS);
-  const scheduled = new Map<string, number>();
-  const publicationIds = Array.from({ length: count }, () => randomUUID());
-  let deliveries = 0;
-  let lateStarts = 0;
-  let maxStartLagMs = 0;
-  let publishMs = 0;
-  const publisher = databaseOn(createPool(ctx.databaseUrl, { max: 10 }));
-  const rows0 = await ctx.stats.rowsWritten();
-
-  const measured = await runWorkerUntilDone(ctx, target, () => deliveries, async () => {
-    await sleep(300); // the worker settles: LISTEN in place, nothing queued
-    const inFlight: Array<Promise<void>> = [];
-    const t0 = now() + 20;
-    for (let i = 0; i < count; ) {
-      const due = t0 + (i * 1000) / rate;
-      const wait = due - now();
-      if (wait > 1) await sleep(wait - 0.5);
-      const current = now();
-      // Everything due by now starts now: open loop, the schedule never waits for the database.
-      while (i < count && t0 + (i * 1000) / rate <= current + 0.5) {
-        const at = t0 + (i * 1000) / rate;
-        const lag = current - at;
-        if (lag > 5) lateStarts += 1;
-        maxStartLagMs = Math.max(maxStartLagMs, lag);
-        const id = publicationIds[i]!;
-        scheduled.set(id, at);
-        const n = i;
-        inFlight.push(
-          publisher
-            .transaction()
-            .execute((trx) => publish(trx, happening(target, n, id)))
-            .then((result) => {
-              deliveries += result.deliveryCount;
-            }),
-        );
-        i += 1;
-      }
-    }
-    await Promise.all(inFlight);
-    publishMs = now() - t0;
-  });
-  await publisher.destroy();
-  const rows1 = await ctx.stats.rowsWritten();
-
-  const { ledger, arrivals, rows } = await ledgerOf(ctx, target, deliveries);
-  const samples: number[] = [];
-  let neverArrived = 0;
-  for (const row of rows) {
-    const arrival = arrivals.get(row.id);
-    const at = scheduled.get(row.publication_id);
-    if (!arrival || at === undefined) neverArrived += 1;
-    else samples.push(arrival.first - at);
-  }
-  const window = await windowOf(ctx, target);
-  return {
-    name: target.name,
-    fanOut: target.groups,
-    events: count,
-    deliveries,
-    ledger,
-    elapsedMs: window.elapsedMs,
-    deliveriesPerSecond: (deliveries * 1000) / window.elapsedMs,
-    attempts: window.attempts,
-    publish: { elapsedMs: publishMs, eventsPerSecond: (count * 1000) / publishMs, rowsWritten: NaN },
-    worker: { ...measured.worker, rowsWritten: rows1 - rows0 },
-    receiver: measured.receiver,
-    machineCpuMs: measured.machineCpuMs,
-    latency: { offeredPerSecond: rate, durationS, samples, lateStarts, maxStartLagMs, neverArrived },
-    timedOut: measured.timedOut,
   };
 }
 
