@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { poolSizeFor } from "../src/queue/worker-options.js";
+import { poolSizeFor } from "../src/delivery/worker-options.js";
 import type pg from "pg";
 import { startHookgate, type RunningHookgate } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
-import { startWorker, type RunningWorker } from "../src/queue/worker.js";
+import { startWorker, type RunningWorker } from "../src/delivery/worker.js";
 import type { Services } from "../src/services.js";
 import { createPool, databaseOn } from "../src/store/database.js";
 
@@ -71,7 +71,7 @@ export interface BenchWorker {
 
 /**
  * hookgate's delivery worker as startHookgate's worker role builds it (same Services, same pool
- * size, src/queue/worker.ts's startWorker), on a pool the bench can count statements on.
+ * size, src/delivery/worker.ts's startWorker), on a pool the bench can count statements on.
  */
 export async function startBenchWorker(setup: RunningHookgate): Promise<BenchWorker> {
   const { config } = setup.services;

@@ -1,13 +1,13 @@
 import { EventEmitter } from "node:events";
-import { workerRunOptions } from "../src/queue/worker-options.js";
+import { workerRunOptions } from "../src/delivery/worker-options.js";
 import { performance } from "node:perf_hooks";
 import { makeWorkerUtils, run, type WorkerEvents } from "graphile-worker";
 import { request } from "undici";
 import type { Config } from "../src/config.js";
 import { runOrigin } from "../src/delivery/payload/origin-payload.js";
-import { createOutboundDispatcher } from "../src/delivery/send/guarded-connect.js";
+import { createOutboundDispatcher } from "../src/outbound/guarded-connect.js";
 import { createOriginDocumentCache } from "../src/origin/origin-document.js";
-import { silentWorkerLogger } from "../src/queue/worker-logger.js";
+import { silentWorkerLogger } from "../src/delivery/worker-logger.js";
 import type { Services } from "../src/services.js";
 import type { DeliveryToSend } from "../src/store/delivery.repository.js";
 import { createPool, databaseOn } from "../src/store/database.js";
@@ -68,8 +68,8 @@ export async function measureHttpPosts(url: string, concurrency: number, duratio
 }
 
 /**
- * B2: graphile-worker no-op jobs per second with the settings src/queue/worker.ts passes (pool of
- * the worker's pool size and src/queue/worker-options.ts's settings), on
+ * B2: graphile-worker no-op jobs per second with the settings src/delivery/worker.ts passes (pool of
+ * the worker's pool size and src/delivery/worker-options.ts's settings), on
  * the run's database. The jobs are added in bulk first; timed from the first job start to the last
  * job completion.
  */

@@ -4,13 +4,13 @@ import { startHttpServer } from "./api/http/http-server.js";
 import type { Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createDefaultOrganizationIfEmpty } from "./organizations/organizations.js";
-import { checkSecretKey } from "./secrets/check-secret-key.js";
+import { checkSecretKey } from "./store/secret-key-check.js";
 import { loadSecretBox } from "./secrets/secret-box.js";
 import type { Services } from "./services.js";
 import { createPool, databaseOn } from "./store/database.js";
 import { migrateToLatest } from "./store/migrate.js";
-import { type RunningWorker, startWorker } from "./queue/worker.js";
-import { poolSizeFor } from "./queue/worker-options.js";
+import { type RunningWorker, startWorker } from "./delivery/worker.js";
+import { poolSizeFor } from "./delivery/worker-options.js";
 
 export interface Database {
   readonly url: string;

@@ -1,14 +1,14 @@
-import type { DeliverJob } from "../queue/task-names.js";
-import { secretPurpose } from "../webhook-groups/secret-purpose.js";
+import type { DeliverJob } from "../store/jobs.js";
+import { secretPurpose } from "../secrets/secret-purpose.js";
 import { findDeliveryToSend, storePayload, type DeliveryToSend } from "../store/delivery.repository.js";
 import { recordAttempts, type NewAttempt } from "../store/record-attempts.js";
 import { retryTransient } from "../store/transient.js";
-import type { DeliveryKit } from "./delivery-kit.js";
+import type { DeliveryKit } from "./worker-context.js";
 import { defaultPayload } from "./payload/default-payload.js";
 import { OriginUnavailableError, runOrigin } from "./payload/origin-payload.js";
 import { partnerHeaders } from "./request-headers.js";
 import { nextAttempt, parseRetryAfter, type AttemptOutcome } from "./retry/retry-policy.js";
-import { sendRequest } from "./send/send-request.js";
+import { sendRequest } from "../outbound/send-request.js";
 import { signatureHeaders } from "./sign/standard-webhooks.js";
 import { webhookSecretJwt } from "./sign/webhook-secret-jwt.js";
 import { TokenError, type Credential } from "./token/token-cache.js";

@@ -1,5 +1,5 @@
 import { normalizeUrl } from "../config.js";
-import { checkEndpointUrl } from "../webhook-groups/input/endpoint-url.js";
+import { checkEndpointUrl } from "../outbound/endpoint-url.js";
 import { InputError } from "../errors.js";
 
 /** Where origin queries may run: this instance's own schema, or endpoints the operator listed. */

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "../store/database.js";
 import type { HookType } from "../store/tables.js";
-import { deliverTask, jobMaxAttempts } from "../queue/task-names.js";
+import { deliverTask, jobMaxAttempts } from "../store/jobs.js";
 
 /** Something that happened in an organization, as the hooks see it. */
 export interface Happening {

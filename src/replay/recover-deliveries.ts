@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { InputError, NotFoundError } from "../errors.js";
-import { deliverTask, jobMaxAttempts } from "../queue/task-names.js";
+import { deliverTask, jobMaxAttempts } from "../store/jobs.js";
 import type { Services } from "../services.js";
 import { isUuid } from "../store/ids.js";
 import { findWebhookGroup } from "../store/webhook-group.repository.js";

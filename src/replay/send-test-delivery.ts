@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { InputError, NotFoundError } from "../errors.js";
-import { deliverTask, type DeliverJob, jobMaxAttempts } from "../queue/task-names.js";
+import { deliverTask, type DeliverJob, jobMaxAttempts } from "../store/jobs.js";
 import type { Services } from "../services.js";
 import { isUuid } from "../store/ids.js";
 import type { DeliveryRow, HookType } from "../store/tables.js";

@@ -2,7 +2,7 @@ import { runMigrations } from "graphile-worker";
 import { Migrator } from "kysely";
 import { migrations } from "../../migrations/index.js";
 import type { Db } from "./database.js";
-import { silentWorkerLogger } from "../queue/worker-logger.js";
+import { silentWorkerLogger } from "../delivery/worker-logger.js";
 
 /**
  * Brings the database to the newest schema: graphile-worker's own (the delivery queue) and then

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { deliverTask, type DeliverJob, jobMaxAttempts } from "../queue/task-names.js";
+import { deliverTask, type DeliverJob, jobMaxAttempts } from "./jobs.js";
 import { type Db, runPrepared } from "./database.js";
 import { storableJson, storableText } from "./storable-text.js";
 import type { DeliveryStatus } from "./tables.js";

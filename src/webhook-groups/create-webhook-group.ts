@@ -8,7 +8,7 @@ import { findEvent } from "../store/event.repository.js";
 import { insertWebhookGroup } from "../store/webhook-group.repository.js";
 import type { WebhookGroupRow } from "../store/tables.js";
 import { originPolicyOf } from "./origin-policy.js";
-import { secretPurpose } from "./secret-purpose.js";
+import { secretPurpose } from "../secrets/secret-purpose.js";
 
 export interface CreatedWebhookGroup {
   group: WebhookGroupRow;

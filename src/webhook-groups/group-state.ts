@@ -4,7 +4,7 @@ import { generateSigningSecret } from "../secrets/signing-secret.js";
 import type { Services } from "../services.js";
 import { isUuid } from "../store/ids.js";
 import type { WebhookGroupRow } from "../store/tables.js";
-import { secretPurpose } from "./secret-purpose.js";
+import { secretPurpose } from "../secrets/secret-purpose.js";
 
 // A group's configuration never changes in place; these are its state: on or off, and which
 // signing secrets are current.

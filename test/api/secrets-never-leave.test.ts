@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { getIntrospectionQuery } from "graphql";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { secretPurpose } from "../../src/webhook-groups/secret-purpose.js";
+import { secretPurpose } from "../../src/secrets/secret-purpose.js";
 import { createEvent, createGroup, createGroupMutation, groupFields, groupInput } from "../support/fixtures.js";
 import { type GraphqlResult, useTestApp } from "../support/test-app.js";
 

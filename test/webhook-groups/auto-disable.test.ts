@@ -3,7 +3,7 @@ import { createEvent, createOrder } from "../support/fixtures.js";
 import { isFinished, sleep, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
 import { startReceiver, type Receiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
-import { createFullGroup, deliveryCount, readGroup, receiverGroupInput, setEnabled, type Group } from "./group-helpers.js";
+import { createFullGroup, deliveryCount, readGroup, receiverGroupInput, setEnabled, type Group } from "../support/group-helpers.js";
 
 // A group whose every delivery attempt has failed for HOOKGATE_AUTO_DISABLE_AFTER is disabled;
 // any success in between starts the clock afresh. Here the clock is 1 s and retries come every

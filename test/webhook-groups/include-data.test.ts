@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEvent, createEventGuide, createOrder } from "../support/fixtures.js";
 import { startReceiver, type Receiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
-import { createFullGroup, readGroup, receiverGroupInput, waitForPath } from "./group-helpers.js";
+import { createFullGroup, readGroup, receiverGroupInput, waitForPath } from "../support/group-helpers.js";
 
 // Duro's "include all data": the default payload carries the event or order under `data`, as the
 // GraphQL API shows it.

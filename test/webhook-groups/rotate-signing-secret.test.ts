@@ -13,7 +13,7 @@ import {
   receiverGroupInput,
   responsesContaining,
   waitForPath,
-} from "./group-helpers.js";
+} from "../support/group-helpers.js";
 
 const app = useTestApp({}, { worker: true });
 let receiver: Receiver;

@@ -15,7 +15,7 @@ import {
   receiverGroupInput,
   responsesContaining,
   waitForPath,
-} from "./group-helpers.js";
+} from "../support/group-helpers.js";
 
 // Dozuki's secret key: each request carries an HS256 JWT in x-webhook-secret. Verified here with
 // node:crypto alone, as a partner would, not with hookgate's own code.

@@ -14,7 +14,7 @@ import {
   setEnabled,
   waitForPath,
   type Group,
-} from "./group-helpers.js";
+} from "../support/group-helpers.js";
 
 const app = useTestApp({}, { worker: true });
 let receiver: Receiver;

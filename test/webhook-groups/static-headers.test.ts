@@ -15,7 +15,7 @@ import {
   receiverGroupInput,
   responsesContaining,
   waitForPath,
-} from "./group-helpers.js";
+} from "../support/group-helpers.js";
 
 // Frappe's static headers: sent with every request, values stored encrypted and never shown.
 

@@ -1,4 +1,4 @@
-import { previewHookPayload } from "../../origin/preview-payload.js";
+import { previewHookPayload } from "../../preview/preview-hook-payload.js";
 import { publishEvent } from "../../publish/publish-event.js";
 import { recoverDeliveries } from "../../replay/recover-deliveries.js";
 import { redeliver } from "../../replay/redeliver.js";

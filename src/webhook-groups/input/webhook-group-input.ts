@@ -8,7 +8,7 @@ import { checkPlaceholders } from "../../origin/placeholders.js";
 import { parseCondition } from "../../publish/condition/validate-condition.js";
 import { isUuid } from "../../store/ids.js";
 import type { HookType, HttpMethod } from "../../store/tables.js";
-import { checkEndpointUrl } from "./endpoint-url.js";
+import { checkEndpointUrl } from "../../outbound/endpoint-url.js";
 import { type GroupOptionsDraft, parseGroupOptions } from "./group-options.js";
 import { checkHeaderName } from "./header-name.js";
 

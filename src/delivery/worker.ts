@@ -1,10 +1,10 @@
 import { EventEmitter } from "node:events";
 import { run, type Runner, type WorkerEvents } from "graphile-worker";
-import { createDeliveryKit, type DeliveryKit } from "../delivery/delivery-kit.js";
-import { deliver } from "../delivery/deliver.js";
+import { createDeliveryKit, type DeliveryKit } from "./worker-context.js";
+import { deliver } from "./deliver.js";
 import type { Services } from "../services.js";
 import { startHeartbeat } from "./heartbeat.js";
-import { deliverTask, type DeliverJob } from "./task-names.js";
+import { deliverTask, type DeliverJob } from "../store/jobs.js";
 import { workerLogger } from "./worker-logger.js";
 import { workerRunOptions } from "./worker-options.js";
 

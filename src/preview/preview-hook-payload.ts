@@ -11,7 +11,7 @@ import { isUuid } from "../store/ids.js";
 import { findOrder } from "../store/order.repository.js";
 import type { HookType } from "../store/tables.js";
 import { parseGroupInput } from "../webhook-groups/create-webhook-group.js";
-import { createOriginDocumentCache, type OriginDocumentCache } from "./origin-document.js";
+import { createOriginDocumentCache, type OriginDocumentCache } from "../origin/origin-document.js";
 
 export interface PreviewHookPayloadInput {
   hookType: HookType;

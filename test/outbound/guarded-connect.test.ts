@@ -9,7 +9,7 @@ import {
   createGuardedNodeAgents,
   guardConnector,
   guardedLookup,
-} from "../../../src/delivery/send/guarded-connect.js";
+} from "../../src/outbound/guarded-connect.js";
 
 /** Loopback receiver that counts connections and the bytes that reached it. */
 const seen = { connections: 0, bytes: 0 };

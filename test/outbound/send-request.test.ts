@@ -1,8 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOutboundDispatcher } from "../../../src/delivery/send/guarded-connect.js";
-import { sendRequest, type SendResult } from "../../../src/delivery/send/send-request.js";
+import { createOutboundDispatcher } from "../../src/outbound/guarded-connect.js";
+import { sendRequest, type SendResult } from "../../src/outbound/send-request.js";
 
 /** A loopback receiver whose answer each test picks by path; it records what reached it. */
 const seen = { requests: [] as string[], connections: 0 };

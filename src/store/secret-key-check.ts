@@ -1,5 +1,5 @@
-import type { Db } from "../store/database.js";
-import type { SecretBox } from "./secret-box.js";
+import type { Db } from "./database.js";
+import type { SecretBox } from "../secrets/secret-box.js";
 
 const purpose = "secret_key_check";
 const knownText = "hookgate";

@@ -1,9 +1,9 @@
 import { sql } from "kysely";
 import { expect } from "vitest";
-import { groupFields } from "../support/fixtures.js";
-import type { Receiver } from "../support/receiver.js";
-import { sleep } from "../support/delivery-log.js";
-import type { GraphqlResult, TestApp } from "../support/test-app.js";
+import { groupFields } from "./fixtures.js";
+import type { Receiver } from "./receiver.js";
+import { sleep } from "./delivery-log.js";
+import type { GraphqlResult, TestApp } from "./test-app.js";
 
 // Shared by the webhook-group end-to-end files: the group as the API shows it with its
 // integrator options and state, and the few reads these files make over and over.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyAddress, isPublicAddress } from "../../../src/delivery/send/address-policy.js";
+import { classifyAddress, isPublicAddress } from "../../src/outbound/address-policy.js";
 
 describe("isPublicAddress", () => {
   it.each([

@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import { createOriginDocumentCache, type OriginDocumentCache } from "../origin/origin-document.js";
 import type { Services } from "../services.js";
-import { createGuardedNodeAgents, createOutboundDispatcher } from "./send/guarded-connect.js";
+import { createGuardedNodeAgents, createOutboundDispatcher } from "../outbound/guarded-connect.js";
 import { TokenCache } from "./token/token-cache.js";
 
 /** What every delivery run shares within one worker process: connections, tokens, parsed origins. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkEndpointUrl } from "../../../src/webhook-groups/input/endpoint-url.js";
-import { InputError } from "../../../src/errors.js";
+import { checkEndpointUrl } from "../../src/outbound/endpoint-url.js";
+import { InputError } from "../../src/errors.js";
 
 const FIELD = "input.hooks[3].endpoint";
 

@@ -6,8 +6,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { migrations } from "../migrations/index.js";
-import { admin, databaseUrl } from "./support/global-setup.js";
+import { migrations } from "../../migrations/index.js";
+import { admin, databaseUrl } from "../support/global-setup.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
