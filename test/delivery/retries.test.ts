@@ -1,10 +1,8 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/index.js";
-import { isFinished, sleep, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
+import { isFinished, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
 import { createEvent, createGroup, createOrder, seedOriginBodies } from "../support/fixtures.js";
-import { startReceiver } from "../support/receiver.js";
+import { startReceiver, useReceiver } from "../support/receiver.js";
 import { type TestApp, useTestApp } from "../support/test-app.js";
 import { startTokenEndpoint } from "../support/token-endpoint.js";
 
@@ -21,7 +19,7 @@ async function scenario(app: TestApp, name: string, group: { authentication?: Re
   const org = await app.createOrganization(name);
   const receiver = await startReceiver();
   closers.push(receiver.close);
-  const { signingSecret } = await createGroup(
+  const { signingSecret, webhookGroup } = await createGroup(
     app,
     {
       name,
@@ -31,51 +29,30 @@ async function scenario(app: TestApp, name: string, group: { authentication?: Re
     org.adminKey,
   );
   const event = await createEvent(app, { title: `${name} event` }, org.adminKey);
-  return { key: org.adminKey, receiver, signingSecret, event, order: () => createOrder(app, event.id, org.adminKey) };
-}
-
-/** A GraphQL-ish origin on loopback: answers in turn, then the last answer again; records requests. */
-async function startOrigin(answers: Array<{ status: number; body: string }>) {
-  const requests: Array<{ body: string }> = [];
-  const server = http.createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk) => (body += chunk));
-    request.on("end", () => {
-      requests.push({ body });
-      const answer = answers[Math.min(requests.length, answers.length) - 1]!;
-      response.writeHead(answer.status, { "content-type": "application/json" });
-      response.end(answer.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    key: org.adminKey,
+    receiver,
+    signingSecret,
+    groupId: webhookGroup.id as string,
+    event,
+    order: () => createOrder(app, event.id, org.adminKey),
   };
 }
 
 const originAnswer = { data: { order: { hash: "from-the-remote-origin" } } };
 
 describe("retries (schedule 100ms,200ms,300ms)", () => {
-  // The origin must be allow-listed in the app's config, so it starts first and the env is filled
-  // in before useTestApp's beforeAll (registered after this one) reads it.
+  // A GraphQL origin on loopback that fails once, then answers. It must be allow-listed in the
+  // app's config, so it starts first and the env is filled in before useTestApp's beforeAll
+  // (registered after these) reads it.
+  const origin = useReceiver();
+  const originUrl = () => `${origin.url}/graphql`;
   const env: Record<string, string> = {};
-  let origin: Awaited<ReturnType<typeof startOrigin>>;
-  beforeAll(async () => {
-    origin = await startOrigin([
-      { status: 500, body: "Internal Server Error" },
-      { status: 200, body: JSON.stringify(originAnswer) },
-    ]);
-    env.HOOKGATE_ORIGIN_ALLOWLIST = origin.url;
-  });
-  afterAll(async () => {
-    await origin?.close();
+  beforeAll(() => {
+    const json = { "content-type": "application/json" };
+    origin.answerNext({ status: 500, headers: json, body: "Internal Server Error" });
+    origin.answerAlways({ status: 200, headers: json, body: JSON.stringify(originAnswer) });
+    env.HOOKGATE_ORIGIN_ALLOWLIST = originUrl();
   });
   const app = useTestApp(env, { worker: true });
 
@@ -125,8 +102,8 @@ describe("retries (schedule 100ms,200ms,300ms)", () => {
     expect(log.finishedAt).not.toBeNull();
     expect(log.attempts).toHaveLength(1);
     expect(log.attempts[0]).toMatchObject({ responseStatus: 410 });
-    // Longer than the whole retry schedule: nothing more comes.
-    await sleep(1_000);
+    // Nothing more comes: nothing is left to send.
+    await waitUntilSettled(app, { groupId: s.groupId });
     expect(s.receiver.requests).toHaveLength(1);
   });
 
@@ -141,7 +118,7 @@ describe("retries (schedule 100ms,200ms,300ms)", () => {
     expect(log.finishedAt).not.toBeNull();
     expect(log.attempts.map((a) => a.number)).toEqual([1, 2, 3, 4]);
     expect(log.attempts.every((a) => a.responseStatus === 500 && a.error !== null)).toBe(true);
-    await sleep(800);
+    await waitUntilSettled(app, { groupId: s.groupId });
     expect(s.receiver.requests).toHaveLength(4);
     expect(new Set(s.receiver.requests.map((r) => r.headers["webhook-id"]))).toEqual(new Set([id]));
   });
@@ -177,14 +154,14 @@ describe("retries (schedule 100ms,200ms,300ms)", () => {
   });
 
   it("retries when the origin fails and then delivers the origin's answer", async () => {
-    const s = await scenario(app, "remote origin", { origin: { endpoint: origin.url, body: seedOriginBodies.orderShort } });
+    const s = await scenario(app, "remote origin", { origin: { endpoint: originUrl(), body: seedOriginBodies.orderShort } });
     const order = await s.order();
     const [id] = await waitForDeliveryIds(app, { orderId: order.id }, 1, { key: s.key });
     const log = await waitForDelivery(app, id!, isFinished, { key: s.key });
     expect(log.status).toBe("SUCCEEDED");
     expect(log.attemptCount).toBe(2);
     const [failed, succeeded] = log.attempts;
-    expect(failed!.error).toContain(origin.url);
+    expect(failed!.error).toContain(originUrl());
     expect(failed!.responseStatus).toBeNull();
     expect(succeeded).toMatchObject({ responseStatus: 200, error: null });
 

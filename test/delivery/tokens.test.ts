@@ -1,9 +1,24 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { isFinished, sleep, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { isFinished, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
 import { createEvent, createGroup, createOrder } from "../support/fixtures.js";
 import { startReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
 import { startTokenEndpoint } from "../support/token-endpoint.js";
+
+// hookgate runs in this process, and its token cache reads the process clock: a test moves that
+// clock forward instead of waiting for a token to expire. Installed before the app starts, so the
+// cache reads it (it may keep a reference to Date.now from its construction).
+let clockOffsetMs = 0;
+beforeAll(() => {
+  const realNow = Date.now;
+  vi.spyOn(Date, "now").mockImplementation(() => realNow() + clockOffsetMs);
+});
+afterAll(() => {
+  vi.restoreAllMocks();
+});
+afterEach(() => {
+  clockOffsetMs = 0;
+});
 
 // Retries come slowly enough that a test can flip the token endpoint back on between two attempts.
 const app = useTestApp({ HOOKGATE_RETRY_SCHEDULE: "500ms,500ms,500ms,500ms,500ms,500ms" }, { worker: true });
@@ -90,7 +105,7 @@ describe("OAuth2 client-credentials tokens for deliveries", () => {
     expect(s.tokens.requests).toHaveLength(1);
 
     // expires_in is 2 s: a delivery well after that gets a fresh token.
-    await sleep(2_500);
+    clockOffsetMs += 2_500;
     await s.order();
     const [, second] = await s.receiver.waitFor(2);
     expect(second!.headers.authorization).toBe("Bearer token-2");
@@ -117,8 +132,8 @@ describe("OAuth2 client-credentials tokens for deliveries", () => {
     expect(log.attempts[1]).toMatchObject({ number: 2, responseStatus: 200, error: null });
     expect(log.attempts[1]!.requestHeaders.authorization).toBe("Bearer [redacted]");
     expect(log.payload).toBe(first!.body);
-    // No third request: one 401 retry, and then success.
-    await sleep(300);
+    // No third request: one 401 retry, and then success, and nothing left to send.
+    await waitUntilSettled(app, { groupId: s.group.id });
     expect(s.receiver.requests).toHaveLength(2);
   });
 

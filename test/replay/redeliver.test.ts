@@ -1,48 +1,22 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/index.js";
-import { readDelivery, sleep, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
+import { readDelivery, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
 import { createEvent, createGroup, seedOriginBodies } from "../support/fixtures.js";
-import { startReceiver } from "../support/receiver.js";
+import { startReceiver, useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
 import { startTokenEndpoint } from "../support/token-endpoint.js";
 
-/** An allow-listed GraphQL origin on loopback whose answer the test switches. */
-async function startOrigin() {
-  let answer = { status: 500, body: "down" };
-  const server = http.createServer((request, response) => {
-    request.resume();
-    request.on("end", () => {
-      response.writeHead(answer.status, { "content-type": "application/json" });
-      response.end(answer.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    answer(next: { status: number; body: string }) {
-      answer = next;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-// The allow-list must name the origin's port, known only once it listens: this beforeAll runs
-// before useTestApp's (registered after it), which reads `env` then.
+// An allow-listed GraphQL origin on loopback whose answer the test switches (down at first). The
+// allow-list must name its port, known only once it listens: these beforeAlls run before
+// useTestApp's (registered after them), which reads `env` then.
+const origin = useReceiver();
+const originUrl = () => `${origin.url}/graphql`;
+const answerFromOrigin = (answer: { status: number; body: string }) =>
+  origin.answerAlways({ ...answer, headers: { "content-type": "application/json" } });
 const env: Record<string, string> = {};
-let origin: Awaited<ReturnType<typeof startOrigin>>;
-beforeAll(async () => {
-  origin = await startOrigin();
-  env.HOOKGATE_ORIGIN_ALLOWLIST = origin.url;
-});
-afterAll(async () => {
-  await origin?.close();
+beforeAll(() => {
+  answerFromOrigin({ status: 500, body: "down" });
+  env.HOOKGATE_ORIGIN_ALLOWLIST = originUrl();
 });
 // Test schedule: 100ms,200ms,300ms → 4 attempts, then FAILED.
 const app = useTestApp(env, { worker: true });
@@ -130,15 +104,15 @@ describe("redeliver", () => {
     await redeliver(id!, s.key);
     const failed = await waitForDelivery(app, id!, (d) => d.status === "FAILED" && d.attemptCount === 5, { key: s.key });
     expect(failed.attempts.at(-1)).toMatchObject({ number: 5, responseStatus: 500 });
-    // Past the whole test schedule (600 ms): nothing more.
-    await sleep(800);
+    // Nothing more: nothing is left to send.
+    await waitUntilSettled(app, { groupId: s.groupId });
     expect((await readDelivery(app, id!, s.key))!.attemptCount).toBe(5);
     expect(s.receiver.requests).toHaveLength(5);
   });
 
   it("builds the payload afresh when it was never built (the origin was down)", async () => {
-    origin.answer({ status: 500, body: "down" });
-    const s = await scenario("redeliver unbuilt", { origin: { endpoint: origin.url, body: seedOriginBodies.eventShort } });
+    answerFromOrigin({ status: 500, body: "down" });
+    const s = await scenario("redeliver unbuilt", { origin: { endpoint: originUrl(), body: seedOriginBodies.eventShort } });
     await createEvent(app, { title: "Origin down" }, s.key);
     const [id] = await waitForDeliveryIds(app, {}, 1, { key: s.key });
     const failed = await waitForDelivery(app, id!, (d) => d.status === "FAILED", { key: s.key });
@@ -146,7 +120,7 @@ describe("redeliver", () => {
     expect(s.receiver.requests).toHaveLength(0);
 
     const body = JSON.stringify({ data: { event: { title: "Origin back" } } });
-    origin.answer({ status: 200, body });
+    answerFromOrigin({ status: 200, body });
     await redeliver(id!, s.key);
     const succeeded = await waitForDelivery(app, id!, (d) => d.status === "SUCCEEDED", { key: s.key });
     expect(succeeded.payload).toBe(body);
@@ -160,8 +134,9 @@ describe("redeliver", () => {
     const viewer = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`, {}, { key: s.key });
     const viewerKey = viewer.data!.createApiKey.apiKey as string;
 
-    // A slow partner keeps the first delivery in progress.
-    s.receiver.answerNext({ status: 200, delayMs: 1500 });
+    // The partner holds its answer, keeping the first delivery in progress until the test lets it answer.
+    let answer = () => {};
+    s.receiver.answerNext({ status: 200, until: new Promise<void>((resolve) => (answer = resolve)) });
     await createEvent(app, { title: "Slow" }, s.key);
     const [id] = await waitForDeliveryIds(app, {}, 1, { key: s.key });
     await s.receiver.waitFor(1);
@@ -174,6 +149,7 @@ describe("redeliver", () => {
     const inProgress = await refused({ id }, s.key);
     expect(inProgress.extensions).toEqual({ code: "BAD_USER_INPUT", field: "deliveryId" });
     expect(inProgress.message).toMatch(/in progress/);
+    answer();
 
     await waitForDelivery(app, id!, (d) => d.status === "SUCCEEDED", { key: s.key });
     const foreign = await refused({ id }, other.adminKey);
@@ -188,7 +164,7 @@ describe("redeliver", () => {
     expect(ofDeleted.extensions).toEqual({ code: "BAD_USER_INPUT", field: "deliveryId" });
     expect(ofDeleted.message).toMatch(/deleted/);
     // Nothing changed, nothing sent.
-    await sleep(300);
+    await waitUntilSettled(app, { groupId: s.groupId });
     expect(await readDelivery(app, id!, s.key)).toMatchObject({ status: "SUCCEEDED", attemptCount: 1 });
     expect(s.receiver.requests).toHaveLength(1);
   });

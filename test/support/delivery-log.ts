@@ -1,3 +1,5 @@
+import { sql } from "kysely";
+import { eventually } from "./eventually.js";
 import type { TestApp } from "./test-app.js";
 
 /** Everything the delivery log shows about one delivery and its attempts. */
@@ -49,8 +51,6 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** One read of the `delivery(id)` query; null when the caller cannot see it. */
 export async function readDelivery(app: TestApp, id: string, key = app.adminKey): Promise<LoggedDelivery | null> {
   const result = await app.graphql(`query ($id: ID!) { delivery(id: $id) { ${deliveryFields} } }`, { id }, { key });
@@ -63,18 +63,14 @@ export async function waitForDelivery(
   app: TestApp,
   id: string,
   predicate: (delivery: LoggedDelivery) => boolean,
-  { key = app.adminKey, timeoutMs = 20_000, intervalMs = 50 }: WaitOptions = {},
+  { key = app.adminKey, timeoutMs, intervalMs }: WaitOptions = {},
 ): Promise<LoggedDelivery> {
-  const deadline = Date.now() + timeoutMs;
-  let last: LoggedDelivery | null = null;
-  for (;;) {
-    last = await readDelivery(app, id, key);
-    if (last && predicate(last)) return last;
-    if (Date.now() > deadline) {
-      throw new Error(`delivery ${id} did not reach the expected state within ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
-    }
-    await sleep(intervalMs);
-  }
+  const delivery = await eventually(
+    () => readDelivery(app, id, key),
+    (read) => read !== null && predicate(read),
+    { timeoutMs, intervalMs, what: `expected state of delivery ${id}` },
+  );
+  return delivery!;
 }
 
 /** The ids of the deliveries matching `filter` (e.g. `{ orderId }`), newest first, waiting until there are `count`. */
@@ -82,21 +78,55 @@ export async function waitForDeliveryIds(
   app: TestApp,
   filter: Record<string, string>,
   count = 1,
-  { key = app.adminKey, timeoutMs = 20_000, intervalMs = 50 }: WaitOptions = {},
+  { key = app.adminKey, timeoutMs, intervalMs }: WaitOptions = {},
 ): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const read = async () => {
     const result = await app.graphql(
       `query ($filter: DeliveryFilter) { deliveries(filter: $filter, first: 100) { edges { node { id } } } }`,
       { filter },
       { key },
     );
     if (result.errors) throw new Error(`deliveries failed: ${JSON.stringify(result.errors)}`);
-    const ids = (result.data?.deliveries.edges as Array<{ node: { id: string } }>).map((edge) => edge.node.id);
-    if (ids.length >= count) return ids;
-    if (Date.now() > deadline) throw new Error(`expected ${count} deliveries for ${JSON.stringify(filter)}, found ${ids.length}`);
-    await sleep(intervalMs);
-  }
+    return (result.data?.deliveries.edges as Array<{ node: { id: string } }>).map((edge) => edge.node.id);
+  };
+  return eventually(read, (ids) => ids.length >= count, { timeoutMs, intervalMs, what: `${count} deliveries for ${JSON.stringify(filter)}` });
 }
 
 export const isFinished = (delivery: LoggedDelivery) => delivery.finishedAt !== null;
+
+/** Which deliveries `waitUntilSettled` waits for: one group's, one organization's, or (neither) all. */
+export interface SettleScope {
+  groupId?: string;
+  organizationId?: string;
+}
+
+/**
+ * Waits until every delivery in `scope` is finished and the queue holds no job for any of them.
+ * From then on nothing more is sent for them: requests only come from jobs, and a retry is queued
+ * in the same transaction that records the failed attempt. Deliveries themselves are written in
+ * the transaction of the change that publishes them, so once that change has answered, this is
+ * the deterministic "and nothing else arrives" a test can assert after — no grace period.
+ */
+export async function waitUntilSettled(app: TestApp, scope: SettleScope = {}, timeoutMs = 20_000): Promise<void> {
+  const inScope = sql.join(
+    [
+      sql`true`,
+      ...(scope.groupId === undefined ? [] : [sql`d.webhook_group_id = ${scope.groupId}`]),
+      ...(scope.organizationId === undefined ? [] : [sql`d.organization_id = ${scope.organizationId}`]),
+    ],
+    sql` and `,
+  );
+  const busy = async () => {
+    const { rows } = await sql<{ unfinished: string; queued: string }>`
+      select (select count(*) from deliveries d where d.finished_at is null and ${inScope}) as unfinished,
+             (select count(*) from graphile_worker._private_jobs j
+                join deliveries d on d.id = (j.payload->>'deliveryId')::uuid
+               where ${inScope}) as queued`.execute(app.db);
+    return { unfinished: Number(rows[0]!.unfinished), queued: Number(rows[0]!.queued) };
+  };
+  await eventually(busy, ({ unfinished, queued }) => unfinished + queued === 0, {
+    timeoutMs,
+    intervalMs: 25,
+    what: `settled deliveries for ${JSON.stringify(scope)}`,
+  });
+}

@@ -89,3 +89,19 @@ export async function createOrder(app: TestApp, eventId: string, key = app.admin
   if (!result.data?.createOrder) throw new Error(`createOrder failed: ${JSON.stringify(result.errors)}`);
   return result.data.createOrder as { id: string; hash: string };
 }
+
+export const publishEventMutation = `mutation ($input: PublishEventInput!) {
+  publishEvent(input: $input) { publicationId deliveryCount duplicate } }`;
+
+export interface Publication {
+  publicationId: string;
+  deliveryCount: number;
+  duplicate: boolean;
+}
+
+/** publishEvent, as an external platform calls it; fails the test if it is refused. */
+export async function publishEvent(app: TestApp, input: Record<string, unknown>, key = app.adminKey): Promise<Publication> {
+  const result = await app.graphql(publishEventMutation, { input }, { key });
+  if (result.errors || !result.data?.publishEvent) throw new Error(`publishEvent failed: ${JSON.stringify(result.errors)}`);
+  return result.data.publishEvent as Publication;
+}

@@ -1,8 +1,7 @@
 import { sql } from "kysely";
-import { expect } from "vitest";
-import { groupFields } from "./fixtures.js";
+import { eventually } from "./eventually.js";
+import { createEvent, groupFields } from "./fixtures.js";
 import type { Receiver } from "./receiver.js";
-import { sleep } from "./delivery-log.js";
 import type { GraphqlResult, TestApp } from "./test-app.js";
 
 // Shared by the webhook-group end-to-end files: the group as the API shows it with its
@@ -107,35 +106,28 @@ export function requestsTo(receiver: Receiver, path: string) {
   return receiver.requests.filter((request) => request.path === path);
 }
 
-/** Waits until the receiver has `count` requests on `path`. */
-export async function waitForPath(receiver: Receiver, path: string, count = 1, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = requestsTo(receiver, path);
-    if (found.length >= count) return found;
-    if (Date.now() > deadline) {
-      throw new Error(`expected ${count} requests to ${path} within ${timeoutMs} ms, got ${found.length}`);
-    }
-    await sleep(25);
-  }
+/** Waits until the receiver has `count` requests on `path`, and answers them all. */
+export function waitForPath(receiver: Receiver, path: string, count = 1, timeoutMs = 20_000) {
+  return eventually(() => requestsTo(receiver, path), (found) => found.length >= count, {
+    timeoutMs,
+    what: `${count} requests to ${path}`,
+  });
 }
 
-/** Polls until `read` answers something `done` accepts; fails with the last value seen. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T;
-  for (;;) {
-    last = await read();
-    if (done(last)) return last;
-    if (Date.now() > deadline) throw new Error(`no expected state within ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
-    await sleep(50);
-  }
-}
-
-export function expectError(result: GraphqlResult, code: string, field?: string): void {
-  expect(result.errors, JSON.stringify(result)).toHaveLength(1);
-  expect(result.errors![0]!.extensions?.code).toBe(code);
-  if (field !== undefined) expect(result.errors![0]!.extensions?.field).toBe(field);
+/**
+ * A group whose hooks post to `receiver` under `path`, scoped to an event of its own: no other
+ * test's change ever reaches it, so its deliveries are exactly the ones the test makes.
+ */
+export async function createScopedGroup(
+  app: TestApp,
+  receiver: Receiver,
+  path: string,
+  types: string[] = ["ORDER_CREATED"],
+  overrides: Record<string, unknown> = {},
+) {
+  const event = await createEvent(app, { title: `Event for ${path}` });
+  const created = await createFullGroup(app, receiverGroupInput(receiver, path, types, { eventId: event.id, ...overrides }));
+  return { ...created, eventId: event.id, group: created.webhookGroup };
 }
 
 /** Headers as a plain object for verifyWebhook (IncomingHttpHeaders may hold arrays). */

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 
 export interface ReceivedRequest {
   method: string;
@@ -16,6 +17,8 @@ export interface Answer {
   body?: string;
   /** Wait this long before answering (a slow partner, or a timeout). */
   delayMs?: number;
+  /** Answer only once this settles: a partner the test lets answer when it is ready. */
+  until?: Promise<unknown>;
 }
 
 /**
@@ -47,8 +50,9 @@ export async function startReceiver() {
         response.writeHead(answer.status ?? 200, { "content-type": "text/plain", ...answer.headers });
         response.end(answer.body ?? "");
       };
-      if (answer.delayMs) setTimeout(send, answer.delayMs);
-      else send();
+      const answerNow = () => (answer.delayMs ? setTimeout(send, answer.delayMs) : send());
+      if (answer.until) void answer.until.then(answerNow, answerNow);
+      else answerNow();
     });
   });
   server.keepAliveTimeout = 1000;
@@ -85,3 +89,15 @@ export async function startReceiver() {
 }
 
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/** A receiver for the file's (or describe block's) tests: started before them, closed after them. */
+export function useReceiver(): Receiver {
+  const receiver = {} as Receiver;
+  beforeAll(async () => {
+    Object.assign(receiver, await startReceiver());
+  });
+  afterAll(async () => {
+    await receiver.close?.();
+  });
+  return receiver;
+}

@@ -188,3 +188,15 @@ function walk(value: unknown, visit: (key: string, value: unknown) => void): voi
     }
   }
 }
+
+/** `app.graphql` for a request that must succeed: fails the test on any error and answers `data`. */
+export async function graphqlData<Data = Record<string, any>>(
+  app: TestApp,
+  query: string,
+  variables: Record<string, unknown> = {},
+  key = app.adminKey,
+): Promise<Data> {
+  const result = await app.graphql<Data>(query, variables, { key });
+  expect(result.errors, `${query.trim().split("\n")[0]}: ${JSON.stringify(result.errors)}`).toBeUndefined();
+  return result.data!;
+}

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 
 export interface TokenRequest {
   form: URLSearchParams;
@@ -55,4 +56,19 @@ export async function startTokenEndpoint(options: { expiresIn?: number; clientSe
         server.close(() => resolve());
       }),
   };
+}
+
+export type TokenEndpoint = Awaited<ReturnType<typeof startTokenEndpoint>>;
+
+/** A token endpoint for the file's (or describe block's) tests: started before them, closed after them. */
+export function useTokenEndpoint(options: Parameters<typeof startTokenEndpoint>[0] = {}): TokenEndpoint {
+  const endpoint = {} as TokenEndpoint;
+  beforeAll(async () => {
+    // Copied property by property: `lastToken` is a getter, which must keep reading the live count.
+    Object.defineProperties(endpoint, Object.getOwnPropertyDescriptors(await startTokenEndpoint(options)));
+  });
+  afterAll(async () => {
+    await endpoint.close?.();
+  });
+  return endpoint;
 }

@@ -1,80 +1,76 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEvent, createOrder } from "../support/fixtures.js";
-import { isFinished, sleep, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
+import { sql } from "kysely";
+import { beforeAll, describe, expect, it } from "vitest";
+import { isFinished, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
+import { eventually } from "../support/eventually.js";
+import { createOrder } from "../support/fixtures.js";
+import { createScopedGroup, deliveryCount, readGroup, requestsTo, setEnabled } from "../support/group-helpers.js";
+import { useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
-import { createFullGroup, deliveryCount, readGroup, receiverGroupInput, setEnabled, type Group } from "../support/group-helpers.js";
 
 // A group whose every delivery attempt has failed for HOOKGATE_AUTO_DISABLE_AFTER is disabled;
 // any success in between starts the clock afresh. Here the clock is 1 s and retries come every
-// ~300 ms, so a delivery that keeps failing outlives the clock.
+// ~300 ms, so a delivery that keeps failing outlives the clock. The clock runs on the database
+// (webhook_groups.failing_since against now()): a test that needs it to have run out moves
+// failing_since back instead of waiting.
 
 const app = useTestApp(
   { HOOKGATE_AUTO_DISABLE_AFTER: "1s", HOOKGATE_RETRY_SCHEDULE: "300ms,300ms,300ms,300ms,300ms,300ms" },
   { worker: true },
 );
-let receiver: Receiver;
+const receiver = useReceiver();
 
-beforeAll(async () => {
-  receiver = await startReceiver();
+/** Resolved by the test when the partner of /alternating may give its first 200. */
+let allowFirstSuccess: () => void = () => {};
+const firstSuccess = new Promise<void>((resolve) => (allowFirstSuccess = resolve));
+
+beforeAll(() => {
   // Each group posts to its own path; the path decides the answer.
   const counters = new Map<string, number>();
   receiver.answerAlways((request) => {
     const seen = (counters.get(request.path) ?? 0) + 1;
     counters.set(request.path, seen);
     if (request.path === "/always-500") return { status: 500, body: "down" };
-    // Alternates 500, 200, 500, 200, … per path.
-    if (request.path === "/alternating") return { status: seen % 2 === 1 ? 500 : 200 };
+    // Alternates 500, 200, 500, 200, …; the first 200 only once the test allows it.
+    if (request.path === "/alternating") return seen % 2 === 1 ? { status: 500 } : { status: 200, until: seen === 2 ? firstSuccess : undefined };
     // Gone once, healthy afterwards.
     if (request.path === "/gone-then-ok") return { status: seen === 1 ? 410 : 200 };
     return { status: 200 };
   });
 });
-afterAll(async () => {
-  await receiver.close();
-});
 
-/** A group scoped to an event of its own, so other tests' changes never reach it. */
-async function scopedGroup(path: string) {
-  const event = await createEvent(app, { title: `Event for ${path}` });
-  const { webhookGroup } = await createFullGroup(app, receiverGroupInput(receiver, path, ["ORDER_CREATED"], { eventId: event.id }));
-  return { eventId: event.id, group: webhookGroup };
+/** Moves the group's failure clock back by `ms`, as if it had been failing that much longer. */
+async function ageFailureClock(groupId: string, ms: number) {
+  const { rows } = await sql<{ id: string }>`
+    update webhook_groups set failing_since = failing_since - ${ms}::bigint * interval '1 millisecond'
+    where id = ${groupId} and failing_since is not null returning id`.execute(app.db);
+  expect(rows, "the group's failure clock was running").toHaveLength(1);
 }
-
-const requestsTo = (path: string) => receiver.requests.filter((request) => request.path === path);
 
 describe("auto-disable after HOOKGATE_AUTO_DISABLE_AFTER of failures", () => {
   it("a group whose partner always answers 500 is disabled, with the reason, and then gets no new deliveries", async () => {
-    const { eventId, group } = await scopedGroup("/always-500");
+    const { eventId, group } = await createScopedGroup(app, receiver, "/always-500");
 
-    // Keep changes coming until hookgate gives up on the group (it must, within a few seconds).
+    // One change: its retries keep failing for longer than the clock, until hookgate gives up on the group.
     const startedAt = Date.now();
-    let disabled: Group | null = null;
-    while (Date.now() - startedAt < 15_000) {
-      const current = (await readGroup(app, group.id))!;
-      if (!current.enabled) {
-        disabled = current;
-        break;
-      }
-      await createOrder(app, eventId);
-      await sleep(400);
-    }
-    expect(disabled, "the group was still enabled after 15 s of failures").not.toBeNull();
+    await createOrder(app, eventId);
+    const disabled = await eventually(() => readGroup(app, group.id), (read) => read?.enabled === false, {
+      what: "disabled group",
+    });
     expect(disabled!.disabledAt).toEqual(expect.any(String));
     expect(Date.parse(disabled!.disabledAt!)).toBeGreaterThanOrEqual(startedAt - 1_000);
     expect(disabled!.disabledReason).toContain("HOOKGATE_AUTO_DISABLE_AFTER");
     // Failing for 1 s at least: the clock was honoured, not a first failure disabling at once.
-    const failures = requestsTo("/always-500");
+    const failures = requestsTo(receiver, "/always-500");
     expect(failures.length).toBeGreaterThan(1);
     expect(Date.parse(disabled!.disabledAt!) - failures[0]!.receivedAt).toBeGreaterThanOrEqual(900);
 
-    // New changes create no delivery for it.
+    // New changes create no delivery for it (deliveries are written in the change's transaction),
+    // and once its queued retries are stopped nothing about them reached the partner.
     const count = await deliveryCount(app, group.id);
     const order = await createOrder(app, eventId);
     expect(await deliveryCount(app, group.id)).toBe(count);
-    await sleep(1_000);
-    expect(await deliveryCount(app, group.id)).toBe(count);
-    expect(requestsTo("/always-500").some((request) => request.body.includes(order.id))).toBe(false);
+    await waitUntilSettled(app, { groupId: group.id });
+    expect(requestsTo(receiver, "/always-500").some((request) => request.body.includes(order.id))).toBe(false);
 
     // Switching it back on by hand takes deliveries again.
     const enabled = await setEnabled(app, group.id, true);
@@ -84,53 +80,45 @@ describe("auto-disable after HOOKGATE_AUTO_DISABLE_AFTER of failures", () => {
   });
 
   it("a group whose deliveries succeed in between (partner alternates 500/200) stays enabled", async () => {
-    const { eventId, group } = await scopedGroup("/alternating");
+    const { eventId, group } = await createScopedGroup(app, receiver, "/alternating");
 
-    // Changes over ~4 s: four times the clock, with failures all along.
-    const orders: string[] = [];
-    const startedAt = Date.now();
-    while (Date.now() - startedAt < 4_000) {
-      orders.push((await createOrder(app, eventId)).id);
-      await sleep(200);
-    }
-    // Every change made a delivery: the group was never disabled while they were made.
-    expect(await deliveryCount(app, group.id)).toBe(orders.length);
+    // A first delivery fails; its retry is held at the partner while the group's clock is moved
+    // past the limit: from here on, any failure that the success below did not reset would disable.
+    const first = await createOrder(app, eventId);
+    const [firstId] = await waitForDeliveryIds(app, { groupId: group.id, orderId: first.id });
+    await waitForDelivery(app, firstId!, (delivery) => delivery.attemptCount === 1);
+    await eventually(() => requestsTo(receiver, "/alternating").length, (n) => n === 2, { what: "the retry at the partner" });
+    await ageFailureClock(group.id, 2_000);
+    allowFirstSuccess();
+    expect((await waitForDelivery(app, firstId!, isFinished)).status).toBe("SUCCEEDED");
 
-    const ids = await waitForDeliveryIds(app, { groupId: group.id }, orders.length);
-    for (const id of ids) expect((await waitForDelivery(app, id, isFinished)).status).toBe("SUCCEEDED");
-    const after = (await readGroup(app, group.id))!;
-    expect(after).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
-
-    // The test can fail: the partner failed again and again over far longer than the clock, so a
-    // clock that successes did not reset would have disabled the group.
-    const answered500 = requestsTo("/alternating").filter((_, index) => index % 2 === 0);
-    expect(answered500.length).toBeGreaterThanOrEqual(8);
-    expect(answered500.at(-1)!.receivedAt - answered500[0]!.receivedAt).toBeGreaterThan(2_500);
+    // The partner fails again: a fresh clock, so the group stays enabled through it.
+    const second = await createOrder(app, eventId);
+    const [secondId] = await waitForDeliveryIds(app, { groupId: group.id, orderId: second.id });
+    const failed = await waitForDelivery(app, secondId!, (delivery) => delivery.attemptCount >= 1);
+    expect(failed.attempts[0]).toMatchObject({ responseStatus: 500 });
+    expect(await readGroup(app, group.id)).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
+    expect((await waitForDelivery(app, secondId!, isFinished)).status).toBe("SUCCEEDED");
+    expect(await readGroup(app, group.id)).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
+    await waitUntilSettled(app, { groupId: group.id });
+    expect(requestsTo(receiver, "/alternating").map((request) => JSON.parse(request.body).order_id)).toEqual([first.id, first.id, second.id, second.id]);
   });
 
-  describe("a success after a failure older than the clock", () => {
-    let groupId = "";
+  // A success after a failure older than the clock is the group recovering, not failing too long.
+  it("a success after a failure older than the clock resets the clock and leaves the group enabled", async () => {
+    const { eventId, group } = await createScopedGroup(app, receiver, "/gone-then-ok");
 
-    it("(setup) one GONE delivery starts the clock; longer than the clock later, a delivery succeeds", async () => {
-      const { eventId, group } = await scopedGroup("/gone-then-ok");
-      groupId = group.id;
+    // One failed delivery (410: no retries) starts the clock.
+    const first = await createOrder(app, eventId);
+    const [failedId] = await waitForDeliveryIds(app, { groupId: group.id, orderId: first.id });
+    expect((await waitForDelivery(app, failedId!, isFinished)).status).toBe("GONE");
+    expect(await readGroup(app, group.id)).toMatchObject({ enabled: true });
 
-      // One failed delivery (410: no retries) starts the clock.
-      const first = await createOrder(app, eventId);
-      const [failedId] = await waitForDeliveryIds(app, { groupId, orderId: first.id });
-      expect((await waitForDelivery(app, failedId!, isFinished)).status).toBe("GONE");
-      expect(await readGroup(app, groupId)).toMatchObject({ enabled: true });
-
-      // Longer than the clock passes without any attempt; then the partner is healthy again.
-      await sleep(1_500);
-      const second = await createOrder(app, eventId);
-      const [okId] = await waitForDeliveryIds(app, { groupId, orderId: second.id });
-      expect((await waitForDelivery(app, okId!, isFinished)).status).toBe("SUCCEEDED");
-    });
-
-    // A success after a failure older than the clock is the group recovering, not failing too long.
-    it("resets the clock and leaves the group enabled", async () => {
-      expect(await readGroup(app, groupId)).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
-    });
+    // Longer than the clock passes without any attempt; then the partner is healthy again.
+    await ageFailureClock(group.id, 1_500);
+    const second = await createOrder(app, eventId);
+    const [okId] = await waitForDeliveryIds(app, { groupId: group.id, orderId: second.id });
+    expect((await waitForDelivery(app, okId!, isFinished)).status).toBe("SUCCEEDED");
+    expect(await readGroup(app, group.id)).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
   });
 });

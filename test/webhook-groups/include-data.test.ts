@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEvent, createEventGuide, createOrder } from "../support/fixtures.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
-import { useTestApp } from "../support/test-app.js";
 import { createFullGroup, readGroup, receiverGroupInput, waitForPath } from "../support/group-helpers.js";
+import { useReceiver } from "../support/receiver.js";
+import { useTestApp } from "../support/test-app.js";
 
 // Duro's "include all data": the default payload carries the event or order under `data`, as the
 // GraphQL API shows it.
 
 const app = useTestApp({}, { worker: true });
-let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useReceiver();
 
 const eventFields = "id title description startDate endDate status eventGuide { id } createdAt updatedAt removedAt";
 

@@ -1,35 +1,28 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEvent, createOrder } from "../support/fixtures.js";
+import { describe, expect, it } from "vitest";
 import { isFinished, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
-import { useTestApp } from "../support/test-app.js";
+import { expectError } from "../support/expect-error.js";
+import { createEvent, createOrder } from "../support/fixtures.js";
 import {
   createFullGroup,
   createMutation,
   databaseText,
-  expectError,
   groupsSnapshot,
   readGroup,
   receiverGroupInput,
   responsesContaining,
   waitForPath,
 } from "../support/group-helpers.js";
+import { useReceiver } from "../support/receiver.js";
+import { graphqlData, useTestApp } from "../support/test-app.js";
 
 // Dozuki's secret key: each request carries an HS256 JWT in x-webhook-secret. Verified here with
 // node:crypto alone, as a partner would, not with hookgate's own code.
 
 const app = useTestApp({}, { worker: true });
-let receiver: Receiver;
+const receiver = useReceiver();
 const secretKey = "dozuki-secret-42";
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
 
 /** Verifies an HS256 JWT and answers its header and claims; throws when the signature is wrong. */
 function verifyHs256(token: string, secret: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
@@ -47,14 +40,12 @@ function verifyHs256(token: string, secret: string): { header: Record<string, un
 }
 
 describe("secretKey: a JWT in x-webhook-secret", () => {
-  let groupId = "";
-
   it("each request carries an HS256 JWT tied to its webhook-id and exact body", async () => {
     const created = await createFullGroup(
       app,
       receiverGroupInput(receiver, "/dozuki", ["EVENT_CREATED", "ORDER_CREATED"], { secretKey }),
     );
-    groupId = created.webhookGroup.id;
+    const groupId = created.webhookGroup.id;
     expect(created.webhookGroup.hasSecretKey).toBe(true);
     expect((await readGroup(app, groupId))!.hasSecretKey).toBe(true);
 
@@ -80,7 +71,10 @@ describe("secretKey: a JWT in x-webhook-secret", () => {
   });
 
   it("the attempt log shows x-webhook-secret as [redacted]", async () => {
-    const ids = await waitForDeliveryIds(app, { groupId }, 2);
+    const { webhookGroup } = await createFullGroup(app, receiverGroupInput(receiver, "/dozuki-log", ["EVENT_CREATED", "ORDER_CREATED"], { secretKey }));
+    const event = await createEvent(app, { title: "JWT log fest" });
+    await createOrder(app, event.id);
+    const ids = await waitForDeliveryIds(app, { groupId: webhookGroup.id }, 2);
     for (const id of ids) {
       const delivery = await waitForDelivery(app, id, isFinished);
       expect(delivery.status).toBe("SUCCEEDED");
@@ -97,9 +91,10 @@ describe("secretKey: a JWT in x-webhook-secret", () => {
   });
 
   it("the secret key is not in plain text in the database", async () => {
+    const { webhookGroup } = await createFullGroup(app, receiverGroupInput(receiver, "/dozuki-stored", ["ORDER_REMOVED"], { secretKey }));
     expect(await databaseText(app)).not.toContain(secretKey);
     const { rows } = await sql<{ jwt_secret_encrypted: string | null }>`
-      select jwt_secret_encrypted from webhook_groups where id = ${groupId}`.execute(app.db);
+      select jwt_secret_encrypted from webhook_groups where id = ${webhookGroup.id}`.execute(app.db);
     expect(rows[0]!.jwt_secret_encrypted).toEqual(expect.any(String));
   });
 
@@ -118,7 +113,11 @@ describe("secretKey: a JWT in x-webhook-secret", () => {
     expect(created.webhookGroup.hasSecretKey).toBe(true);
   });
 
-  it("the secret key appears in no response", () => {
+  it("the secret key appears in no response", async () => {
+    // Every way a group comes back: created, read, listed.
+    const { webhookGroup } = await createFullGroup(app, receiverGroupInput(receiver, "/dozuki-shown", ["ORDER_REMOVED"], { secretKey }));
+    expect(await readGroup(app, webhookGroup.id)).toMatchObject({ hasSecretKey: true });
+    await graphqlData(app, `{ webhookGroups(first: 100) { edges { node { id hasSecretKey } } } }`);
     expect(responsesContaining(app, secretKey)).toEqual([]);
   });
 });

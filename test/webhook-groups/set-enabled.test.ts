@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEvent, createOrder } from "../support/fixtures.js";
-import { isFinished, sleep, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
-import { useTestApp } from "../support/test-app.js";
+import { describe, expect, it } from "vitest";
+import { isFinished, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
+import { expectError } from "../support/expect-error.js";
+import { createOrder } from "../support/fixtures.js";
 import {
   createFullGroup,
+  createScopedGroup,
   deliveryCount,
-  expectError,
   groupsSnapshot,
   readGroup,
   receiverGroupInput,
@@ -15,18 +14,11 @@ import {
   waitForPath,
   type Group,
 } from "../support/group-helpers.js";
+import { useReceiver } from "../support/receiver.js";
+import { useTestApp } from "../support/test-app.js";
 
 const app = useTestApp({}, { worker: true });
-let receiver: Receiver;
-let eventId = "";
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  eventId = (await createEvent(app, { title: "Enable/disable fest" })).id;
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useReceiver();
 
 /** Configuration: everything but the enabled state. */
 function configurationOf(group: Group) {
@@ -34,24 +26,26 @@ function configurationOf(group: Group) {
   return configuration;
 }
 
+/** A group of its own (ORDER_CREATED, scoped to its own event), switched off. */
+async function disabledGroup(path: string) {
+  const scoped = await createScopedGroup(app, receiver, path);
+  const result = await setEnabled(app, scoped.group.id, false);
+  expect(result.errors).toBeUndefined();
+  expect(result.data!.setWebhookGroupEnabled).toMatchObject({ enabled: false });
+  return scoped;
+}
+
 describe("setWebhookGroupEnabled", () => {
-  let paused: Group;
-  let running: Group;
-
-  beforeAll(async () => {
-    paused = (await createFullGroup(app, receiverGroupInput(receiver, "/paused"))).webhookGroup;
-    running = (await createFullGroup(app, receiverGroupInput(receiver, "/running"))).webhookGroup;
-  });
-
   it("disables a group: enabled false, disabledAt and disabledReason set, configuration unchanged", async () => {
-    const before = (await readGroup(app, paused.id))!;
+    const { group } = await createScopedGroup(app, receiver, "/disabling");
+    const before = (await readGroup(app, group.id))!;
     expect(before).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
 
     const startedAt = Date.now();
-    const result = await setEnabled(app, paused.id, false);
+    const result = await setEnabled(app, group.id, false);
     expect(result.errors).toBeUndefined();
     const answered = result.data!.setWebhookGroupEnabled as Group;
-    expect(answered).toMatchObject({ id: paused.id, enabled: false });
+    expect(answered).toMatchObject({ id: group.id, enabled: false });
     expect(answered.disabledReason).toEqual(expect.any(String));
     expect(answered.disabledReason!.length).toBeGreaterThan(0);
     const disabledAt = Date.parse(answered.disabledAt!);
@@ -59,50 +53,51 @@ describe("setWebhookGroupEnabled", () => {
 
     // Same group (same id, same hooks), only its state changed; and a later read agrees.
     expect(configurationOf(answered)).toEqual(configurationOf(before));
-    expect(await readGroup(app, paused.id)).toEqual(answered);
+    expect(await readGroup(app, group.id)).toEqual(answered);
   });
 
   it("a disabled group gets no delivery for a change while an enabled group does", async () => {
-    const countBefore = await deliveryCount(app, paused.id);
-    const order = await createOrder(app, eventId);
+    const paused = await disabledGroup("/paused");
+    // An enabled group on the same event hears the same change.
+    const running = (await createFullGroup(app, receiverGroupInput(receiver, "/running", ["ORDER_CREATED"], { eventId: paused.eventId })))
+      .webhookGroup;
+    const order = await createOrder(app, paused.eventId);
 
     // The enabled group's delivery arrives and succeeds.
     const [runningDelivery] = await waitForDeliveryIds(app, { groupId: running.id, orderId: order.id });
     await waitForDelivery(app, runningDelivery!, isFinished);
     await waitForPath(receiver, "/running", 1);
 
-    // Deliveries are created in the change's own transaction: none for the disabled group, now or later.
-    expect(await deliveryCount(app, paused.id)).toBe(countBefore);
-    await sleep(500);
-    expect(await deliveryCount(app, paused.id)).toBe(countBefore);
+    // Deliveries are written in the change's own transaction, so none for the disabled group now
+    // means none ever; and with everything of its sent, nothing reached its partner either.
+    expect(await deliveryCount(app, paused.group.id)).toBe(0);
+    await waitUntilSettled(app, { groupId: paused.group.id });
     expect(requestsTo(receiver, "/paused")).toHaveLength(0);
   });
 
   it("re-enabling resumes deliveries and clears disabledAt/disabledReason", async () => {
-    const result = await setEnabled(app, paused.id, true);
+    const paused = await disabledGroup("/resumed");
+    const result = await setEnabled(app, paused.group.id, true);
     expect(result.errors).toBeUndefined();
-    expect(result.data!.setWebhookGroupEnabled).toMatchObject({ id: paused.id, enabled: true, disabledAt: null, disabledReason: null });
-    expect(configurationOf(result.data!.setWebhookGroupEnabled as Group)).toEqual(configurationOf(paused));
+    expect(result.data!.setWebhookGroupEnabled).toMatchObject({ id: paused.group.id, enabled: true, disabledAt: null, disabledReason: null });
+    expect(configurationOf(result.data!.setWebhookGroupEnabled as Group)).toEqual(configurationOf(paused.group));
 
-    const order = await createOrder(app, eventId);
-    const [id] = await waitForDeliveryIds(app, { groupId: paused.id, orderId: order.id });
+    const order = await createOrder(app, paused.eventId);
+    const [id] = await waitForDeliveryIds(app, { groupId: paused.group.id, orderId: order.id });
     const delivery = await waitForDelivery(app, id!, isFinished);
     expect(delivery.status).toBe("SUCCEEDED");
-    const [request] = await waitForPath(receiver, "/paused", 1);
+    const [request] = await waitForPath(receiver, "/resumed", 1);
     expect(JSON.parse(request!.body)).toMatchObject({ type: "order_created", order_id: order.id });
-    expect(await deliveryCount(app, paused.id)).toBe(1);
+    expect(await deliveryCount(app, paused.group.id)).toBe(1);
   });
 
   it("another organization's group id is NOT_FOUND and nothing changes", async () => {
+    const { group } = await createScopedGroup(app, receiver, "/mine");
     const other = await app.createOrganization("Someone else");
     const before = await groupsSnapshot(app);
-    for (const enabled of [false, true]) {
-      const result = await setEnabled(app, paused.id, enabled, other.adminKey);
-      expectError(result, "NOT_FOUND");
-      expect(result.data?.setWebhookGroupEnabled ?? null).toBeNull();
-    }
+    for (const enabled of [false, true]) expectError(await setEnabled(app, group.id, enabled, other.adminKey), "NOT_FOUND");
     expect(await groupsSnapshot(app)).toBe(before);
-    expect(await readGroup(app, paused.id)).toMatchObject({ enabled: true });
+    expect(await readGroup(app, group.id)).toMatchObject({ enabled: true });
 
     // The other organization's own group cannot be switched by this one either.
     const theirs = (await createFullGroup(app, receiverGroupInput(receiver, "/theirs"), other.adminKey)).webhookGroup;
@@ -122,24 +117,25 @@ describe("setWebhookGroupEnabled", () => {
   });
 
   it("a VIEWER key is FORBIDDEN and nothing changes", async () => {
+    const { group } = await createScopedGroup(app, receiver, "/watched");
     const issued = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`);
     const viewerKey = issued.data!.createApiKey.apiKey as string;
     const before = await groupsSnapshot(app);
-    expectError(await setEnabled(app, running.id, false, viewerKey), "FORBIDDEN");
+    expectError(await setEnabled(app, group.id, false, viewerKey), "FORBIDDEN");
     expect(await groupsSnapshot(app)).toBe(before);
     // The viewer may still read the group, and sees it enabled.
-    expect(await readGroup(app, running.id, viewerKey)).toMatchObject({ id: running.id, enabled: true, disabledAt: null });
+    expect(await readGroup(app, group.id, viewerKey)).toMatchObject({ id: group.id, enabled: true, disabledAt: null });
   });
 
   it("disabling twice keeps the group disabled; the list shows the state too", async () => {
-    expect((await setEnabled(app, running.id, false)).data!.setWebhookGroupEnabled).toMatchObject({ enabled: false });
-    const again = await setEnabled(app, running.id, false);
+    const { group } = await disabledGroup("/twice");
+    const again = await setEnabled(app, group.id, false);
     expect(again.errors).toBeUndefined();
     expect(again.data!.setWebhookGroupEnabled).toMatchObject({ enabled: false, disabledReason: expect.any(String) });
     const listed = await app.graphql(`{ webhookGroups(first: 50) { edges { node { id enabled disabledAt } } } }`);
     const node = (listed.data!.webhookGroups.edges as Array<{ node: { id: string; enabled: boolean; disabledAt: string | null } }>)
       .map((edge) => edge.node)
-      .find((candidate) => candidate.id === running.id);
+      .find((candidate) => candidate.id === group.id);
     expect(node).toMatchObject({ enabled: false, disabledAt: expect.any(String) });
   });
 });

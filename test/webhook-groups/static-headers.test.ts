@@ -1,26 +1,26 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEvent, createOrder, groupInput } from "../support/fixtures.js";
+import { describe, expect, it } from "vitest";
 import { isFinished, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
-import { useTestApp } from "../support/test-app.js";
-import { startTokenEndpoint } from "../support/token-endpoint.js";
+import { expectError } from "../support/expect-error.js";
+import { createEvent, createOrder, groupInput } from "../support/fixtures.js";
 import {
   createFullGroup,
   createMutation,
   databaseText,
-  expectError,
   groupsSnapshot,
   readGroup,
   receiverGroupInput,
   responsesContaining,
   waitForPath,
 } from "../support/group-helpers.js";
+import { useReceiver } from "../support/receiver.js";
+import { graphqlData, useTestApp } from "../support/test-app.js";
+import { startTokenEndpoint } from "../support/token-endpoint.js";
 
 // Frappe's static headers: sent with every request, values stored encrypted and never shown.
 
 const app = useTestApp({}, { worker: true });
-let receiver: Receiver;
+const receiver = useReceiver();
 
 const apiKeyValue = "partner-key-123";
 const tenantValue = "acme";
@@ -29,19 +29,10 @@ const headers = [
   { name: "X-Tenant", value: tenantValue },
 ];
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-
 describe("static headers", () => {
-  let groupId = "";
-
   it("are sent with every request; headerNames lists the names; the log redacts the values", async () => {
     const created = await createFullGroup(app, receiverGroupInput(receiver, "/frappe", ["EVENT_CREATED", "ORDER_CREATED"], { headers }));
-    groupId = created.webhookGroup.id;
+    const groupId = created.webhookGroup.id;
     expect(created.webhookGroup.headerNames).toEqual(["X-Api-Key", "X-Tenant"]);
     expect((await readGroup(app, groupId))!.headerNames).toEqual(["X-Api-Key", "X-Tenant"]);
 
@@ -90,12 +81,13 @@ describe("static headers", () => {
   });
 
   it("their values are stored encrypted: not in plain text in the database", async () => {
+    const { webhookGroup } = await createFullGroup(app, receiverGroupInput(receiver, "/stored", ["ORDER_REMOVED"], { headers }));
     const text = await databaseText(app);
     expect(text).toContain("X-Api-Key");
     expect(text).not.toContain(apiKeyValue);
     expect(text).not.toContain(`"${tenantValue}"`);
     const { rows } = await sql<{ headers_encrypted: string | null; header_names: string[] }>`
-      select headers_encrypted, header_names from webhook_groups where id = ${groupId}`.execute(app.db);
+      select headers_encrypted, header_names from webhook_groups where id = ${webhookGroup.id}`.execute(app.db);
     expect(rows[0]!.header_names).toEqual(["X-Api-Key", "X-Tenant"]);
     expect(rows[0]!.headers_encrypted).toEqual(expect.any(String));
     expect(rows[0]!.headers_encrypted).not.toContain(apiKeyValue);
@@ -162,9 +154,25 @@ describe("static headers", () => {
     });
   });
 
-  it("the values appear in no GraphQL response", () => {
+  it("the values appear in no GraphQL response", async () => {
+    // Every way a group comes back: created, read, listed, replaced.
+    const injected = "a\r\nX-Injected: 1";
+    const { webhookGroup } = await createFullGroup(app, receiverGroupInput(receiver, "/shown", ["ORDER_REMOVED"], { headers }));
+    expect(await readGroup(app, webhookGroup.id)).toMatchObject({ headerNames: ["X-Api-Key", "X-Tenant"] });
+    await graphqlData(app, `{ webhookGroups(first: 100) { edges { node { id headerNames } } } }`);
+    await graphqlData(
+      app,
+      `mutation ($id: ID!, $input: CreateWebhookGroupInput!) { replaceWebhookGroup(id: $id, input: $input) { webhookGroup { headerNames } } }`,
+      { id: webhookGroup.id, input: receiverGroupInput(receiver, "/shown", ["ORDER_REMOVED"], { headers: [{ name: "Authorization", value: "Basic cGFydG5lcg==" }] }) },
+    );
+    // Refused values are not echoed either.
+    expectError(
+      await app.graphql(createMutation, { input: receiverGroupInput(receiver, "/shown", ["ORDER_REMOVED"], { headers: [{ name: "X-Api-Key", value: injected }] }) }),
+      "BAD_USER_INPUT",
+      "input.headers[0].value",
+    );
     expect(responsesContaining(app, apiKeyValue)).toEqual([]);
-    expect(responsesContaining(app, "a\r\nX-Injected: 1")).toEqual([]);
+    expect(responsesContaining(app, injected)).toEqual([]);
     expect(responsesContaining(app, tenantValue)).toEqual([]);
     expect(responsesContaining(app, "Basic cGFydG5lcg==")).toEqual([]);
   });

@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { beforeAll, describe, expect, it } from "vitest";
+import { waitUntilSettled } from "../support/delivery-log.js";
+import { expectError } from "../support/expect-error.js";
+import { createGroup, publishEvent, publishEventMutation } from "../support/fixtures.js";
+import { useReceiver } from "../support/receiver.js";
+import { useTestApp } from "../support/test-app.js";
+
+// schema/delivery.graphql, publishEvent's idempotencyKey: the same key within 24 hours publishes
+// nothing more and answers the first publication, so a retried call is harmless.
+const app = useTestApp({}, { worker: true });
+const receiver = useReceiver();
+let other: { id: string; adminKey: string };
+
+beforeAll(async () => {
+  // One EVENT_CREATED hook in the Default organization, one in another: a publication's requests
+  // tell which organization it was made in.
+  await createGroup(app, { name: "Ours", hooks: [{ type: "EVENT_CREATED", endpoint: `${receiver.url}/ours` }] });
+  other = await app.createOrganization("Other platform");
+  await createGroup(app, { name: "Theirs", hooks: [{ type: "EVENT_CREATED", endpoint: `${receiver.url}/theirs` }] }, other.adminKey);
+});
+
+/** Every request about one of `eventIds`, once all that was published is sent: nothing more can arrive. */
+async function requestsAbout(...eventIds: string[]) {
+  await waitUntilSettled(app);
+  return receiver.requests.filter((request) => eventIds.includes(JSON.parse(request.body).event_id));
+}
+
+const eventCreated = (idempotencyKey: string) => ({ type: "EVENT_CREATED", eventId: randomUUID(), idempotencyKey });
+
+describe("publishEvent's idempotencyKey", () => {
+  it("publishes nothing more for a key used within 24 hours, and answers the first publication", async () => {
+    const key = `order-sync-${randomUUID()}`;
+    const firstInput = eventCreated(key);
+    const first = await publishEvent(app, firstInput);
+    // A retry of the same call, even with other content, is answered with the first publication.
+    const againInput = eventCreated(key);
+    const again = await publishEvent(app, againInput);
+    expect(first).toMatchObject({ deliveryCount: 1, duplicate: false });
+    expect(again).toEqual({ publicationId: first.publicationId, deliveryCount: 1, duplicate: true });
+
+    // A different key is a new publication.
+    const nextInput = eventCreated(`${key}-2`);
+    const next = await publishEvent(app, nextInput);
+    expect(next).toMatchObject({ deliveryCount: 1, duplicate: false });
+    expect(next.publicationId).not.toBe(first.publicationId);
+
+    const requests = await requestsAbout(firstInput.eventId, againInput.eventId, nextInput.eventId);
+    expect(requests.map((request) => JSON.parse(request.body).event_id).sort()).toEqual([firstInput.eventId, nextInput.eventId].sort());
+    expect(new Set(requests.map((request) => request.headers["webhook-id"])).size).toBe(2);
+    const { rows } = await sql<{ publication_id: string; n: string }>`
+      select publication_id, count(*) as n from deliveries
+      where publication_id in (${first.publicationId}, ${next.publicationId})
+      group by publication_id order by publication_id`.execute(app.db);
+    expect(rows.map((row) => Number(row.n))).toEqual([1, 1]);
+  });
+
+  it("keeps keys per organization: another organization may use the same key", async () => {
+    const key = `shared-${randomUUID()}`;
+    const [oursInput, theirsInput] = [eventCreated(key), eventCreated(key)];
+    const ours = await publishEvent(app, oursInput);
+    const theirs = await publishEvent(app, theirsInput, other.adminKey);
+    expect(ours).toMatchObject({ deliveryCount: 1, duplicate: false });
+    expect(theirs).toMatchObject({ deliveryCount: 1, duplicate: false });
+    expect(theirs.publicationId).not.toBe(ours.publicationId);
+    const requests = await requestsAbout(oursInput.eventId, theirsInput.eventId);
+    expect(requests.map((request) => request.path).sort()).toEqual(["/ours", "/theirs"]);
+  });
+
+  it("answers concurrent calls with one key with one publication", async () => {
+    const key = `concurrent-${randomUUID()}`;
+    const inputs = Array.from({ length: 6 }, () => eventCreated(key));
+    const answers = await Promise.all(inputs.map((input) => publishEvent(app, input)));
+    expect(answers.filter((answer) => !answer.duplicate)).toHaveLength(1);
+    expect(new Set(answers.map((answer) => answer.publicationId)).size).toBe(1);
+    expect(answers.every((answer) => answer.deliveryCount === 1)).toBe(true);
+    expect(await requestsAbout(...inputs.map((input) => input.eventId))).toHaveLength(1);
+  });
+
+  it("lets a key be reused once its 24 hours are over", async () => {
+    const key = `daily-${randomUUID()}`;
+    const firstInput = eventCreated(key);
+    const first = await publishEvent(app, firstInput);
+    await sql`update publication_keys set created_at = created_at - interval '25 hours'
+      where organization_id = ${app.defaultOrganizationId} and idempotency_key = ${key}`.execute(app.db);
+    const laterInput = eventCreated(key);
+    const later = await publishEvent(app, laterInput);
+    expect(later).toMatchObject({ deliveryCount: 1, duplicate: false });
+    expect(later.publicationId).not.toBe(first.publicationId);
+    // From now on the key answers the new publication.
+    const againInput = eventCreated(key);
+    const again = await publishEvent(app, againInput);
+    expect(again).toEqual({ publicationId: later.publicationId, deliveryCount: 1, duplicate: true });
+    const requests = await requestsAbout(firstInput.eventId, laterInput.eventId, againInput.eventId);
+    expect(requests.map((request) => JSON.parse(request.body).event_id).sort()).toEqual([firstInput.eventId, laterInput.eventId].sort());
+  });
+
+  it("leaves a refused call's idempotency key unused", async () => {
+    const key = `refused-then-fine-${randomUUID()}`;
+    const refused = await app.graphql(publishEventMutation, { input: { type: "EVENT_CREATED", eventId: "nope", idempotencyKey: key } });
+    expectError(refused, "BAD_USER_INPUT", "input.eventId");
+    const fineInput = eventCreated(key);
+    const fine = await publishEvent(app, fineInput);
+    expect(fine).toMatchObject({ duplicate: false, deliveryCount: 1 });
+    expect(await requestsAbout(fineInput.eventId)).toHaveLength(1);
+  });
+});
