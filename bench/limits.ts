@@ -1,15 +1,14 @@
 import { EventEmitter } from "node:events";
 import { workerRunOptions } from "../src/delivery/worker-options.js";
 import { performance } from "node:perf_hooks";
-import { makeWorkerUtils, run, type WorkerEvents } from "graphile-worker";
+import { Logger, makeWorkerUtils, run, type WorkerEvents } from "graphile-worker";
 import { request } from "undici";
 import type { Config } from "../src/config.js";
-import { runOrigin } from "../src/delivery/payload/origin-payload.js";
+import { createBuiltInSchema } from "../src/api/built-in-schema.js";
+import { runOrigin } from "../src/origin/run-origin.js";
 import { createOutboundDispatcher } from "../src/outbound/guarded-connect.js";
 import { createOriginDocumentCache } from "../src/origin/origin-document.js";
-import { silentWorkerLogger } from "../src/delivery/worker-logger.js";
 import type { Services } from "../src/services.js";
-import type { DeliveryToSend } from "../src/store/delivery.repository.js";
 import { createPool, databaseOn } from "../src/store/database.js";
 import { createCountingPool, workerPoolSize } from "./hookgate.js";
 
@@ -124,8 +123,8 @@ export async function measureQueueJobs(databaseUrl: string, config: Config, jobs
 /**
  * B3: in-process origin query executions per second, through runOrigin — the function delivery
  * calls: the origin body decoded, placeholders substituted, the cached validated document
- * (createOriginDocumentCache) executed on the built-in schema with a fresh request context
- * (createRequestContext), the result serialized. The events it reads are real rows.
+ * (createOriginDocumentCache) executed through the API's built-in schema with a fresh request
+ * context, the result serialized. The events it reads are real rows.
  */
 export async function measureOriginQueries(
   services: Services,
@@ -135,25 +134,28 @@ export async function measureOriginQueries(
 ): Promise<Rate> {
   const pool = createPool(services.databaseUrl, { max: workerPoolSize(services.config) });
   const db = databaseOn(pool);
-  const scoped: Services = { ...services, pool, db };
-  const documents = createOriginDocumentCache(services.schema);
+  const scoped: Services = { ...services, pool, db, builtInSchema: createBuiltInSchema(() => scoped) };
+  const origins = {
+    builtInSchema: scoped.builtInSchema,
+    documents: createOriginDocumentCache(scoped.builtInSchema),
+    outbound: services.outbound,
+    timeoutMs: services.config.deliveryTimeoutMs,
+  };
   let n = 0;
   try {
     return await closedLoop(concurrency, durationMs, async () => {
       const eventId = target.eventIds[n++ % target.eventIds.length]!;
-      const delivery = {
-        organization_id: target.organizationId,
-        event_id: eventId,
-        order_id: null,
-        event_guide_id: null,
-        origin_body: target.originBody,
-        origin_target: "BUILT_IN",
-        origin_endpoint: null,
-      } as unknown as DeliveryToSend;
-      const answer = await runOrigin(scoped, documents, delivery, services.config.deliveryTimeoutMs);
+      const answer = await runOrigin(origins, {
+        body: target.originBody,
+        remoteEndpoint: null,
+        organizationId: target.organizationId,
+        values: { eventId, organizationId: target.organizationId },
+      });
       if (answer.errors) throw new Error(`origin query failed: ${JSON.stringify(answer.errors)}`);
     });
   } finally {
     await db.destroy();
   }
 }
+
+const silentWorkerLogger = new Logger(() => () => {});

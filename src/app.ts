@@ -1,14 +1,15 @@
 import type { Logger } from "pino";
-import { buildSchema } from "./api/schema.js";
+import { createBuiltInSchema } from "./api/built-in-schema.js";
 import { startHttpServer } from "./api/http/http-server.js";
 import type { Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createDefaultOrganizationIfEmpty } from "./organizations/organizations.js";
-import { checkSecretKey } from "./store/secret-key-check.js";
+import { createOutboundDispatcher } from "./outbound/guarded-connect.js";
 import { loadSecretBox } from "./secrets/secret-box.js";
 import type { Services } from "./services.js";
 import { createPool, databaseOn } from "./store/database.js";
 import { migrateToLatest } from "./store/migrate.js";
+import { checkSecretKey } from "./store/secret-key-check.js";
 import { type RunningWorker, startWorker } from "./delivery/worker.js";
 import { poolSizeFor } from "./delivery/worker-options.js";
 
@@ -65,7 +66,18 @@ export async function startHookgate(
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     const secrets = await loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
     await checkSecretKey(db, secrets);
-    const services: Services = { config, db, pool, databaseUrl: database.url, logger, secrets, schema: buildSchema() };
+    const outbound = createOutboundDispatcher({ allowPrivateTargets: config.allowPrivateTargets });
+    stopping.push(() => outbound.close());
+    const services: Services = {
+      config,
+      db,
+      pool,
+      databaseUrl: database.url,
+      logger,
+      secrets,
+      builtInSchema: createBuiltInSchema(() => services),
+      outbound,
+    };
     // Announced as soon as it is committed: should listening fail next, the key is not lost.
     const created = await createDefaultOrganizationIfEmpty(db);
     if (created) {

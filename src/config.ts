@@ -1,5 +1,4 @@
 import path from "node:path";
-import { defaultRetrySchedule, parseRetrySchedule } from "./delivery/retry/retry-policy.js";
 import { parseDuration } from "./duration.js";
 import { SecretBox } from "./secrets/secret-box.js";
 
@@ -153,4 +152,19 @@ function integer(env: Env, name: string, fallback: number, range: { min: number;
     throw new ConfigError(`${name}: expected an integer from ${range.min} to ${range.max}, got "${raw}"`);
   }
   return value;
+}
+
+/** Delays before retries 1…9, ~3 days in all: 10 attempts, then FAILED (doo parks after 10 too). */
+export const defaultRetrySchedule: readonly number[] = Object.freeze(parseRetrySchedule("5s,5m,30m,2h,5h,10h,14h,20h,24h"));
+
+/** Parses `HOOKGATE_RETRY_SCHEDULE`, e.g. `5s,5m,30m,2h`, into delays in milliseconds. */
+export function parseRetrySchedule(text: string): number[] {
+  if (text.trim() === "") throw new Error("HOOKGATE_RETRY_SCHEDULE: empty; expected delays such as 5s,5m,30m,2h");
+  return text.split(",").map((raw) => {
+    const delay = parseDuration(raw);
+    if (delay === undefined) {
+      throw new Error(`HOOKGATE_RETRY_SCHEDULE: bad entry "${raw.trim()}"; expected a positive whole number with ms, s, m, h or d`);
+    }
+    return delay;
+  });
 }

@@ -8,3 +8,11 @@ export function parseDuration(text: string): number | undefined {
   const unit = match?.[2] as keyof typeof unitMs | undefined;
   return unit !== undefined && amount > 0 ? amount * unitMs[unit] : undefined;
 }
+
+/** 86400000 as "1 day", 90000 as "90 seconds": the largest unit that divides it evenly. */
+export function formatDuration(ms: number): string {
+  const units: Array<[number, string]> = [[86_400_000, "day"], [3_600_000, "hour"], [60_000, "minute"], [1_000, "second"]];
+  const [size, name] = units.find(([size]) => ms >= size && ms % size === 0) ?? [1, "millisecond"];
+  const count = ms / size;
+  return `${count} ${name}${count === 1 ? "" : "s"}`;
+}

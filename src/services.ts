@@ -1,7 +1,8 @@
-import type { GraphQLSchema } from "graphql";
 import type { Pool } from "pg";
 import type { Logger } from "pino";
+import type { Dispatcher } from "undici";
 import type { Config } from "./config.js";
+import type { BuiltInSchema } from "./origin/built-in-schema.js";
 import type { SecretBox } from "./secrets/secret-box.js";
 import type { Db } from "./store/database.js";
 
@@ -14,6 +15,8 @@ export interface Services {
   readonly databaseUrl: string;
   readonly secrets: SecretBox;
   readonly logger: Logger;
-  /** The built-in schema: origin queries are validated against it and, later, run on it. */
-  readonly schema: GraphQLSchema;
+  /** The API's schema: origin queries are validated against it and run on it. */
+  readonly builtInSchema: BuiltInSchema;
+  /** Keep-alive HTTP for every request to a URL a tenant gave, behind the address guard. */
+  readonly outbound: Dispatcher;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { Db } from "../store/database.js";
+import { beatHeartbeat, deleteHeartbeat, releaseSilentWorkers } from "../store/worker-heartbeats.js";
 
 /**
  * Keeps this worker process's row in worker_heartbeats fresh, and hands the jobs of workers that
@@ -14,26 +14,8 @@ export async function startHeartbeat(
 ): Promise<{ stop(): Promise<void> }> {
   const id = randomUUID();
   const beat = async () => {
-    await db
-      .insertInto("worker_heartbeats")
-      .values({ id, graphile_worker_ids: options.graphileWorkerIds() })
-      .onConflict((conflict) =>
-        // The database's clock, the one the sweep compares with: a host's drifting clock must not
-        // make its live worker look dead.
-        conflict.column("id").doUpdateSet({ graphile_worker_ids: options.graphileWorkerIds(), last_seen_at: sql<Date>`now()` }),
-      )
-      .execute();
-    const { rows } = await sql<{ workers: number }>`
-      with dead as (
-        delete from worker_heartbeats
-        where last_seen_at < now() - ${options.staleAfterMs} * interval '1 millisecond'
-        returning graphile_worker_ids
-      ), unlocked as (
-        select graphile_worker.force_unlock_workers(coalesce(
-          (select array_agg(worker_id) from dead, unnest(dead.graphile_worker_ids) as worker_id), '{}'))
-      )
-      select (select count(*) from dead)::int as workers, (select count(*) from unlocked)`.execute(db);
-    const workers = rows[0]?.workers ?? 0;
+    await beatHeartbeat(db, id, options.graphileWorkerIds());
+    const workers = await releaseSilentWorkers(db, options.staleAfterMs);
     if (workers > 0) options.logger.warn({ workers }, "released the jobs of workers that stopped beating");
   };
   await beat();
@@ -45,7 +27,7 @@ export async function startHeartbeat(
   return {
     async stop() {
       clearInterval(timer);
-      await db.deleteFrom("worker_heartbeats").where("id", "=", id).execute();
+      await deleteHeartbeat(db, id);
     },
   };
 }

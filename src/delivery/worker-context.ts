@@ -1,28 +1,31 @@
-import type { Dispatcher } from "undici";
-import { createOriginDocumentCache, type OriginDocumentCache } from "../origin/origin-document.js";
+import { createOriginDocumentCache } from "../origin/origin-document.js";
+import type { OriginRunner } from "../origin/run-origin.js";
+import { createGuardedNodeAgents } from "../outbound/guarded-connect.js";
 import type { Services } from "../services.js";
-import { createGuardedNodeAgents, createOutboundDispatcher } from "../outbound/guarded-connect.js";
 import { TokenCache } from "./token/token-cache.js";
 
-/** What every delivery run shares within one worker process: connections, tokens, parsed origins. */
-export interface DeliveryKit {
+/** What every delivery shares within one worker process: tokens, parsed origins, connections. */
+export interface WorkerContext {
   readonly services: Services;
-  /** Keep-alive HTTP to partners, behind the SSRF guard unless private targets are allowed. */
-  readonly dispatcher: Dispatcher;
   readonly tokens: TokenCache;
-  readonly originDocuments: OriginDocumentCache;
+  readonly origins: OriginRunner;
 }
 
-export function createDeliveryKit(services: Services): DeliveryKit {
+export function createWorkerContext(services: Services): WorkerContext {
   const { config } = services;
   return {
     services,
-    dispatcher: createOutboundDispatcher({ allowPrivateTargets: config.allowPrivateTargets }),
     tokens: new TokenCache({
+      // simple-oauth2 speaks node:http (through wreck): the same address guard, on node's agents.
       agents: createGuardedNodeAgents({ allowPrivateTargets: config.allowPrivateTargets }),
       timeoutMs: config.deliveryTimeoutMs,
       defaultTtlMs: config.tokenDefaultTtlMs,
     }),
-    originDocuments: createOriginDocumentCache(services.schema),
+    origins: {
+      builtInSchema: services.builtInSchema,
+      documents: createOriginDocumentCache(services.builtInSchema),
+      outbound: services.outbound,
+      timeoutMs: config.deliveryTimeoutMs,
+    },
   };
 }

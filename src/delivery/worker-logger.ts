@@ -8,5 +8,3 @@ export function workerLogger(logger: PinoLogger): Logger {
     logger[method]({ worker: meta }, message);
   });
 }
-
-export const silentWorkerLogger = new Logger(() => () => {});

@@ -1,11 +1,10 @@
-import { sql } from "kysely";
 import { InputError } from "../errors.js";
 import { generateApiKey } from "../secrets/api-key-token.js";
 import { requiredText } from "../source/source-input.js";
 import type { Db } from "../store/database.js";
-import { insertApiKey, revokeApiKey } from "../store/api-key.repository.js";
+import { insertApiKey, lockActiveAdminKeyIds, revokeApiKey } from "../store/api-key.repository.js";
 import { isUuid } from "../store/ids.js";
-import { countOrganizations, insertOrganization } from "../store/organization.repository.js";
+import { countOrganizations, insertOrganization, lockOrganizationCreation } from "../store/organization.repository.js";
 import type { ApiKeyRole, ApiKeyRow, OrganizationRow } from "../store/tables.js";
 
 export interface IssuedApiKey {
@@ -31,20 +30,17 @@ export async function createOrganization(
 
 /**
  * On an empty database, creates the `Default` organization so a fresh install is usable at
- * once. The advisory lock makes two processes starting together create it only once.
+ * once. A lock makes two processes starting together create it only once.
  */
 export async function createDefaultOrganizationIfEmpty(
   db: Db,
 ): Promise<{ organization: OrganizationRow; apiKey: IssuedApiKey } | null> {
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${defaultOrganizationLock})`.execute(trx);
+    await lockOrganizationCreation(trx);
     if ((await countOrganizations(trx)) > 0) return null;
     return insertOrganizationWithKey(trx, "Default");
   });
 }
-
-// Any constant works; it only has to be the same in every hookgate process.
-const defaultOrganizationLock = 0x686f6f6b;
 
 async function insertOrganizationWithKey(trx: Db, name: string) {
   const organization = await insertOrganization(trx, name);
@@ -58,15 +54,8 @@ async function insertOrganizationWithKey(trx: Db, name: string) {
 export async function revokeOrganizationKey(db: Db, organizationId: string, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
   return db.transaction().execute(async (trx) => {
-    const admins = await trx
-      .selectFrom("api_keys")
-      .select("id")
-      .where("organization_id", "=", organizationId)
-      .where("role", "=", "ADMIN")
-      .where("revoked_at", "is", null)
-      .forUpdate()
-      .execute();
-    if (admins.length === 1 && admins[0]!.id === id) {
+    const admins = await lockActiveAdminKeyIds(trx, organizationId);
+    if (admins.length === 1 && admins[0] === id) {
       throw new InputError("id", "this is the organization's last active ADMIN key; create another ADMIN key first");
     }
     return revokeApiKey(trx, organizationId, id);

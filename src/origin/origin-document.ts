@@ -5,19 +5,15 @@ import {
   specifiedRules,
   validate,
   type DocumentNode,
-  type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
 import { InputError } from "../errors.js";
-import { queryLimitRule } from "../api/query-limits.js";
+import type { BuiltInTypes } from "./built-in-schema.js";
 import { originScopeRule } from "./origin-scope.js";
 import type { OriginRequest } from "./origin-request.js";
 
 /** How many of graphql's validation messages an error quotes; the first few say what is wrong. */
 const QUOTED_ERRORS = 3;
-
-/** GraphQL's own rules, the API's size limits, and the origin's read-only view of the schema. */
-const originRules = [...specifiedRules, queryLimitRule(), originScopeRule];
 
 /** Parses an origin query, turning graphql's syntax error into an InputError on `field`. */
 export function parseOriginQuery(query: string, field: string): DocumentNode {
@@ -33,8 +29,8 @@ export function parseOriginQuery(query: string, field: string): DocumentNode {
  * Checks an origin request against the built-in schema when the group is created, so a broken
  * payload query is refused then rather than failing every delivery. Returns the parsed document.
  */
-export function validateOriginQuery(schema: GraphQLSchema, request: OriginRequest, field: string): DocumentNode {
-  const document = parseValidated(schema, request.query, field);
+export function validateOriginQuery(builtIn: BuiltInTypes, request: OriginRequest, field: string): DocumentNode {
+  const document = parseValidated(builtIn, request.query, field);
   selectOriginOperation(document, request, field);
   return document;
 }
@@ -95,7 +91,7 @@ export interface OriginDocumentCache {
  * query text. Least recently used entries go first once `maxEntries` is reached. Failures are
  * not cached: they should not happen for stored groups, and must not crowd out good entries.
  */
-export function createOriginDocumentCache(schema: GraphQLSchema, maxEntries = 1000): OriginDocumentCache {
+export function createOriginDocumentCache(builtIn: BuiltInTypes, maxEntries = 1000): OriginDocumentCache {
   const entries = new Map<string, DocumentNode>();
   return {
     get(query, field = "origin.body") {
@@ -106,7 +102,7 @@ export function createOriginDocumentCache(schema: GraphQLSchema, maxEntries = 10
         entries.set(query, cached);
         return cached;
       }
-      const document = parseValidated(schema, query, field);
+      const document = parseValidated(builtIn, query, field);
       entries.set(query, document);
       if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
       return document;
@@ -117,9 +113,11 @@ export function createOriginDocumentCache(schema: GraphQLSchema, maxEntries = 10
   };
 }
 
-function parseValidated(schema: GraphQLSchema, query: string, field: string): DocumentNode {
+/** GraphQL's own rules, the API's limits, and the origin's read-only view of the schema. */
+function parseValidated(builtIn: BuiltInTypes, query: string, field: string): DocumentNode {
   const document = parseOriginQuery(query, field);
-  const errors = validate(schema, document, originRules, { maxErrors: QUOTED_ERRORS + 1 });
+  const rules = [...specifiedRules, ...builtIn.rules, originScopeRule];
+  const errors = validate(builtIn.schema, document, rules, { maxErrors: QUOTED_ERRORS + 1 });
   if (errors.length > 0) {
     throw new InputError(field, errors.slice(0, QUOTED_ERRORS).map((error) => error.message).join(" "));
   }

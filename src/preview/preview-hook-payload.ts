@@ -1,17 +1,16 @@
 import { randomUUID } from "node:crypto";
-import type { GraphQLSchema } from "graphql";
-import type { OriginDraft, OriginInput } from "../webhook-groups/input/webhook-group-input.js";
-import { defaultPayload } from "../delivery/payload/default-payload.js";
-import { OriginUnavailableError, runOrigin } from "../delivery/payload/origin-payload.js";
+import { defaultPayload } from "../delivery/steps/default-payload.js";
 import { InputError } from "../errors.js";
+import type { BuiltInSchema } from "../origin/built-in-schema.js";
+import { createOriginDocumentCache, type OriginDocumentCache } from "../origin/origin-document.js";
+import { OriginUnavailableError, runOrigin, type OriginRunner } from "../origin/run-origin.js";
 import type { Services } from "../services.js";
-import type { DeliveryToSend } from "../store/delivery.repository.js";
 import { findEvent } from "../store/event.repository.js";
 import { isUuid } from "../store/ids.js";
 import { findOrder } from "../store/order.repository.js";
 import type { HookType } from "../store/tables.js";
 import { parseGroupInput } from "../webhook-groups/create-webhook-group.js";
-import { createOriginDocumentCache, type OriginDocumentCache } from "../origin/origin-document.js";
+import type { OriginDraft, OriginInput } from "../webhook-groups/input/webhook-group-input.js";
 
 export interface PreviewHookPayloadInput {
   hookType: HookType;
@@ -29,16 +28,17 @@ export interface PreviewHookPayloadResult {
   errors: string[];
 }
 
-/** Parsed, validated origin documents for previews, one cache per schema (the API has no DeliveryKit). */
-const documentCaches = new WeakMap<GraphQLSchema, OriginDocumentCache>();
+/** Parsed, validated origin documents for previews, one cache per schema (the worker keeps its own). */
+const documentCaches = new WeakMap<BuiltInSchema, OriginDocumentCache>();
 
-function documentsFor(schema: GraphQLSchema): OriginDocumentCache {
-  let cache = documentCaches.get(schema);
-  if (!cache) {
-    cache = createOriginDocumentCache(schema);
-    documentCaches.set(schema, cache);
+function originRunnerOf(services: Services): OriginRunner {
+  let documents = documentCaches.get(services.builtInSchema);
+  if (!documents) {
+    documents = createOriginDocumentCache(services.builtInSchema);
+    documentCaches.set(services.builtInSchema, documents);
   }
-  return cache;
+  const { builtInSchema, outbound, config } = services;
+  return { builtInSchema, documents, outbound, timeoutMs: config.deliveryTimeoutMs };
 }
 
 /**
@@ -54,59 +54,31 @@ export async function previewHookPayload(
 ): Promise<PreviewHookPayloadResult> {
   const origin = input.origin == null ? null : checkOrigin(services, input.hookType, input.origin);
   const ids = await resolveIds(services, organizationId, input);
-  const now = new Date();
-  // Only what defaultPayload and runOrigin read matters; the rest keeps the type whole.
-  const delivery: DeliveryToSend = {
-    // A preview has no delivery yet: the real `delivery_id` of a default payload (the webhook-id) differs at send time.
-    id: randomUUID(),
-    organization_id: organizationId,
-    publication_id: null,
-    webhook_group_id: "",
-    hook_id: "",
-    type: input.hookType,
-    event_id: ids.eventId,
-    order_id: ids.orderId,
-    event_guide_id: ids.eventGuideId,
-    occurred_at: ids.occurredAt,
-    is_test: false,
-    status: "PENDING",
-    attempt_count: 0,
-    next_attempt_at: now,
-    payload: null,
-    payload_errors: null,
-    created_at: now,
-    finished_at: null,
-    hook_method: "POST",
-    hook_endpoint: "",
-    origin_method: origin?.method ?? null,
-    origin_endpoint: origin?.endpoint ?? null,
-    origin_body: origin?.body ?? null,
-    origin_target: origin?.target ?? null,
-    signing_secret_encrypted: "",
-    auth_endpoint: null,
-    auth_client_id: null,
-    auth_client_secret_encrypted: null,
-    auth_scope: null,
-    auth_header_format: null,
-    auth_header_value_format: null,
-    // A preview has no group: the default payload goes without `data` (includeData), as a group
-    // without that option sends it.
-    publication_data: null,
-    publication_external: null,
-    group_deleted_at: null,
-    group_enabled: true,
-    include_data: false,
-    headers_encrypted: null,
-    jwt_secret_encrypted: null,
-    previous_signing_secret_encrypted: null,
-    previous_signing_secret_expires_at: null,
-  };
   if (origin === null) {
-    const body = defaultPayload(delivery);
+    const body = defaultPayload({
+      // A preview has no delivery yet: the real `delivery_id` of a default payload (the webhook-id) differs at send time.
+      id: randomUUID(),
+      type: input.hookType,
+      occurred_at: ids.occurredAt,
+      organization_id: organizationId,
+      event_id: ids.eventId,
+      order_id: ids.orderId,
+      event_guide_id: ids.eventGuideId,
+      // A preview has no group: the payload goes without `data` (includeData), as a group without
+      // that option sends it.
+      publication_data: null,
+      publication_external: null,
+      include_data: false,
+    });
     return { payload: JSON.parse(body), body, errors: [] };
   }
   try {
-    const built = await runOrigin(services, documentsFor(services.schema), delivery, services.config.deliveryTimeoutMs);
+    const built = await runOrigin(originRunnerOf(services), {
+      body: origin.body,
+      remoteEndpoint: origin.target === "REMOTE" ? origin.endpoint : null,
+      organizationId,
+      values: { eventId: ids.eventId, orderId: ids.orderId, eventGuideId: ids.eventGuideId, organizationId },
+    });
     return { payload: JSON.parse(built.body), body: built.body, errors: (built.errors ?? []).map((error) => error.message) };
   } catch (error) {
     // What would be a failed (and retried) attempt at send time: unreachable origin, 5xx, a crash.

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
 import { InputError, NotFoundError } from "../errors.js";
-import { deliverTask, type DeliverJob, jobMaxAttempts } from "../store/jobs.js";
 import type { Services } from "../services.js";
 import { isUuid } from "../store/ids.js";
 import type { DeliveryRow, HookType } from "../store/tables.js";
+import { findFirstHookOfType, insertTestDelivery } from "../store/test-delivery.repository.js";
 import { findWebhookGroup } from "../store/webhook-group.repository.js";
 
 /** The most a test payload may weigh as JSON text, like an origin body. */
@@ -26,14 +25,7 @@ export async function sendTestDelivery(
   const notFound = () => new NotFoundError(`groupId: no webhook group ${groupId.slice(0, 100)} in your organization`);
   const group = isUuid(groupId) ? await findWebhookGroup(db, organizationId, groupId.toLowerCase()) : undefined;
   if (!group) throw notFound();
-  const hook = await db
-    .selectFrom("hooks")
-    .select("id")
-    .where("organization_id", "=", organizationId)
-    .where("webhook_group_id", "=", group.id)
-    .where("type", "=", hookType)
-    .orderBy("position")
-    .executeTakeFirst();
+  const hook = await findFirstHookOfType(db, { organizationId, groupId: group.id }, hookType);
   if (!hook) throw new InputError("hookType", `webhook group ${group.id} has no ${hookType} hook`);
 
   const id = randomUUID();
@@ -43,27 +35,17 @@ export async function sendTestDelivery(
       ? samplePayload({ id, organizationId, hookType, occurredAt })
       : givenPayload(input.payload);
 
-  const job: DeliverJob = { deliveryId: id, run: 1, attemptsBefore: 0 };
-  // One statement: the delivery and its job commit together, or neither does. The group is
-  // checked again, so one deleted in between is not sent to.
-  const { rows } = await sql<DeliveryRow & { queued: string }>`
-    with created as (
-      insert into deliveries (id, organization_id, publication_id, webhook_group_id, hook_id, type,
-                              event_id, order_id, event_guide_id, occurred_at, is_test, payload)
-      select ${id}::uuid, g.organization_id, null, g.id, ${hook.id}::uuid, ${hookType},
-             null, null, null, ${occurredAt}::timestamptz, true, ${payload}
-      from webhook_groups g
-      where g.organization_id = ${organizationId} and g.id = ${group.id} and g.deleted_at is null
-      returning *
-    ), queued as (
-      select graphile_worker.add_job(${deliverTask}, ${JSON.stringify(job)}::json, max_attempts => ${jobMaxAttempts})
-      from created
-    )
-    select created.*, (select count(*) from queued) as queued from created`.execute(db);
-  const row = rows[0];
-  if (!row) throw notFound();
-  const { queued: _queued, ...delivery } = row;
-  return delivery;
+  const created = await insertTestDelivery(db, {
+    id,
+    organizationId,
+    groupId: group.id,
+    hookId: hook.id,
+    type: hookType,
+    occurredAt,
+    payload,
+  });
+  if (!created) throw notFound();
+  return created;
 }
 
 /** The JSON text of what the caller gave, as it will be sent. */

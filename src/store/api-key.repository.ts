@@ -52,3 +52,16 @@ export async function touchApiKey(db: Db, id: string): Promise<void> {
     .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", sql<Date>`now() - interval '1 minute'`)]))
     .execute();
 }
+
+/** The ids of the organization's active ADMIN keys, locked until the transaction ends. */
+export async function lockActiveAdminKeyIds(trx: Db, organizationId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom("api_keys")
+    .select("id")
+    .where("organization_id", "=", organizationId)
+    .where("role", "=", "ADMIN")
+    .where("revoked_at", "is", null)
+    .forUpdate()
+    .execute();
+  return rows.map((row) => row.id);
+}

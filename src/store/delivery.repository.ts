@@ -23,6 +23,7 @@ export interface DeliveryToSend extends DeliveryRow {
   publication_external: boolean | null;
   group_deleted_at: Date | null;
   group_enabled: boolean;
+  group_failing_since: Date | null;
   include_data: boolean;
   headers_encrypted: string | null;
   jwt_secret_encrypted: string | null;
@@ -54,6 +55,7 @@ export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryTo
       "p.data as publication_data",
       "g.deleted_at as group_deleted_at",
       "g.enabled as group_enabled",
+      "g.failing_since as group_failing_since",
       "p.external as publication_external",
       "g.include_data",
       "g.headers_encrypted",

@@ -1,13 +1,23 @@
-/** Queue task names carry a version: a job written by an older hookgate keeps its meaning. */
-export const deliverTask = "deliver_v1";
+import { type RawBuilder, sql } from "kysely";
 
-/** What a deliver job carries: ids only, never a payload or a secret. */
+/**
+ * The job contract: every queue task hookgate runs, its payload, and the one function that
+ * queues it. A task's name carries its version, so a job written by an older hookgate keeps its
+ * meaning; jobs carry ids, never payloads or secrets.
+ */
+export const taskNames = {
+  deliver: "deliver_v2",
+  /** Queued by hookgate 0.1 as `{ deliveryId, run, attemptsBefore }`; still run. */
+  deliverV1: "deliver_v1",
+} as const;
+
+/** One round of a delivery: at most two attempts (a second after a 401 with a fresh token). */
 export interface DeliverJob {
-  deliveryId: string;
-  /** Which scheduled run this is (1 = the first), indexing the retry schedule. */
-  run: number;
-  /** Attempts recorded before this run; a job whose delivery has moved on does nothing. */
-  attemptsBefore: number;
+  readonly deliveryId: string;
+  /** Which round of the retry schedule this is: 1 is the first send; the schedule's n-th delay precedes round n + 1. */
+  readonly round: number;
+  /** Attempts in the delivery's log before this round; a job whose delivery has moved on does nothing. */
+  readonly attemptsRecorded: number;
 }
 
 /**
@@ -15,3 +25,48 @@ export interface DeliverJob {
  * attempts only cover a task that crashed unexpectedly (database down, a bug).
  */
 export const jobMaxAttempts = 10;
+
+/** A deliver job's payload as the queue hands it back; throws on anything else (a bug, or tampering). */
+export function parseDeliverJob(payload: unknown): DeliverJob {
+  const job = payload as Partial<DeliverJob> | null;
+  if (typeof job?.deliveryId !== "string" || !isCount(job.round) || !isCount(job.attemptsRecorded)) {
+    throw new Error(`${taskNames.deliver}: malformed job payload ${JSON.stringify(payload)}`);
+  }
+  return { deliveryId: job.deliveryId, round: job.round, attemptsRecorded: job.attemptsRecorded };
+}
+
+/** A `deliver_v1` payload in today's terms: `run` was the round, `attemptsBefore` the attempts recorded. */
+export function parseDeliverJobV1(payload: unknown): DeliverJob {
+  const job = payload as { deliveryId?: unknown; run?: unknown; attemptsBefore?: unknown } | null;
+  return parseDeliverJob({ deliveryId: job?.deliveryId, round: job?.run, attemptsRecorded: job?.attemptsBefore });
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+type Column = RawBuilder<unknown>;
+
+/** Where each field of the jobs comes from: a column of `from`, or one value for all of them. */
+export interface DeliverJobColumns {
+  readonly deliveryId: Column;
+  readonly round: Column | number;
+  readonly attemptsRecorded: Column | number;
+  /** When the job may run; absent: at once. */
+  readonly runAt?: Column | Date;
+}
+
+/**
+ * SQL that queues one deliver job per row of `from` (a CTE or subquery of the same statement)
+ * and evaluates to how many it queued. The only place a job is written: it goes into the
+ * statement that creates or changes the deliveries, so a delivery and its job commit together.
+ */
+export function queueDeliverJobs(from: Column, columns: DeliverJobColumns): RawBuilder<number> {
+  const payload = sql`json_build_object('deliveryId', ${columns.deliveryId}, 'round', ${columns.round}::int,
+    'attemptsRecorded', ${columns.attemptsRecorded}::int)`;
+  const runAt = columns.runAt === undefined ? sql`null` : sql`${columns.runAt}::timestamptz`;
+  return sql<number>`(select count(*)::int from graphile_worker.add_jobs(coalesce(
+    (select array_agg(row(${taskNames.deliver}, ${payload}, null, ${runAt}, ${jobMaxAttempts}, null, null, null)::graphile_worker.job_spec)
+     from ${from}),
+    '{}')))`;
+}

@@ -1,15 +1,14 @@
-import { runMigrations } from "graphile-worker";
+import { Logger, runMigrations } from "graphile-worker";
 import { Migrator } from "kysely";
 import { migrations } from "../../migrations/index.js";
 import type { Db } from "./database.js";
-import { silentWorkerLogger } from "../delivery/worker-logger.js";
 
 /**
  * Brings the database to the newest schema: graphile-worker's own (the delivery queue) and then
  * hookgate's. Returns the names of hookgate migrations applied; throws naming the failing one.
  */
 export async function migrateToLatest(db: Db, connectionString: string): Promise<string[]> {
-  await runMigrations({ connectionString, logger: silentWorkerLogger });
+  await runMigrations({ connectionString, logger: silentQueueLogger });
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {
@@ -19,3 +18,6 @@ export async function migrateToLatest(db: Db, connectionString: string): Promise
   }
   return results.filter((result) => result.status === "Success").map((result) => result.migrationName);
 }
+
+/** The queue's migrations say nothing; hookgate reports what it applied. */
+const silentQueueLogger = new Logger(() => () => {});

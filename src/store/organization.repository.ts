@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "./database.js";
 import type { OrganizationRow } from "./tables.js";
 
@@ -15,4 +16,17 @@ export async function countOrganizations(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<string>().as("count"))
     .executeTakeFirstOrThrow();
   return Number(count);
+}
+
+// Any constant works; it only has to be the same in every hookgate process.
+const organizationCreationLock = 0x686f6f6b;
+
+/** Serializes "create the Default organization if there is none" across processes starting together. */
+export async function lockOrganizationCreation(trx: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${organizationCreationLock})`.execute(trx);
+}
+
+/** `ids` that name the caller's own organization (the only one a caller may see). */
+export async function findOrganizationsByIds(db: Db, organizationId: string, ids: readonly string[]): Promise<OrganizationRow[]> {
+  return db.selectFrom("organizations").selectAll().where("id", "=", organizationId).where("id", "in", ids).execute();
 }

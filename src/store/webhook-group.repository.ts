@@ -60,3 +60,26 @@ export async function deleteWebhookGroup(db: Db, organizationId: string, id: str
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Live groups of the organization among `ids`; for per-request batching. */
+export async function findWebhookGroupsByIds(db: Db, organizationId: string, ids: readonly string[]): Promise<WebhookGroupRow[]> {
+  return db
+    .selectFrom("webhook_groups")
+    .selectAll()
+    .where("organization_id", "=", organizationId)
+    .where("id", "in", ids)
+    .where("deleted_at", "is", null)
+    .execute();
+}
+
+/** The hooks of the organization's groups among `groupIds`, by group and position. */
+export async function findHooksOfGroups(db: Db, organizationId: string, groupIds: readonly string[]): Promise<HookRow[]> {
+  return db
+    .selectFrom("hooks")
+    .selectAll()
+    .where("organization_id", "=", organizationId)
+    .where("webhook_group_id", "in", groupIds)
+    .orderBy("webhook_group_id")
+    .orderBy("position")
+    .execute();
+}

@@ -18,7 +18,7 @@ export interface CreatedWebhookGroup {
 
 /** Validates without touching the database, so bad input is refused before any transaction. */
 export function parseGroupInput(services: Services, input: WebhookGroupInput): WebhookGroupDraft {
-  return parseWebhookGroupInput(input, { schema: services.schema, originPolicy: originPolicyOf(services.config) });
+  return parseWebhookGroupInput(input, { builtInSchema: services.builtInSchema, originPolicy: originPolicyOf(services.config) });
 }
 
 /** Inserts a validated group in `trx` after checking its scope belongs to the organization. */

@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { makeExecutableSchema } from "@graphql-tools/schema";
 import { describe, expect, it } from "vitest";
+import { builtInTypes } from "../support/built-in-types.js";
 import { InputError } from "../../src/errors.js";
 import {
   checkRemoteOriginQuery,
@@ -9,13 +8,7 @@ import {
 } from "../../src/origin/origin-document.js";
 import { parseOriginRequest, type OriginRequest } from "../../src/origin/origin-request.js";
 
-// Built like src/api/schema.ts builds it, minus resolvers: validation needs only the types.
-const schemaDir = new URL("../../schema/", import.meta.url);
-const schema = makeExecutableSchema({
-  typeDefs: readdirSync(schemaDir)
-    .filter((file) => file.endsWith(".graphql"))
-    .map((file) => readFileSync(new URL(file, schemaDir), "utf8")),
-});
+const builtIn = builtInTypes();
 
 const FIELD = "input.hooks[0].origin.body";
 
@@ -46,61 +39,61 @@ const DOO_BODIES = [
 
 describe("validateOriginQuery", () => {
   it.each(DOO_BODIES)("accepts the doo seed body %s", (body) => {
-    const document = validateOriginQuery(schema, parseOriginRequest(body, FIELD), FIELD);
+    const document = validateOriginQuery(builtIn, parseOriginRequest(body, FIELD), FIELD);
     expect(document.definitions).toHaveLength(1);
   });
 
   it("quotes graphql's syntax error", () => {
-    const error = refusal(() => validateOriginQuery(schema, request('query { event(id: "x") { } }'), FIELD));
+    const error = refusal(() => validateOriginQuery(builtIn, request('query { event(id: "x") { } }'), FIELD));
     expect(error.field).toBe(FIELD);
     expect(error.message).toBe(`${FIELD}: Syntax Error: Expected Name, found "}".`);
   });
 
   it("quotes graphql's validation errors against the schema", () => {
-    const error = refusal(() => validateOriginQuery(schema, request('{ event(id: "1") { title secret } }'), FIELD));
+    const error = refusal(() => validateOriginQuery(builtIn, request('{ event(id: "1") { title secret } }'), FIELD));
     expect(error.field).toBe(FIELD);
     expect(error.message).toBe(`${FIELD}: Cannot query field "secret" on type "Event".`);
   });
 
   it("quotes no more than the first three validation errors", () => {
-    const error = refusal(() => validateOriginQuery(schema, request('{ event(id: "1") { a b c d e } }'), FIELD));
+    const error = refusal(() => validateOriginQuery(builtIn, request('{ event(id: "1") { a b c d e } }'), FIELD));
     expect(error.message.match(/Cannot query field/g)).toHaveLength(3);
   });
 
   it("refuses a mutation: origin queries may only read", () => {
     const error = refusal(() =>
-      validateOriginQuery(schema, request("mutation ($id: ID!) { removeEvent(id: $id) { id } }", { id: "%EVENT_ID%" }), FIELD),
+      validateOriginQuery(builtIn, request("mutation ($id: ID!) { removeEvent(id: $id) { id } }", { id: "%EVENT_ID%" }), FIELD),
     );
     expect(error.field).toBe(FIELD);
     expect(error.message).toBe(`${FIELD}: mutation refused: origin queries may only read`);
   });
 
   it("refuses an operationName the query does not define", () => {
-    const error = refusal(() => validateOriginQuery(schema, request("query EventShort { events { totalCount } }", {}, "Other"), FIELD));
+    const error = refusal(() => validateOriginQuery(builtIn, request("query EventShort { events { totalCount } }", {}, "Other"), FIELD));
     expect(error.message).toBe(`${FIELD}: operation "Other" is not in the query`);
   });
 
   it("needs operationName to choose between several operations", () => {
     const query = "query A { events { totalCount } } query B { eventGuides { totalCount } }";
-    expect(refusal(() => validateOriginQuery(schema, request(query), FIELD)).message).toBe(
+    expect(refusal(() => validateOriginQuery(builtIn, request(query), FIELD)).message).toBe(
       `${FIELD}: the query has several operations; set operationName to choose one`,
     );
-    expect(() => validateOriginQuery(schema, request(query, {}, "B"), FIELD)).not.toThrow();
+    expect(() => validateOriginQuery(builtIn, request(query, {}, "B"), FIELD)).not.toThrow();
   });
 
   it("checks the chosen operation only: a mutation beside it is refused by its kind when chosen", () => {
     const query = 'query A { events { totalCount } } mutation B { removeEvent(id: "1") { id } }';
-    expect(() => validateOriginQuery(schema, request(query, {}, "A"), FIELD)).not.toThrow();
-    expect(refusal(() => validateOriginQuery(schema, request(query, {}, "B"), FIELD)).message).toContain("may only read");
+    expect(() => validateOriginQuery(builtIn, request(query, {}, "A"), FIELD)).not.toThrow();
+    expect(refusal(() => validateOriginQuery(builtIn, request(query, {}, "B"), FIELD)).message).toContain("may only read");
   });
 
   it("requires every non-null variable without default to be given", () => {
     const query = "query ($id: ID!, $first: Int!, $after: String, $n: Int! = 5) { event(id: $id) { orders(first: $first, after: $after) { totalCount } } events(first: $n) { totalCount } }";
-    expect(refusal(() => validateOriginQuery(schema, request(query, { id: "%EVENT_ID%" }), FIELD)).message).toBe(
+    expect(refusal(() => validateOriginQuery(builtIn, request(query, { id: "%EVENT_ID%" }), FIELD)).message).toBe(
       `${FIELD}: variable $first is required by the query but missing from "variables"`,
     );
-    expect(refusal(() => validateOriginQuery(schema, request(query, { id: null, first: 1 }), FIELD)).message).toContain("$id");
-    expect(() => validateOriginQuery(schema, request(query, { id: "%EVENT_ID%", first: 10 }), FIELD)).not.toThrow();
+    expect(refusal(() => validateOriginQuery(builtIn, request(query, { id: null, first: 1 }), FIELD)).message).toContain("$id");
+    expect(() => validateOriginQuery(builtIn, request(query, { id: "%EVENT_ID%", first: 10 }), FIELD)).not.toThrow();
   });
 });
 
@@ -120,14 +113,14 @@ describe("createOriginDocumentCache", () => {
   const query = "query ($id: ID!) { event(id: $id) { title } }";
 
   it("parses and validates a query once and hands back the same document after", () => {
-    const cache = createOriginDocumentCache(schema);
+    const cache = createOriginDocumentCache(builtIn);
     const first = cache.get(query);
     expect(cache.get(query)).toBe(first);
     expect(cache.size).toBe(1);
   });
 
   it("throws the same errors as creation and keeps no failed entry", () => {
-    const cache = createOriginDocumentCache(schema);
+    const cache = createOriginDocumentCache(builtIn);
     expect(() => cache.get("mutation { x }", FIELD)).toThrow(InputError);
     expect(() => cache.get("{ event { nope } }", FIELD)).toThrow(/^input\.hooks\[0\]\.origin\.body: /);
     expect(() => cache.get("{ ")).toThrow(/^origin\.body: Syntax Error/);
@@ -135,7 +128,7 @@ describe("createOriginDocumentCache", () => {
   });
 
   it("evicts the least recently used query once full", () => {
-    const cache = createOriginDocumentCache(schema, 2);
+    const cache = createOriginDocumentCache(builtIn, 2);
     const a = cache.get("{ events { totalCount } }");
     const b = cache.get("{ eventGuides { totalCount } }");
     cache.get("{ events { totalCount } }"); // a is now the most recently used
@@ -151,14 +144,14 @@ describe("what an origin query may read", () => {
     ["viewer { apiKeys { prefix } }", "viewer"],
     ["webhookGroups { edges { node { hooks { endpoint } } } }", "webhookGroups"],
   ])("refuses the organization's configuration: %s", (selection, root) => {
-    const error = refusal(() => validateOriginQuery(schema, request(`{ ${selection} }`), FIELD));
+    const error = refusal(() => validateOriginQuery(builtIn, request(`{ ${selection} }`), FIELD));
     expect(error.message).toContain(`"${root}" is not available to them`);
   });
 
   it("refuses a query that could return more than 10,000 objects, or nests deeper than 12", () => {
     const wide = "query ($id: ID!) { event(id: $id) { orders(first: 100) { edges { node { event { orders(first: 101) { totalCount } } } } } } }";
-    expect(refusal(() => validateOriginQuery(schema, request(wide, { id: "%EVENT_ID%" }), FIELD)).message).toContain("more than 10000");
+    expect(refusal(() => validateOriginQuery(builtIn, request(wide, { id: "%EVENT_ID%" }), FIELD)).message).toContain("more than 10000");
     const deep = `query ($id: ID!) { event(id: $id) { ${"eventGuide { events(first: 1) { edges { node { ".repeat(3)}id${" } } } }".repeat(3)} } }`;
-    expect(refusal(() => validateOriginQuery(schema, request(deep, { id: "%EVENT_ID%" }), FIELD)).message).toContain("deeper than 12");
+    expect(refusal(() => validateOriginQuery(builtIn, request(deep, { id: "%EVENT_ID%" }), FIELD)).message).toContain("deeper than 12");
   });
 });

@@ -127,7 +127,7 @@ export type CredentialsInput = {
 };
 
 /**
- * One hook's delivery of one happening. Its id is the `webhook-id` header, the same on every
+ * One hook's delivery of one publication. Its id is the `webhook-id` header, the same on every
  * attempt, so partners can deduplicate; its payload is built once and resent unchanged.
  */
 export type Delivery = {
@@ -148,7 +148,7 @@ export type Delivery = {
   /** GraphQL errors the origin answered with when the payload was built (delivered as returned). */
   payloadErrors?: Maybe<Scalars['JSON']['output']>;
   status: DeliveryStatus;
-  /** Made by sendTestDelivery rather than by a change. */
+  /** Made by sendTestDelivery rather than by a publication. */
   test: Scalars['Boolean']['output'];
   type: HookType;
   /** Null once the group has been deleted or replaced; the delivery log stays. */
@@ -338,7 +338,11 @@ export type Mutation = {
   createWebhookGroup: CreateWebhookGroupPayload;
   /** Answers true whether or not the group existed. */
   deleteWebhookGroup: Scalars['Boolean']['output'];
-  /** Admin keys only. */
+  /**
+   * Publishes what an external platform reports: one delivery per matching hook, as a change to
+   * the built-in source would. (The name is doo's; "event" here is what happened, not a concert.)
+   * Admin keys only.
+   */
   publishEvent: PublishEventPayload;
   /** Queues the group's FAILED deliveries created in the window again; answers how many. */
   recoverDeliveries: Scalars['Int']['output'];
@@ -562,8 +566,8 @@ export type PreviewHookPayloadResult = {
 };
 
 /**
- * A happening from an external platform. Event hooks need eventId; order hooks need orderId and
- * eventId (the order's event).
+ * A publication reported by an external platform: what happened (a hook type) to which event
+ * or order. Event hooks need eventId; order hooks need orderId and eventId (the order's event).
  */
 export type PublishEventInput = {
   /** Sent along in the default payload as `data`. */

@@ -6,7 +6,6 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import type { Services } from "../../services.js";
 import type { RequestContext } from "../context.js";
 import { createErrorFormatter } from "../format-error.js";
-import { queryLimitRule } from "../query-limits.js";
 import { createRestHandler } from "../rest/rest-handler.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
 import { sendJson } from "./send-json.js";
@@ -21,11 +20,11 @@ export interface RunningHttpServer {
 export async function startHttpServer(services: Services, listen: { host: string; port: number }): Promise<RunningHttpServer> {
   const server = http.createServer();
   const apollo = new ApolloServer<RequestContext>({
-    schema: services.schema,
+    schema: services.builtInSchema.schema,
     introspection: true,
     // hookgate's own handler stops the process; Apollo's would re-raise the signal and race it.
     stopOnTerminationSignals: false,
-    validationRules: [queryLimitRule()],
+    validationRules: [...services.builtInSchema.rules],
     includeStacktraceInErrorResponses: services.config.development,
     formatError: createErrorFormatter({ development: services.config.development, logger: services.logger }),
     plugins: [

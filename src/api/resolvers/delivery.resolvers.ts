@@ -1,5 +1,5 @@
 import { previewHookPayload } from "../../preview/preview-hook-payload.js";
-import { publishEvent } from "../../publish/publish-event.js";
+import { publishExternal } from "../../publish/publish-external.js";
 import { recoverDeliveries } from "../../replay/recover-deliveries.js";
 import { redeliver } from "../../replay/redeliver.js";
 import { sendTestDelivery } from "../../replay/send-test-delivery.js";
@@ -77,7 +77,7 @@ export const deliveryResolvers: Resolvers = {
     responseBodyTruncated: (row) => row.response_body_truncated,
   },
   Mutation: {
-    publishEvent: (_, { input }, context) => publishEvent(context.services, requireAdmin(context).organizationId, input),
+    publishEvent: (_, { input }, context) => publishExternal(context.services, requireAdmin(context).organizationId, input),
     sendTestDelivery: (_, { groupId, hookType, payload }, context) =>
       sendTestDelivery(context.services, requireAdmin(context).organizationId, { groupId, hookType, payload }),
     redeliver: (_, { deliveryId }, context) => redeliver(context.services, requireAdmin(context).organizationId, deliveryId),

@@ -2,7 +2,7 @@ import { findOrganization } from "../../store/organization.repository.js";
 import { requireReader } from "../access.js";
 import type { RestAnswer } from "./envelope.js";
 import { halPage, pageNumberOf } from "./hal-page.js";
-import type { RestCall } from "./rest-handler.js";
+import type { RestCall } from "./rest-call.js";
 
 /**
  * GET /v1/organizers/current/organizations: the organizations the key may act for, which is

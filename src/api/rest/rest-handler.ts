@@ -1,24 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Services } from "../../services.js";
 import { authenticate } from "../authenticate.js";
-import { createRequestContext, type RequestContext } from "../context.js";
+import { createRequestContext } from "../context.js";
 import { readJsonBody } from "../http/read-body.js";
 import { failure, failureOf, type RestAnswer, send } from "./envelope.js";
 import { listOrganizations } from "./organization-routes.js";
+import type { RestAction } from "./rest-call.js";
 import { createWebhook, deleteWebhook, listWebhooks } from "./webhook-routes.js";
-
-/** One REST request, authenticated and with its body read, as an action sees it. */
-export interface RestCall {
-  readonly services: Services;
-  readonly context: RequestContext;
-  /** The path's captured segments, as sent (not decoded: every id is a UUID). */
-  readonly params: readonly string[];
-  readonly url: URL;
-  /** The parsed JSON body of a POST; undefined otherwise. */
-  readonly body: unknown;
-}
-
-type RestAction = (call: RestCall) => Promise<RestAnswer>;
 
 /** doo's webhook management API (seeds/004), over the same store and validation as GraphQL. */
 const routes: ReadonlyArray<{ path: RegExp; actions: Readonly<Record<string, RestAction>> }> = [

@@ -9,7 +9,7 @@ import { fromAddWebhook } from "./doo-webhook-input.js";
 import { dooWebhookOf } from "./doo-webhook-view.js";
 import { type RestAnswer, success } from "./envelope.js";
 import { halPage, halPageSize, pageNumberOf } from "./hal-page.js";
-import type { RestCall } from "./rest-handler.js";
+import type { RestCall } from "./rest-call.js";
 
 // Links use HOOKGATE_PUBLIC_URL, never the request's Host header, which the client controls.
 

@@ -1,24 +1,7 @@
-import { parseDuration } from "../../duration.js";
-
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 /** A partner answering `Retry-After: 0` must not turn the worker into a busy loop. */
 const MIN_RETRY_AFTER_MS = 1_000;
 const JITTER = 0.2;
-
-/** Delays before retries 1…9, ~3 days in all: 10 attempts, then FAILED (doo parks after 10 too). */
-export const defaultRetrySchedule: readonly number[] = Object.freeze(parseRetrySchedule("5s,5m,30m,2h,5h,10h,14h,20h,24h"));
-
-/** Parses `HOOKGATE_RETRY_SCHEDULE`, e.g. `5s,5m,30m,2h`, into delays in milliseconds. */
-export function parseRetrySchedule(text: string): number[] {
-  if (text.trim() === "") throw new Error("HOOKGATE_RETRY_SCHEDULE: empty; expected delays such as 5s,5m,30m,2h");
-  return text.split(",").map((raw) => {
-    const delay = parseDuration(raw);
-    if (delay === undefined) {
-      throw new Error(`HOOKGATE_RETRY_SCHEDULE: bad entry "${raw.trim()}"; expected a positive whole number with ms, s, m, h or d`);
-    }
-    return delay;
-  });
-}
 
 /**
  * `Retry-After` as milliseconds from `now`: delta-seconds or an HTTP date. Garbage and dates in
@@ -48,8 +31,8 @@ export type NextAttempt =
   | { readonly kind: "failed" };
 
 export interface NextAttemptInput {
-  /** 1-based number of the attempt just made. */
-  readonly attemptNumber: number;
+  /** The round just made (1 = the first send): the schedule's n-th delay follows round n. */
+  readonly round: number;
   readonly outcome: AttemptOutcome;
   readonly schedule: readonly number[];
   /** [0, 1]; injectable so tests can pin the jitter. */
@@ -63,13 +46,13 @@ export interface NextAttemptInput {
  * asked for that moment), clamped to 1 s…24 h; it still uses up one of the schedule's retries,
  * so a partner that keeps answering 429 cannot keep a delivery alive forever.
  */
-export function nextAttempt({ attemptNumber, outcome, schedule, random = Math.random, now }: NextAttemptInput): NextAttempt {
-  if (!Number.isSafeInteger(attemptNumber) || attemptNumber < 1) throw new RangeError("attemptNumber must be a whole number from 1");
+export function nextAttempt({ round, outcome, schedule, random = Math.random, now }: NextAttemptInput): NextAttempt {
+  if (!Number.isSafeInteger(round) || round < 1) throw new RangeError("round must be a whole number from 1");
   const { status, retryAfterMs } = outcome;
   if (status !== undefined && status >= 200 && status < 300) return { kind: "succeeded" };
   if (status === 410) return { kind: "gone" };
 
-  const scheduled = schedule[attemptNumber - 1];
+  const scheduled = schedule[round - 1];
   if (scheduled === undefined) return { kind: "failed" };
 
   const honourRetryAfter = (status === 429 || status === 503) && retryAfterMs != null;

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import { ClientCredentials, type Token, type WreckHttpOptions } from "simple-oauth2";
+import { describeTokenFailure, MAX_ANSWER_BYTES, redact } from "./token-failure.js";
 
 /** What a webhook group's `authentication` boils down to: an OAuth2 client-credentials client. */
 export interface Credential {
@@ -43,9 +44,6 @@ interface CachedToken {
   token: string;
   refreshAt: number;
 }
-
-/** Token answers are a few hundred bytes; a partner streaming megabytes is refused, not buffered. */
-const MAX_ANSWER_BYTES = 64 * 1024;
 
 /**
  * OAuth2 client-credentials tokens for deliveries, one cache per worker process. Tokens are shared
@@ -169,7 +167,7 @@ export class TokenCache {
       const scope = normalScope(credential.scope);
       answer = (await client.getToken(scope ? { scope } : {}, http)).token;
     } catch (error) {
-      const { problem, status } = describeFailure(error, this.#timeoutMs);
+      const { problem, status } = describeTokenFailure(error, { timeoutMs: this.#timeoutMs, maxBytes: MAX_ANSWER_BYTES });
       throw new TokenError(shown, redact(problem, credential.clientSecret), status);
     }
     const token = answer.access_token;
@@ -204,50 +202,4 @@ function parseEndpoint(endpoint: string): { url: URL; shown: string } {
     throw new TokenError(shown, "cannot be asked: only http and https are supported");
   }
   return { url, shown };
-}
-
-/** The shape of wreck's (Boom) errors, as far as we read them. */
-interface WreckFailure {
-  isBoom?: boolean;
-  message?: string;
-  output?: { statusCode?: number };
-  data?: { res?: { statusCode?: number }; payload?: unknown } | null;
-}
-
-function describeFailure(error: unknown, timeoutMs: number): { problem: string; status?: number } {
-  const failure = (typeof error === "object" && error !== null ? error : {}) as WreckFailure;
-  if (!failure.isBoom) {
-    // simple-oauth2 itself refused the body (empty, or JSON that is not an object).
-    return { problem: "answered without an access_token" };
-  }
-  const status = failure.data?.res?.statusCode;
-  if (status !== undefined && (status < 200 || status > 299)) {
-    return { problem: `answered HTTP ${status}${oauthErrorCode(failure.data?.payload)}`, status };
-  }
-  if (status !== undefined) {
-    // A 2xx whose body could not be read: wreck reports why in its own (Boom) status.
-    if (failure.output?.statusCode === 408) return { problem: `did not finish its answer within ${timeoutMs} ms` };
-    if (failure.output?.statusCode === 413) return { problem: `answered more than ${MAX_ANSWER_BYTES} bytes` };
-    return { problem: "answered with a body that is not JSON" };
-  }
-  if (failure.message === "Client request timeout") return { problem: `did not answer within ${timeoutMs} ms` };
-  if (failure.message === "Maximum redirections reached") {
-    return { problem: "answered with a redirect, which is not followed" };
-  }
-  // Anything else is the socket's own error (refused, reset, DNS, the SSRF guard's refusal), which
-  // Boom turned into "Client request error: <its message>" in place.
-  const cause = (failure.message ?? "unknown error").replace(/^Client request error: /, "");
-  return { problem: `is unreachable (${cause})` };
-}
-
-/** The OAuth2 `error` code of an error answer, e.g. ` (invalid_client)`: what an integrator needs to fix it. */
-function oauthErrorCode(payload: unknown): string {
-  if (typeof payload !== "object" || payload === null) return "";
-  const code = (payload as { error?: unknown }).error;
-  return typeof code === "string" && /^[\x21-\x7e]{1,64}$/.test(code) ? ` (${code})` : "";
-}
-
-/** Text that came from the partner or the socket could echo the secret; it never reaches a message. */
-function redact(text: string, secret: string): string {
-  return secret === "" ? text : text.split(secret).join("[redacted]");
 }

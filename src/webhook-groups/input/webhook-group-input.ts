@@ -1,6 +1,6 @@
-import type { GraphQLSchema } from "graphql";
 import { normalizeUrl } from "../../config.js";
 import { InputError } from "../../errors.js";
+import type { BuiltInTypes } from "../../origin/built-in-schema.js";
 import { checkRemoteOriginQuery, validateOriginQuery } from "../../origin/origin-document.js";
 import { isPlainObject, parseOriginRequest } from "../../origin/origin-request.js";
 import { resolveOriginTarget, type OriginPolicy } from "../../origin/origin-target.js";
@@ -80,7 +80,7 @@ export interface AuthenticationDraft {
   headerValueFormat: string;
 }
 
-export type WebhookGroupInputOptions = { schema: GraphQLSchema; originPolicy: OriginPolicy };
+export type WebhookGroupInputOptions = { builtInSchema: BuiltInTypes; originPolicy: OriginPolicy };
 
 const HOOK_TYPES: readonly HookType[] = [
   "EVENT_CREATED", "EVENT_REMOVED", "EVENT_UPDATED",
@@ -142,7 +142,7 @@ function parseOrigin(origin: unknown, hookType: HookType, path: string, options:
   checkPlaceholders(JSON.stringify(request), hookType, bodyField);
   const endpoint = origin.endpoint == null ? null : text(origin.endpoint, `${path}.endpoint`, {});
   const target = resolveOriginTarget(endpoint, options.originPolicy, `${path}.endpoint`);
-  if (target.kind === "built-in") validateOriginQuery(options.schema, request, bodyField);
+  if (target.kind === "built-in") validateOriginQuery(options.builtInSchema, request, bodyField);
   else checkRemoteOriginQuery(request, bodyField);
   return {
     method,

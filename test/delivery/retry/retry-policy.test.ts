@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defaultRetrySchedule, nextAttempt, parseRetryAfter, parseRetrySchedule } from "../../../src/delivery/retry/retry-policy.js";
+import { defaultRetrySchedule, parseRetrySchedule } from "../../../src/config.js";
+import { nextAttempt, parseRetryAfter } from "../../../src/delivery/retry/retry-policy.js";
 
 const S = 1_000;
 const M = 60 * S;
@@ -52,8 +53,8 @@ describe("parseRetryAfter", () => {
 
 describe("nextAttempt", () => {
   const schedule = [10 * S, 5 * M, 1 * H];
-  const after = (attemptNumber: number, outcome: { status?: number; retryAfterMs?: number | null }, random = () => 0.5) =>
-    nextAttempt({ attemptNumber, outcome, schedule, random, now });
+  const after = (round: number, outcome: { status?: number; retryAfterMs?: number | null }, random = () => 0.5) =>
+    nextAttempt({ round, outcome, schedule, random, now });
 
   it("stops on any 2xx", () => {
     expect(after(1, { status: 200 })).toEqual({ kind: "succeeded" });
@@ -79,8 +80,8 @@ describe("nextAttempt", () => {
   it("fails after the last scheduled retry", () => {
     expect(after(4, { status: 500 })).toEqual({ kind: "failed" });
     expect(after(4, {})).toEqual({ kind: "failed" });
-    expect(nextAttempt({ attemptNumber: 10, outcome: {}, schedule: defaultRetrySchedule, now })).toEqual({ kind: "failed" });
-    expect(nextAttempt({ attemptNumber: 9, outcome: {}, schedule: defaultRetrySchedule, now }).kind).toBe("retry");
+    expect(nextAttempt({ round: 10, outcome: {}, schedule: defaultRetrySchedule, now })).toEqual({ kind: "failed" });
+    expect(nextAttempt({ round: 9, outcome: {}, schedule: defaultRetrySchedule, now }).kind).toBe("retry");
   });
 
   it("honours Retry-After on 429 and 503 without jitter, at least 1 s", () => {

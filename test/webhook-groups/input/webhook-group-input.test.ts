@@ -1,17 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { makeExecutableSchema } from "@graphql-tools/schema";
 import { describe, expect, it } from "vitest";
+import { builtInTypes } from "../../support/built-in-types.js";
 import { parseWebhookGroupInput, type CreateWebhookGroupInput } from "../../../src/webhook-groups/input/webhook-group-input.js";
 import { InputError } from "../../../src/errors.js";
 
-const schemaDir = new URL("../../../schema/", import.meta.url);
-const schema = makeExecutableSchema({
-  typeDefs: readdirSync(schemaDir)
-    .filter((file) => file.endsWith(".graphql"))
-    .map((file) => readFileSync(new URL(file, schemaDir), "utf8")),
-});
+const builtIn = builtInTypes();
 const originPolicy = { builtInGraphqlUrl: "https://hooks.example.com/graphql", allowlist: ["https://api.partner.example/graphql"] };
-const options = { schema, originPolicy };
+const options = { builtInSchema: builtIn, originPolicy };
 
 const EVENT_ID = "7C9E6679-7425-40DE-944B-E07FC1F90AE7";
 const EVENT_BODY =

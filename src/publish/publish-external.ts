@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
 import { InputError } from "../errors.js";
 import type { Services } from "../services.js";
 import { isUuid } from "../store/ids.js";
+import { claimPublicationKey, findKeyedPublication } from "../store/publication.repository.js";
 import { unstorableStringAt } from "../store/storable-text.js";
 import type { HookType } from "../store/tables.js";
 import { publish } from "./publish.js";
 
-export interface PublishEventInput {
+/** What an external platform reports (GraphQL `PublishEventInput`). */
+export interface ExternalPublication {
   type: HookType;
   eventId?: string | null;
   orderId?: string | null;
@@ -17,7 +18,7 @@ export interface PublishEventInput {
   idempotencyKey?: string | null;
 }
 
-export interface PublishEventResult {
+export interface ExternalPublished {
   publicationId: string;
   deliveryCount: number;
   duplicate: boolean;
@@ -26,58 +27,38 @@ export interface PublishEventResult {
 const maxDataBytes = 64 * 1024;
 
 /**
- * A happening reported by an external platform, fanned out like the built-in source's own. An
- * idempotency key makes a retried call harmless for 24 hours: it publishes nothing and answers
- * the first publication.
+ * A publication reported by an external platform (the `publishEvent` mutation), fanned out like
+ * the built-in source's own. An idempotency key makes a retried call harmless for 24 hours: it
+ * publishes nothing and answers the first publication.
  */
-export async function publishEvent(
+export async function publishExternal(
   services: Services,
   organizationId: string,
-  input: PublishEventInput,
-): Promise<PublishEventResult> {
-  const happening = checkInput(input);
+  input: ExternalPublication,
+): Promise<ExternalPublished> {
+  const publication = checkInput(input);
   return services.db.transaction().execute(async (trx) => {
     const publicationId = randomUUID();
-    if (happening.idempotencyKey !== null) {
-      // Claims the key, or finds who holds it; a concurrent claim waits for the first to commit.
-      const { rows } = await sql<{ publication_id: string; claimed: boolean }>`
-        insert into publication_keys (organization_id, idempotency_key, publication_id)
-        values (${organizationId}, ${happening.idempotencyKey}, ${publicationId})
-        on conflict (organization_id, idempotency_key) do update
-          set publication_id = excluded.publication_id, created_at = now()
-          where publication_keys.created_at < now() - interval '24 hours'
-        returning publication_id, true as claimed`.execute(trx);
-      if (rows.length === 0) return firstPublication(trx, organizationId, happening.idempotencyKey);
+    const idempotencyKey = publication.idempotencyKey;
+    if (idempotencyKey !== null && !(await claimPublicationKey(trx, { organizationId, idempotencyKey, publicationId }))) {
+      return { ...(await findKeyedPublication(trx, organizationId, idempotencyKey)), duplicate: true };
     }
     const { deliveryCount } = await publish(trx, {
       organizationId,
       publicationId,
-      type: happening.type,
-      eventId: happening.eventId,
-      orderId: happening.orderId,
-      eventGuideId: happening.eventGuideId,
-      occurredAt: happening.occurredAt,
-      data: happening.data,
+      type: publication.type,
+      eventId: publication.eventId,
+      orderId: publication.orderId,
+      eventGuideId: publication.eventGuideId,
+      occurredAt: publication.occurredAt,
+      data: publication.data,
       external: true,
     });
     return { publicationId, deliveryCount, duplicate: false };
   });
 }
 
-async function firstPublication(
-  trx: Services["db"],
-  organizationId: string,
-  idempotencyKey: string,
-): Promise<PublishEventResult> {
-  const { rows } = await sql<{ publication_id: string; delivery_count: string }>`
-    select k.publication_id, (select count(*) from deliveries d where d.publication_id = k.publication_id) as delivery_count
-    from publication_keys k
-    where k.organization_id = ${organizationId} and k.idempotency_key = ${idempotencyKey}`.execute(trx);
-  const row = rows[0]!;
-  return { publicationId: row.publication_id, deliveryCount: Number(row.delivery_count), duplicate: true };
-}
-
-function checkInput(input: PublishEventInput) {
+function checkInput(input: ExternalPublication) {
   const isOrder = input.type.startsWith("ORDER_");
   const eventId = optionalId(input.eventId, "input.eventId");
   const orderId = optionalId(input.orderId, "input.orderId");

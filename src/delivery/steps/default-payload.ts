@@ -4,7 +4,13 @@ import type { DeliveryToSend } from "../../store/delivery.repository.js";
  * The payload of a hook without an origin query: what happened and the ids to look it up with,
  * in doo's snake_case with its lowercase type names (`order_created`).
  */
-export function defaultPayload(delivery: DeliveryToSend): string {
+export type DefaultPayloadSource = Pick<
+  DeliveryToSend,
+  | "id" | "type" | "occurred_at" | "organization_id" | "event_id" | "order_id" | "event_guide_id"
+  | "publication_data" | "publication_external" | "include_data"
+>;
+
+export function defaultPayload(delivery: DefaultPayloadSource): string {
   const isOrder = delivery.type.startsWith("ORDER_");
   const payload: Record<string, unknown> = {
     type: delivery.type.toLowerCase(),

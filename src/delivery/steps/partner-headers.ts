@@ -1,4 +1,4 @@
-import type { DeliveryToSend } from "../store/delivery.repository.js";
+import type { DeliveryToSend } from "../../store/delivery.repository.js";
 
 const redacted = "[redacted]";
 

@@ -1,0 +1,75 @@
+/**
+ * The import rules of src/ (docs/architecture.md draws them). Layers in the order data flows;
+ * a module may import its own layer or any layer below it, never one above, and no two modules
+ * or top-level folders may import each other in a circle. `npm run check:imports` prints the
+ * breaches; test/architecture.test.ts runs the same rules in `npm test`.
+ */
+const layers = [
+  { name: "entry points", paths: ["^src/main\\.ts$", "^src/index\\.ts$", "^src/app\\.ts$", "^src/cli/"] },
+  { name: "api", paths: ["^src/api/"] },
+  { name: "use cases", paths: ["^src/(webhook-groups|source|replay|organizations|preview)/"] },
+  { name: "engine", paths: ["^src/(publish|delivery)/"] },
+  { name: "services", paths: ["^src/services\\.ts$"] },
+  { name: "origin", paths: ["^src/origin/"] },
+  { name: "store", paths: ["^src/store/", "^migrations/"] },
+  { name: "foundations", paths: ["^src/(config|errors|logger|duration|verify-webhook)\\.ts$", "^src/(secrets|outbound)/"] },
+];
+
+const everyLayer = layers.flatMap((layer) => layer.paths);
+
+const upward = layers.slice(1).map((layer, index) => ({
+  name: `${layer.name}-imports-no-higher-layer`,
+  comment: `${layer.name} may import ${layers.slice(index + 1).map((l) => l.name).join(", ")}; never ${layers
+    .slice(0, index + 1)
+    .map((l) => l.name)
+    .join(", ")}`,
+  severity: "error",
+  from: { path: layer.paths },
+  to: { path: layers.slice(0, index + 1).flatMap((l) => l.paths) },
+}));
+
+module.exports = {
+  forbidden: [
+    ...upward,
+    {
+      name: "every-module-in-a-layer",
+      comment: "a new file or folder of src/ gets a place in a layer (.dependency-cruiser.cjs, docs/architecture.md)",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/api/generated/", ...everyLayer] },
+      to: {},
+    },
+    {
+      name: "imports-reach-a-layer",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { path: "^src/", pathNot: ["^src/api/generated/", ...everyLayer] },
+    },
+    {
+      name: "sql-lives-in-store",
+      comment: "every SQL statement is in src/store/ (one statement, or one family, per file)",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/store/" },
+      to: { path: "node_modules/(kysely|pg)/", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "outbound-http-through-the-guard",
+      comment: "requests to URLs a tenant gave go through src/outbound/ (the address guard)",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/outbound/" },
+      to: { path: "node_modules/undici/", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "no-circular-modules",
+      comment: "two modules that import each other cannot be read one before the other",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "^(test|bench)/" },
+  },
+};

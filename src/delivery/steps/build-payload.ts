@@ -1,0 +1,46 @@
+import { OriginUnavailableError, runOrigin, type OriginCall } from "../../origin/run-origin.js";
+import { type DeliveryToSend, storePayload } from "../../store/delivery.repository.js";
+import type { WorkerContext } from "../worker-context.js";
+import { defaultPayload } from "./default-payload.js";
+
+export type BuiltPayload =
+  | { readonly ok: true; readonly payload: string; readonly note: string | null }
+  | { readonly ok: false; readonly error: string };
+
+/**
+ * Step 1: the payload, built once and stored, so every retry sends the same bytes. The hook's
+ * origin query (GraphQL errors in its answer are delivered as they are, and noted), or the
+ * default payload. An origin that cannot answer fails this round, to be retried.
+ */
+export async function buildPayload(context: WorkerContext, delivery: DeliveryToSend): Promise<BuiltPayload> {
+  if (delivery.payload !== null) return { ok: true, payload: delivery.payload, note: null };
+  let built: { body: string; errors: readonly { message: string }[] | null };
+  try {
+    built =
+      delivery.origin_body === null
+        ? { body: defaultPayload(delivery), errors: null }
+        : await runOrigin(context.origins, originCallOf(delivery, delivery.origin_body));
+  } catch (error) {
+    if (error instanceof OriginUnavailableError) return { ok: false, error: error.message };
+    throw error;
+  }
+  // Two workers racing on one delivery store one payload and both send that one.
+  const payload = await storePayload(context.services.db, delivery.id, built.body, built.errors);
+  const note = built.errors ? `the origin answered with GraphQL errors: ${built.errors.map((e) => e.message).join("; ")}` : null;
+  return { ok: true, payload, note };
+}
+
+/** The delivery's origin, with the ids its placeholders stand for. */
+export function originCallOf(delivery: DeliveryToSend, body: string): OriginCall {
+  return {
+    body,
+    remoteEndpoint: delivery.origin_target === "REMOTE" ? delivery.origin_endpoint : null,
+    organizationId: delivery.organization_id,
+    values: {
+      eventId: delivery.event_id,
+      orderId: delivery.order_id,
+      eventGuideId: delivery.event_guide_id,
+      organizationId: delivery.organization_id,
+    },
+  };
+}

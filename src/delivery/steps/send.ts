@@ -1,0 +1,65 @@
+import { sendRequest, type SendResult } from "../../outbound/send-request.js";
+import type { DeliveryToSend } from "../../store/delivery.repository.js";
+import type { NewAttempt } from "../../store/record-attempts.js";
+import { sentAttempt, unansweredAttempt } from "../attempt.js";
+import { parseRetryAfter, type AttemptOutcome } from "../retry/retry-policy.js";
+import type { WorkerContext } from "../worker-context.js";
+import { credentialOf, prepareRequest, type PreparedRequest } from "./prepare-request.js";
+
+/**
+ * Step 3: prepare and send, wrapped in the 401 refresh: a partner answering 401 may have revoked
+ * the token early, so the token is discarded and the request prepared and sent once more at once,
+ * with a fresh one. Every request made is appended to `attempts`, the round's log, as it is made
+ * (so a later failure cannot lose it); answers how the last one ended.
+ */
+export async function sendRefreshingToken(
+  context: WorkerContext,
+  delivery: DeliveryToSend,
+  payload: { body: string; note: string | null },
+  attempts: NewAttempt[],
+  startedAt: Date,
+): Promise<AttemptOutcome> {
+  const credential = credentialOf(context, delivery);
+  const firstNumber = delivery.attempt_count + attempts.length + 1;
+  let note = payload.note;
+  for (;;) {
+    const number = delivery.attempt_count + attempts.length + 1;
+    const at = number === firstNumber ? startedAt : new Date();
+    const prepared = await prepareRequest(context, delivery, payload.body, at, credential);
+    if (!prepared.ok) {
+      attempts.push(unansweredAttempt(delivery, number, at, { error: prepared.error, note }));
+      return {};
+    }
+    const { request } = prepared;
+    const result = await send(context, request);
+    attempts.push(sentAttempt(delivery, number, { at, loggedHeaders: request.headers.logged }, result, note));
+    // The note (the origin's GraphQL errors) belongs to the first attempt with this payload.
+    note = null;
+    if (!result.ok) return {};
+    if (result.status === 401 && credential && request.token && number === firstNumber) {
+      context.tokens.invalidate(credential, request.token);
+      continue;
+    }
+    return { status: result.status, retryAfterMs: parseRetryAfter(result.headers["retry-after"], new Date()) };
+  }
+}
+
+/**
+ * One POST through the guarded outbound path. A request the HTTP client refuses to build (a header
+ * it cannot carry) is a failed attempt, logged like any other, never a crash that leaves the
+ * delivery pending forever.
+ */
+async function send(context: WorkerContext, request: PreparedRequest): Promise<SendResult> {
+  const { services } = context;
+  return sendRequest(services.outbound, {
+    url: request.url,
+    method: request.method,
+    headers: request.headers.sent,
+    body: request.body,
+    timeoutMs: services.config.deliveryTimeoutMs,
+  }).catch((error: unknown) => ({
+    ok: false as const,
+    durationMs: 0,
+    error: { kind: "network" as const, message: `not sent: ${(error as Error).message}` },
+  }));
+}

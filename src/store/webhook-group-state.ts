@@ -1,0 +1,73 @@
+import { sql } from "kysely";
+import type { Db } from "./database.js";
+import type { WebhookGroupRow } from "./tables.js";
+
+// A group's state, the one part of it that changes in place: on or off, its health, and which
+// signing secrets are current. Each statement touches a live group of the organization only.
+
+/** On or off by hand; switching either way starts the failure clock afresh. Undefined: no such live group. */
+export async function setGroupEnabled(
+  db: Db,
+  organizationId: string,
+  id: string,
+  enabled: boolean,
+): Promise<WebhookGroupRow | undefined> {
+  return db
+    .updateTable("webhook_groups")
+    .set({
+      enabled,
+      disabled_at: enabled ? null : new Date(),
+      disabled_reason: enabled ? null : "disabled with setWebhookGroupEnabled",
+      failing_since: null,
+    })
+    .where("organization_id", "=", organizationId)
+    .where("id", "=", id)
+    .where("deleted_at", "is", null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** The current secret becomes the previous one until `previousExpiresAt`; false: no such live group. */
+export async function rotateGroupSigningSecret(
+  db: Db,
+  organizationId: string,
+  id: string,
+  secret: { encrypted: string; previousExpiresAt: Date },
+): Promise<boolean> {
+  const row = await db
+    .updateTable("webhook_groups")
+    .set({
+      previous_signing_secret_encrypted: sql<string>`signing_secret_encrypted`,
+      previous_signing_secret_expires_at: secret.previousExpiresAt,
+      signing_secret_encrypted: secret.encrypted,
+    })
+    .where("organization_id", "=", organizationId)
+    .where("id", "=", id)
+    .where("deleted_at", "is", null)
+    .returning("id")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * What one finished round says about its group's health: a success clears `failing_since`; a
+ * failure starts it, and once it is older than `disableAfterMs` (on the database's clock) the
+ * group is disabled with `reason`. Only a failure can disable: a success after a long outage is
+ * the group recovering. Writes only when something changes, so a healthy group's row is no hot spot.
+ */
+export async function recordGroupHealth(
+  db: Db,
+  health: { groupId: string; succeeded: boolean; disableAfterMs: number; reason: string },
+): Promise<void> {
+  const failedTooLong = sql<boolean>`(not ${health.succeeded}::boolean
+    and coalesce(failing_since < now() - ${health.disableAfterMs}::bigint * interval '1 millisecond', false))`;
+  await sql`
+    update webhook_groups
+    set failing_since = case when ${health.succeeded}::boolean then null else coalesce(failing_since, now()) end,
+        enabled = enabled and not ${failedTooLong},
+        disabled_at = case when enabled and ${failedTooLong} then now() else disabled_at end,
+        disabled_reason = case when enabled and ${failedTooLong} then ${health.reason}::text else disabled_reason end
+    where id = ${health.groupId}::uuid
+      and case when ${health.succeeded}::boolean then failing_since is not null
+               else failing_since is null or (enabled and ${failedTooLong}) end`.execute(db);
+}

@@ -1,0 +1,38 @@
+import { sql } from "kysely";
+import type { Db } from "./database.js";
+
+/** A worker process says it is alive, with the graphile-worker ids whose jobs it holds. */
+export async function beatHeartbeat(db: Db, id: string, graphileWorkerIds: string[]): Promise<void> {
+  await db
+    .insertInto("worker_heartbeats")
+    .values({ id, graphile_worker_ids: graphileWorkerIds })
+    .onConflict((conflict) =>
+      // The database's clock, the one the sweep compares with: a host's drifting clock must not
+      // make its live worker look dead.
+      conflict.column("id").doUpdateSet({ graphile_worker_ids: graphileWorkerIds, last_seen_at: sql<Date>`now()` }),
+    )
+    .execute();
+}
+
+/**
+ * Forgets the workers silent for `staleAfterMs` and unlocks their jobs, so other workers take
+ * them over at once instead of after graphile-worker's four hours. Answers how many were released.
+ */
+export async function releaseSilentWorkers(db: Db, staleAfterMs: number): Promise<number> {
+  const { rows } = await sql<{ workers: number }>`
+    with dead as (
+      delete from worker_heartbeats
+      where last_seen_at < now() - ${staleAfterMs} * interval '1 millisecond'
+      returning graphile_worker_ids
+    ), unlocked as (
+      select graphile_worker.force_unlock_workers(coalesce(
+        (select array_agg(worker_id) from dead, unnest(dead.graphile_worker_ids) as worker_id), '{}'))
+    )
+    select (select count(*) from dead)::int as workers, (select count(*) from unlocked)`.execute(db);
+  return rows[0]?.workers ?? 0;
+}
+
+/** A worker stopping cleanly leaves nothing to release. */
+export async function deleteHeartbeat(db: Db, id: string): Promise<void> {
+  await db.deleteFrom("worker_heartbeats").where("id", "=", id).execute();
+}
