@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { publish } from "../src/publish/publish.js";
 import { createPool, databaseOn } from "../src/store/database.js";
 import {
-  happening,
+  publicationOf,
   ledgerOf,
   now,
   runWorkerUntilDone,
@@ -52,7 +52,7 @@ export async function runLatency(ctx: ScenarioContext, target: Target, rate: num
         inFlight.push(
           publisher
             .transaction()
-            .execute((trx) => publish(trx, happening(target, n, id)))
+            .execute((trx) => publish(trx, publicationOf(target, n, id)))
             .then((result) => {
               deliveries += result.deliveryCount;
             }),

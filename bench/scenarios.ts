@@ -79,7 +79,7 @@ export interface ScenarioContext {
   log: (line: string) => void;
 }
 
-export function happening(target: Target, i: number, publicationId?: string) {
+export function publicationOf(target: Target, i: number, publicationId?: string) {
   return {
     organizationId: target.organizationId,
     type: "EVENT_UPDATED" as const,
@@ -89,7 +89,7 @@ export function happening(target: Target, i: number, publicationId?: string) {
   };
 }
 
-/** Publishes `events` happenings in transactions of `batch`, through publish() (the same SQL publishEvent runs). */
+/** Publishes `events` publications in transactions of `batch`, through publish() (the same SQL publishEvent runs). */
 async function publishUpFront(db: Db, target: Target, events: number, batch = 100, chains = 2): Promise<number> {
   let deliveries = 0;
   let next = 0;
@@ -101,7 +101,7 @@ async function publishUpFront(db: Db, target: Target, events: number, batch = 10
         next += size;
         const created = await db.transaction().execute(async (trx) => {
           let count = 0;
-          for (let i = 0; i < size; i++) count += (await publish(trx, happening(target, offset + i))).deliveryCount;
+          for (let i = 0; i < size; i++) count += (await publish(trx, publicationOf(target, offset + i))).deliveryCount;
           return count;
         });
         deliveries += created;
