@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDeliverJob, parseDeliverJobV1, queueDeliverJobs, taskNames } from "../../src/store/jobs.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+// The job contract: what queueDeliverJobs writes is exactly what the worker's parser reads, and
+// jobs queued by hookgate 0.1 (deliver_v1) keep their meaning.
+
+describe("parseDeliverJob", () => {
+  const id = randomUUID();
+
+  it("reads a deliver_v2 payload", () => {
+    expect(parseDeliverJob({ deliveryId: id, round: 3, attemptsRecorded: 4 })).toEqual({ deliveryId: id, round: 3, attemptsRecorded: 4 });
+  });
+
+  it("reads a deliver_v1 payload in today's terms: run is the round, attemptsBefore the attempts recorded", () => {
+    expect(parseDeliverJobV1({ deliveryId: id, run: 2, attemptsBefore: 1 })).toEqual({ deliveryId: id, round: 2, attemptsRecorded: 1 });
+  });
+
+  it.each([
+    ["null", null],
+    ["no delivery id", { round: 1, attemptsRecorded: 0 }],
+    ["a fractional round", { deliveryId: id, round: 1.5, attemptsRecorded: 0 }],
+    ["a negative count", { deliveryId: id, round: 1, attemptsRecorded: -1 }],
+    ["a v1 payload under the v2 name", { deliveryId: id, run: 1, attemptsBefore: 0 }],
+  ])("refuses %s, naming the task", (_name, payload) => {
+    expect(() => parseDeliverJob(payload)).toThrow(`${taskNames.deliver}: malformed job payload`);
+  });
+});
+
+describe("queueDeliverJobs", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it("queues one job per row, with the payload the worker reads and the run time given", async () => {
+    const ids = [randomUUID(), randomUUID()];
+    const runAt = new Date(Date.now() + 60_000);
+    const rows = sql`(select unnest(${ids}::uuid[]) as id, 7 as recorded) as picked`;
+    const { rows: counted } = await sql<{ queued: number }>`
+      select ${queueDeliverJobs(rows, { deliveryId: sql`id`, round: 2, attemptsRecorded: sql`recorded`, runAt })} as queued`.execute(
+      database.db,
+    );
+    expect(counted[0]!.queued).toBe(2);
+
+    // graphile-worker's own tables, read as its worker reads them.
+    const { rows: jobs } = await sql<{ task_identifier: string; payload: unknown; run_at: Date }>`
+      select t.identifier as task_identifier, j.payload, j.run_at
+      from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id`.execute(database.db);
+    expect(jobs.map((job) => job.task_identifier)).toEqual([taskNames.deliver, taskNames.deliver]);
+    expect(jobs.map((job) => parseDeliverJob(job.payload)).sort((a, b) => a.deliveryId.localeCompare(b.deliveryId))).toEqual(
+      [...ids].sort().map((deliveryId) => ({ deliveryId, round: 2, attemptsRecorded: 7 })),
+    );
+    expect(jobs.every((job) => Math.abs(job.run_at.getTime() - runAt.getTime()) < 1000)).toBe(true);
+  });
+
+  it("queues nothing, and says so, for no rows", async () => {
+    const { rows } = await sql<{ queued: number }>`
+      select ${queueDeliverJobs(sql`(select null::uuid as id where false) as none`, { deliveryId: sql`id`, round: 1, attemptsRecorded: 0 })} as queued`.execute(
+      database.db,
+    );
+    expect(rows[0]!.queued).toBe(0);
+  });
+});
