@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { builtInTypes } from "../support/built-in-types.js";
+import { inputErrorOf } from "../support/input-error.js";
 import { InputError } from "../../src/errors.js";
 import {
   checkRemoteOriginQuery,
@@ -14,16 +15,6 @@ const FIELD = "input.hooks[0].origin.body";
 
 function request(query: string, variables: Record<string, unknown> = {}, operationName: string | null = null): OriginRequest {
   return { query, variables, operationName };
-}
-
-function refusal(check: () => unknown): InputError {
-  try {
-    check();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
 }
 
 const DOO_BODIES = [
@@ -44,24 +35,24 @@ describe("validateOriginQuery", () => {
   });
 
   it("quotes graphql's syntax error", () => {
-    const error = refusal(() => validateOriginQuery(builtIn, request('query { event(id: "x") { } }'), FIELD));
+    const error = inputErrorOf(() => validateOriginQuery(builtIn, request('query { event(id: "x") { } }'), FIELD));
     expect(error.field).toBe(FIELD);
     expect(error.message).toBe(`${FIELD}: Syntax Error: Expected Name, found "}".`);
   });
 
   it("quotes graphql's validation errors against the schema", () => {
-    const error = refusal(() => validateOriginQuery(builtIn, request('{ event(id: "1") { title secret } }'), FIELD));
+    const error = inputErrorOf(() => validateOriginQuery(builtIn, request('{ event(id: "1") { title secret } }'), FIELD));
     expect(error.field).toBe(FIELD);
     expect(error.message).toBe(`${FIELD}: Cannot query field "secret" on type "Event".`);
   });
 
   it("quotes no more than the first three validation errors", () => {
-    const error = refusal(() => validateOriginQuery(builtIn, request('{ event(id: "1") { a b c d e } }'), FIELD));
+    const error = inputErrorOf(() => validateOriginQuery(builtIn, request('{ event(id: "1") { a b c d e } }'), FIELD));
     expect(error.message.match(/Cannot query field/g)).toHaveLength(3);
   });
 
   it("refuses a mutation: origin queries may only read", () => {
-    const error = refusal(() =>
+    const error = inputErrorOf(() =>
       validateOriginQuery(builtIn, request("mutation ($id: ID!) { removeEvent(id: $id) { id } }", { id: "%EVENT_ID%" }), FIELD),
     );
     expect(error.field).toBe(FIELD);
@@ -69,13 +60,13 @@ describe("validateOriginQuery", () => {
   });
 
   it("refuses an operationName the query does not define", () => {
-    const error = refusal(() => validateOriginQuery(builtIn, request("query EventShort { events { totalCount } }", {}, "Other"), FIELD));
+    const error = inputErrorOf(() => validateOriginQuery(builtIn, request("query EventShort { events { totalCount } }", {}, "Other"), FIELD));
     expect(error.message).toBe(`${FIELD}: operation "Other" is not in the query`);
   });
 
   it("needs operationName to choose between several operations", () => {
     const query = "query A { events { totalCount } } query B { eventGuides { totalCount } }";
-    expect(refusal(() => validateOriginQuery(builtIn, request(query), FIELD)).message).toBe(
+    expect(inputErrorOf(() => validateOriginQuery(builtIn, request(query), FIELD)).message).toBe(
       `${FIELD}: the query has several operations; set operationName to choose one`,
     );
     expect(() => validateOriginQuery(builtIn, request(query, {}, "B"), FIELD)).not.toThrow();
@@ -84,15 +75,15 @@ describe("validateOriginQuery", () => {
   it("checks the chosen operation only: a mutation beside it is refused by its kind when chosen", () => {
     const query = 'query A { events { totalCount } } mutation B { removeEvent(id: "1") { id } }';
     expect(() => validateOriginQuery(builtIn, request(query, {}, "A"), FIELD)).not.toThrow();
-    expect(refusal(() => validateOriginQuery(builtIn, request(query, {}, "B"), FIELD)).message).toContain("may only read");
+    expect(inputErrorOf(() => validateOriginQuery(builtIn, request(query, {}, "B"), FIELD)).message).toContain("may only read");
   });
 
   it("requires every non-null variable without default to be given", () => {
     const query = "query ($id: ID!, $first: Int!, $after: String, $n: Int! = 5) { event(id: $id) { orders(first: $first, after: $after) { totalCount } } events(first: $n) { totalCount } }";
-    expect(refusal(() => validateOriginQuery(builtIn, request(query, { id: "%EVENT_ID%" }), FIELD)).message).toBe(
+    expect(inputErrorOf(() => validateOriginQuery(builtIn, request(query, { id: "%EVENT_ID%" }), FIELD)).message).toBe(
       `${FIELD}: variable $first is required by the query but missing from "variables"`,
     );
-    expect(refusal(() => validateOriginQuery(builtIn, request(query, { id: null, first: 1 }), FIELD)).message).toContain("$id");
+    expect(inputErrorOf(() => validateOriginQuery(builtIn, request(query, { id: null, first: 1 }), FIELD)).message).toContain("$id");
     expect(() => validateOriginQuery(builtIn, request(query, { id: "%EVENT_ID%", first: 10 }), FIELD)).not.toThrow();
   });
 });
@@ -100,12 +91,12 @@ describe("validateOriginQuery", () => {
 describe("checkRemoteOriginQuery", () => {
   it("checks syntax but not fields, since the remote schema is unknown here", () => {
     expect(() => checkRemoteOriginQuery(request("{ anything { at all } }"), FIELD)).not.toThrow();
-    expect(refusal(() => checkRemoteOriginQuery(request("{ broken "), FIELD)).message).toMatch(/^input\.hooks\[0\]\.origin\.body: Syntax Error/);
+    expect(inputErrorOf(() => checkRemoteOriginQuery(request("{ broken "), FIELD)).message).toMatch(/^input\.hooks\[0\]\.origin\.body: Syntax Error/);
   });
 
   it("refuses writes and subscriptions there too", () => {
-    expect(refusal(() => checkRemoteOriginQuery(request("mutation { wipe }"), FIELD)).message).toContain("origin queries may only read");
-    expect(refusal(() => checkRemoteOriginQuery(request("subscription { ticks }"), FIELD)).message).toContain("subscription refused");
+    expect(inputErrorOf(() => checkRemoteOriginQuery(request("mutation { wipe }"), FIELD)).message).toContain("origin queries may only read");
+    expect(inputErrorOf(() => checkRemoteOriginQuery(request("subscription { ticks }"), FIELD)).message).toContain("subscription refused");
   });
 });
 
@@ -144,14 +135,14 @@ describe("what an origin query may read", () => {
     ["viewer { apiKeys { prefix } }", "viewer"],
     ["webhookGroups { edges { node { hooks { endpoint } } } }", "webhookGroups"],
   ])("refuses the organization's configuration: %s", (selection, root) => {
-    const error = refusal(() => validateOriginQuery(builtIn, request(`{ ${selection} }`), FIELD));
+    const error = inputErrorOf(() => validateOriginQuery(builtIn, request(`{ ${selection} }`), FIELD));
     expect(error.message).toContain(`"${root}" is not available to them`);
   });
 
   it("refuses a query that could return more than 10,000 objects, or nests deeper than 12", () => {
     const wide = "query ($id: ID!) { event(id: $id) { orders(first: 100) { edges { node { event { orders(first: 101) { totalCount } } } } } } }";
-    expect(refusal(() => validateOriginQuery(builtIn, request(wide, { id: "%EVENT_ID%" }), FIELD)).message).toContain("more than 10000");
+    expect(inputErrorOf(() => validateOriginQuery(builtIn, request(wide, { id: "%EVENT_ID%" }), FIELD)).message).toContain("more than 10000");
     const deep = `query ($id: ID!) { event(id: $id) { ${"eventGuide { events(first: 1) { edges { node { ".repeat(3)}id${" } } } }".repeat(3)} } }`;
-    expect(refusal(() => validateOriginQuery(builtIn, request(deep, { id: "%EVENT_ID%" }), FIELD)).message).toContain("deeper than 12");
+    expect(inputErrorOf(() => validateOriginQuery(builtIn, request(deep, { id: "%EVENT_ID%" }), FIELD)).message).toContain("deeper than 12");
   });
 });

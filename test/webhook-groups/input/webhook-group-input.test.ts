@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { builtInTypes } from "../../support/built-in-types.js";
+import { inputErrorOf } from "../../support/input-error.js";
 import { parseWebhookGroupInput, type CreateWebhookGroupInput } from "../../../src/webhook-groups/input/webhook-group-input.js";
 import { InputError } from "../../../src/errors.js";
 
@@ -38,13 +39,7 @@ function parse(input: Loose) {
 function refusal(change: (input: Loose) => void): InputError {
   const input = validInput();
   change(input);
-  try {
-    parse(input);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
+  return inputErrorOf(() => parse(input));
 }
 
 describe("parseWebhookGroupInput", () => {
