@@ -287,7 +287,7 @@ export type HeaderInput = {
 
 export type Hook = {
   __typename?: 'Hook';
-  /** Only changes whose event or order matches are delivered; absent: all of them. */
+  /** Only publications whose event or order matches are delivered; absent: all of them. */
   condition?: Maybe<Scalars['JSON']['output']>;
   endpoint: Scalars['String']['output'];
   id: Scalars['ID']['output'];
@@ -299,7 +299,7 @@ export type Hook = {
 
 export type HookInput = {
   /**
-   * Deliver only changes whose event or order matches, e.g. {"status": {"$eq": "OPEN"}} or
+   * Deliver only publications whose event or order matches, e.g. {"status": {"$eq": "OPEN"}} or
    * {"$or": [{"total": {"$gte": 100}}, {"event.title": {"$in": ["Summer Fest"]}}]}.
    * Operators: $eq $neq $gt $gte $lt $lte $in $nin $exists $and $or, on dotted paths.
    */
@@ -339,9 +339,8 @@ export type Mutation = {
   /** Answers true whether or not the group existed. */
   deleteWebhookGroup: Scalars['Boolean']['output'];
   /**
-   * Publishes what an external platform reports: one delivery per matching hook, as a change to
-   * the built-in source would. (The name is doo's; "event" here is what happened, not a concert.)
-   * Admin keys only.
+   * Publishes what an external platform reports (a publication of a hook type about one event or
+   * order): one delivery per matching hook, as a change to the built-in source makes. Admin keys only.
    */
   publishEvent: PublishEventPayload;
   /** Queues the group's FAILED deliveries created in the window again; answers how many. */
