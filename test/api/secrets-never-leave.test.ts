@@ -4,7 +4,8 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { secretPurpose } from "../../src/secrets/secret-purpose.js";
 import { createEvent, createGroup, createGroupMutation, groupFields, groupInput } from "../support/fixtures.js";
-import { type GraphqlResult, useTestApp } from "../support/test-app.js";
+import { expectError } from "../support/expect-error.js";
+import { useTestApp } from "../support/test-app.js";
 
 // DESIGN.md, Secrets: "OAuth client secrets, signing secrets … are encrypted at rest and never
 // returned by any list or query; a signing secret is shown once, at creation." This file runs the
@@ -35,10 +36,6 @@ function withAuth(name: string, overrides: Record<string, unknown> = {}, auth: R
 async function created(result: { signingSecret: string; webhookGroup: Record<string, any> }) {
   signingSecrets.push({ secret: result.signingSecret, groupId: result.webhookGroup.id, response: lastResponse() });
   return result.webhookGroup.id as string;
-}
-
-function expectError(result: GraphqlResult, code: string, field?: string) {
-  expect(result.errors?.[0]?.extensions, JSON.stringify(result.errors)).toEqual(field ? { code, field } : { code });
 }
 
 const replaceMutation = `mutation ($id: ID!, $input: CreateWebhookGroupInput!) {

@@ -7,7 +7,6 @@ import {
   createOrderMutation,
   eventInput,
   eventQuery,
-  expectInputError,
   orderQuery,
   removeEventMutation,
   removeOrderMutation,
@@ -16,6 +15,7 @@ import {
   updateOrderMutation,
   writesNothing,
 } from "../support/source-queries.js";
+import { expectError } from "../support/expect-error.js";
 import { type GraphqlResult, useTestApp } from "../support/test-app.js";
 
 const app = useTestApp();
@@ -38,7 +38,7 @@ describe("the built-in source refuses bad input and unauthorized callers", () =>
     ];
     it.each(createEventCases)("createEvent: %s", async (_, overrides, field) => {
       const result = await writesNothing(app, () => app.graphql(createEventMutation, { input: eventInput(overrides) }));
-      expectInputError(result, field);
+      expectError(result, "BAD_USER_INPUT", field);
     });
 
     it("accepts a title of exactly 500 and a guide name of exactly 200 characters", async () => {
@@ -53,7 +53,7 @@ describe("the built-in source refuses bad input and unauthorized callers", () =>
       ["whitespace name", "   ", "input.name"],
       ["over-long name", "n".repeat(201), "input.name"],
     ])("createEventGuide: %s", async (_, name, field) => {
-      expectInputError(await writesNothing(app, () => app.graphql(createGuideMutation, { input: { name } })), field);
+      expectError(await writesNothing(app, () => app.graphql(createGuideMutation, { input: { name } })), "BAD_USER_INPUT", field);
     });
 
     it.each([
@@ -87,7 +87,7 @@ describe("the built-in source refuses bad input and unauthorized callers", () =>
         [{ startDate: null }, "input.startDate"],
       ] as const) {
         const result = await writesNothing(app, () => app.graphql(updateEventMutation, { id: event.id, input }));
-        expectInputError(result, field);
+        expectError(result, "BAD_USER_INPUT", field);
       }
       const read = await app.graphql(eventQuery, { id: event.id });
       expect(read.data?.event).toMatchObject({ title: "Validation Fest", startDate: "2027-06-01T18:00:00.000Z" });
@@ -105,7 +105,7 @@ describe("the built-in source refuses bad input and unauthorized callers", () =>
     ];
     it.each(createOrderCases)("createOrder: %s", async (_, overrides, field) => {
       const input = { eventId: event.id, total: 12.5, currency: "EUR", ...overrides };
-      expectInputError(await writesNothing(app, () => app.graphql(createOrderMutation, { input })), field);
+      expectError(await writesNothing(app, () => app.graphql(createOrderMutation, { input })), "BAD_USER_INPUT", field);
     });
 
     it("createOrder and updateOrder: a non-finite total", async () => {
@@ -125,11 +125,11 @@ describe("the built-in source refuses bad input and unauthorized callers", () =>
       const viaLiteral = await writesNothing(app, () =>
         app.graphql(`mutation ($id: ID!) { createOrder(input: { eventId: $id, total: 1e400, currency: "EUR" }) { id } }`, { id: event.id }),
       );
-      expectInputError(viaLiteral, "input.total");
+      expectError(viaLiteral, "BAD_USER_INPUT", "input.total");
 
       const order = await createOrder(app, event.id);
       const update = await app.graphql(`mutation ($id: ID!) { updateOrder(id: $id, input: { total: 1e400 }) { id } }`, { id: order.id });
-      expectInputError(update, "input.total");
+      expectError(update, "BAD_USER_INPUT", "input.total");
       expect((await app.graphql(orderQuery, { id: order.id })).data?.order.total).toBe(42.5);
     });
 
@@ -143,7 +143,7 @@ describe("the built-in source refuses bad input and unauthorized callers", () =>
         [{ total: null }, "input.total"],
         [{ currency: null }, "input.currency"],
       ] as const) {
-        expectInputError(await app.graphql(updateOrderMutation, { id: order.id, input }), field);
+        expectError(await app.graphql(updateOrderMutation, { id: order.id, input }), "BAD_USER_INPUT", field);
       }
       expect((await app.graphql(orderQuery, { id: order.id })).data?.order).toMatchObject({ total: 42.5, currency: "EUR" });
     });
@@ -155,7 +155,7 @@ describe("the built-in source refuses bad input and unauthorized callers", () =>
       ["orders", "{ orders(first: 0) { totalCount } }"],
       ["eventGuides", "{ eventGuides(first: 101) { totalCount } }"],
     ])("%s: first out of 1..100 (%s)", async (_, query) => {
-      expectInputError(await app.graphql(query), "first");
+      expectError(await app.graphql(query), "BAD_USER_INPUT", "first");
     });
 
     it("first: 100 is accepted", async () => {
@@ -171,7 +171,7 @@ describe("the built-in source refuses bad input and unauthorized callers", () =>
     ])("a garbage after cursor: %s", async (_, after) => {
       for (const field of ["events", "orders", "eventGuides"]) {
         const result = await app.graphql(`query ($after: String) { ${field}(after: $after) { totalCount } }`, { after });
-        expectInputError(result, "after");
+        expectError(result, "BAD_USER_INPUT", "after");
       }
     });
   });

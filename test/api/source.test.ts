@@ -8,7 +8,6 @@ import {
   createOrderMutation,
   eventInput,
   eventQuery,
-  expectInputError,
   orderQuery,
   removeEventMutation,
   removeOrderMutation,
@@ -18,6 +17,7 @@ import {
   updateOrderMutation,
   writesNothing,
 } from "../support/source-queries.js";
+import { expectError } from "../support/expect-error.js";
 import { type GraphqlResult, useTestApp } from "../support/test-app.js";
 
 const app = useTestApp();
@@ -107,7 +107,7 @@ describe("event guides, events and orders", () => {
     });
     // Nor can another organization's event take orders or be updated from here.
     const order = await writesNothing(app, () => app.graphql(createOrderMutation, { input: { eventId: foreignEvent.id, total: 1, currency: "EUR" } }));
-    expectInputError(order, "input.eventId");
+    expectError(order, "BAD_USER_INPUT", "input.eventId");
     const update = await app.graphql(updateEventMutation, { id: foreignEvent.id, input: { title: "Hijacked" } });
     expect(update.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
     const still = await app.graphql(`query ($id: ID!) { event(id: $id) { title } }`, { id: foreignEvent.id }, { key: other.adminKey });
@@ -271,7 +271,7 @@ describe("event guides, events and orders", () => {
 
     // Only an end date before the (stored) start date is refused.
     const early = await writesNothing(app, () => app.graphql(updateEventMutation, { id: event.id, input: { endDate: "2027-11-30T00:00:00Z" } }));
-    expectInputError(early, "input.endDate");
+    expectError(early, "BAD_USER_INPUT", "input.endDate");
     expect((await app.graphql(eventQuery, { id: event.id })).data?.event.endDate).toBe("2027-12-01T19:00:00.000Z");
 
     const missing = await app.graphql(updateEventMutation, { id: unknownId, input: { title: "x" } });
@@ -298,7 +298,7 @@ describe("event guides, events and orders", () => {
     expect(again.data?.cancelOrder).toEqual(cancelled);
 
     const refused = await app.graphql(updateOrderMutation, { id: order.id, input: { total: 5 } });
-    expectInputError(refused, "id");
+    expectError(refused, "BAD_USER_INPUT", "id");
     expect(refused.errors?.[0]?.message).toMatch(/cancel/i);
     expect((await app.graphql(orderQuery, { id: order.id })).data?.order).toMatchObject({ total: 0, status: "CANCELLED" });
 
@@ -354,13 +354,13 @@ describe("event guides, events and orders", () => {
 
     // A removed event refuses changes and new orders; a removed order refuses changes.
     const update = await writesNothing(app, () => app.graphql(updateEventMutation, { id: event.id, input: { title: "Back" } }, { key }));
-    expectInputError(update, "id");
+    expectError(update, "BAD_USER_INPUT", "id");
     expect(update.errors?.[0]?.message).toMatch(/removed/);
     const newOrder = await writesNothing(app, () => app.graphql(createOrderMutation, { input: { eventId: event.id, total: 1, currency: "EUR" } }, { key }));
-    expectInputError(newOrder, "input.eventId");
+    expectError(newOrder, "BAD_USER_INPUT", "input.eventId");
     expect(newOrder.errors?.[0]?.message).toMatch(/removed/);
-    expectInputError(await app.graphql(updateOrderMutation, { id: order.id, input: { total: 1 } }, { key }), "id");
-    expectInputError(await app.graphql(cancelOrderMutation, { id: order.id }, { key }), "id");
+    expectError(await app.graphql(updateOrderMutation, { id: order.id, input: { total: 1 } }, { key }), "BAD_USER_INPUT", "id");
+    expectError(await app.graphql(cancelOrderMutation, { id: order.id }, { key }), "BAD_USER_INPUT", "id");
     expect((await app.graphql(eventQuery, { id: event.id }, { key })).data?.event.title).toBe("Gone");
     expect((await app.graphql(orderQuery, { id: order.id }, { key })).data?.order).toEqual(removedOrder);
   });

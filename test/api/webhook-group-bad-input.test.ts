@@ -1,17 +1,12 @@
-import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectError } from "../support/expect-error.js";
 import { createEvent, createEventGuide, createGroupMutation, groupInput, seedOriginBodies } from "../support/fixtures.js";
+import { groupsSnapshot } from "../support/group-helpers.js";
 import { useTestApp } from "../support/test-app.js";
 
 const app = useTestApp();
 
-/** Every row of every table hookgate writes for a group, so "nothing written" is checked whole. */
-async function snapshot(): Promise<string> {
-  const { rows } = await sql<{ groups: unknown; hooks: unknown }>`
-    select (select coalesce(json_agg(g order by id), '[]') from webhook_groups g) as groups,
-           (select coalesce(json_agg(h order by id), '[]') from hooks h) as hooks`.execute(app.db);
-  return JSON.stringify(rows[0]);
-}
+const snapshot = () => groupsSnapshot(app);
 
 function hook(overrides: Record<string, unknown> = {}) {
   return { type: "EVENT_CREATED", endpoint: "https://partner.example/hooks", ...overrides };
@@ -81,9 +76,7 @@ describe("createWebhookGroup refuses bad input, naming the field, and writes not
   it.each(refusals)("%s", async (_, input, field, words) => {
     const before = await snapshot();
     const result = await app.graphql(createGroupMutation, { input: input() });
-    expect(result.data?.createWebhookGroup ?? null).toBeNull();
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field });
+    expectError(result, "BAD_USER_INPUT", field);
     expect(result.errors?.[0]?.message.startsWith(`${field}: `)).toBe(true);
     expect(result.errors?.[0]?.message).toMatch(words);
     expect(await snapshot()).toBe(before);
@@ -102,9 +95,7 @@ describe("createWebhookGroup refuses bad input, naming the field, and writes not
   it("an unknown hook type", async () => {
     const before = await snapshot();
     const result = await app.graphql(createGroupMutation, { input: groupInput({ hooks: [hook({ type: "EVENT_EXPLODED" })] }) });
-    expect(result.data?.createWebhookGroup ?? null).toBeNull();
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "input.hooks[0].type" });
+    expectError(result, "BAD_USER_INPUT", "input.hooks[0].type");
     expect(result.errors?.[0]?.message).toMatch(/hooks\[0\]\.type/);
     expect(result.errors?.[0]?.message).toMatch(/HookType/);
     expect(await snapshot()).toBe(before);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "../../src/api/authenticate.js";
 import { hashApiKey } from "../../src/secrets/api-key-token.js";
-import { createEmptyDatabase, type EmptyDatabase, hookgate } from "./hookgate-cli.js";
+import { createEmptyDatabase, type EmptyDatabase, hookgate } from "../support/hookgate-cli.js";
 
 let database: EmptyDatabase;
 let organizationId = "";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "../../src/api/authenticate.js";
 import { hashApiKey } from "../../src/secrets/api-key-token.js";
-import { createEmptyDatabase, type EmptyDatabase, hookgate } from "./hookgate-cli.js";
+import { createEmptyDatabase, type EmptyDatabase, hookgate } from "../support/hookgate-cli.js";
 
 const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const apiKey = "hg_[A-Za-z0-9_-]{43}";

@@ -3,7 +3,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hookgate } from "./hookgate-cli.js";
+import { freePort } from "../support/free-port.js";
+import { hookgate } from "../support/hookgate-cli.js";
 
 // Nothing here may reach a database: DATABASE_URL points where nothing listens, so a command
 // that got as far as connecting would fail with exit 1 instead of the status expected.
@@ -100,14 +101,6 @@ describe.concurrent("hookgate with bad arguments", () => {
     expect(run.stdout).toBe("");
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {

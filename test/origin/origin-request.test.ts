@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
 import { parseOriginRequest } from "../../src/origin/origin-request.js";
+import { inputErrorOf } from "../support/input-error.js";
 
 const FIELD = "input.hooks[2].origin.body";
 
-function refusal(body: string): InputError {
-  try {
-    parseOriginRequest(body, FIELD);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
+const refusal = (body: string) => inputErrorOf(() => parseOriginRequest(body, FIELD));
 
 describe("parseOriginRequest", () => {
   it("decodes a doo body with operationName, variables and query", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
 import { resolveOriginTarget, type OriginPolicy } from "../../src/origin/origin-target.js";
+import { inputErrorOf } from "../support/input-error.js";
 
 const FIELD = "input.hooks[0].origin.endpoint";
 const policy: OriginPolicy = {
@@ -8,15 +8,7 @@ const policy: OriginPolicy = {
   allowlist: ["https://api.partner.example/graphql", "http://localhost:8080/graphql"],
 };
 
-function refusal(endpoint: string): InputError {
-  try {
-    resolveOriginTarget(endpoint, policy, FIELD);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
+const refusal = (endpoint: string) => inputErrorOf(() => resolveOriginTarget(endpoint, policy, FIELD));
 
 describe("resolveOriginTarget", () => {
   it.each([undefined, null, "", "   "])("runs an origin without endpoint (%j) on the built-in schema", (endpoint) => {

@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { checkEndpointUrl } from "../../src/outbound/endpoint-url.js";
-import { InputError } from "../../src/errors.js";
+import { inputErrorOf } from "../support/input-error.js";
 
 const FIELD = "input.hooks[3].endpoint";
 
-function refusal(value: unknown): InputError {
-  try {
-    checkEndpointUrl(value, FIELD);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
+const refusal = (value: unknown) => inputErrorOf(() => checkEndpointUrl(value, FIELD));
 
 describe("checkEndpointUrl", () => {
   it("returns the normalized href of an http(s) URL", () => {

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { GraphqlResult, TestApp } from "./test-app.js";
+import type { TestApp } from "./test-app.js";
 
 // Queries and checks shared by the built-in source's test files.
 
@@ -27,15 +27,6 @@ export const eventInput = (overrides: Record<string, unknown> = {}) => ({
 });
 
 export const unknownId = "7d0c3a5e-0000-4000-8000-000000000000";
-
-export function expectInputError(result: GraphqlResult, field: string) {
-  expect(result.data ?? null).toBeNull();
-  expect(result.errors).toHaveLength(1);
-  const error = result.errors![0]!;
-  expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
-  // The message names the field (its last segment is enough for a person to find it).
-  expect(error.message).toContain(field.split(".").at(-1)!);
-}
 
 export async function countRows(app: TestApp) {
   const count = async (table: "events" | "orders" | "event_guides") =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createGroup, groupFields, groupInput, clientSecret } from "../../support/fixtures.js";
 import { useTestApp } from "../../support/test-app.js";
-import { defaultCase, graphqlCase, graphqlCaseEarlier, seedClientSecret } from "./doo-seed-examples.js";
-import { countGroups, restClient } from "./rest-client.js";
+import { defaultCase, graphqlCase, graphqlCaseEarlier, seedClientSecret } from "../../support/doo-seed-examples.js";
+import { countGroups, restClient } from "../../support/rest-client.js";
 
 const app = useTestApp();
 const { call, texts } = restClient(app);
@@ -24,9 +24,32 @@ async function create(seed: string, path = webhooksPath(), key = app.adminKey) {
   return answer.json.data as string;
 }
 
-describe("doo REST: create, list, delete", () => {
-  const ids: Record<string, string> = {};
+/** A team (organization) of the test's own, so its webhook list holds exactly what the test creates. */
+async function team(name: string) {
+  const org = await app.createOrganization(name);
+  const path = `/v1/team/${org.id}/webhooks`;
+  return {
+    ...org,
+    path,
+    create: (seed: string) => create(seed, path, org.adminKey),
+    list: async () => {
+      const page = await call("GET", path, { key: org.adminKey });
+      expect(page.status).toBe(200);
+      return page;
+    },
+  };
+}
 
+/** The three seed objects, created in the order doo's seed has them: the list shows them newest first. */
+async function createEverySeed(into: Awaited<ReturnType<typeof team>>) {
+  return {
+    defaultCase: await into.create(defaultCase),
+    graphqlCaseEarlier: await into.create(graphqlCaseEarlier),
+    graphqlCase: await into.create(graphqlCase),
+  };
+}
+
+describe("doo REST: create, list, delete", () => {
   it("accepts the seed's default case verbatim and answers doo's envelope with the group id", async () => {
     const answer = await call("POST", webhooksPath(), { body: defaultCase });
     expect(answer.status).toBe(200);
@@ -37,12 +60,10 @@ describe("doo REST: create, list, delete", () => {
       data: expect.stringMatching(uuid),
       _links: { self: { href: `${publicUrl}${webhooksPath()}` } },
     });
-    ids.defaultCase = answer.json.data;
   });
 
   it("accepts the seed's GraphQL case verbatim (origins on gql.doo.net run on the built-in schema), in both revisions", async () => {
-    ids.graphqlCaseEarlier = await create(graphqlCaseEarlier);
-    ids.graphqlCase = await create(graphqlCase);
+    const ids = await createEverySeed(await team("GraphQL seeds"));
     const hooks = await app.db
       .selectFrom("hooks")
       .select(["type", "origin_endpoint", "origin_target"])
@@ -56,6 +77,7 @@ describe("doo REST: create, list, delete", () => {
   });
 
   it("stores the client secret encrypted only", async () => {
+    const ids = await createEverySeed(await team("Stored seeds"));
     const rows = await app.db.selectFrom("webhook_groups").selectAll().where("id", "in", Object.values(ids)).execute();
     expect(rows).toHaveLength(3);
     for (const row of rows) {
@@ -65,9 +87,10 @@ describe("doo REST: create, list, delete", () => {
   });
 
   it("lists them as doo's HAL page, newest first, each as it was sent but without the client secret", async () => {
-    const page = await call("GET", webhooksPath());
-    expect(page.status).toBe(200);
-    const collection = `${publicUrl}${webhooksPath()}`;
+    const listing = await team("Listed seeds");
+    const ids = await createEverySeed(listing);
+    const page = await listing.list();
+    const collection = `${publicUrl}${listing.path}`;
     expect(page.json).toEqual({
       _links: {
         self: { href: `${collection}?page=1` },
@@ -76,9 +99,9 @@ describe("doo REST: create, list, delete", () => {
       },
       _embedded: {
         webhooks: [
-          listed(graphqlCase, ids.graphqlCase!),
-          listed(graphqlCaseEarlier, ids.graphqlCaseEarlier!),
-          listed(defaultCase, ids.defaultCase!),
+          listed(graphqlCase, ids.graphqlCase),
+          listed(graphqlCaseEarlier, ids.graphqlCaseEarlier),
+          listed(defaultCase, ids.defaultCase),
         ],
       },
       page_count: 1,
@@ -92,10 +115,12 @@ describe("doo REST: create, list, delete", () => {
   });
 
   it("is the same group GraphQL reads, and GraphQL's groups are in the REST list", async () => {
-    const read = await app.graphql(`query ($id: ID!) { webhookGroup(id: $id) { ${groupFields} } }`, { id: ids.graphqlCase });
+    const reading = await team("Read both ways");
+    const id = await reading.create(graphqlCase);
+    const read = await app.graphql(`query ($id: ID!) { webhookGroup(id: $id) { ${groupFields} } }`, { id }, { key: reading.adminKey });
     expect(read.errors).toBeUndefined();
     expect(read.data?.webhookGroup).toMatchObject({
-      id: ids.graphqlCase,
+      id,
       name: "Test webhook",
       description: "Event creation and updates webhook subscription",
       eventId: null,
@@ -114,9 +139,8 @@ describe("doo REST: create, list, delete", () => {
       },
     });
 
-    const { webhookGroup } = await createGroup(app, groupInput({ name: "Made with GraphQL" }));
-    ids.graphql = webhookGroup.id;
-    const first = (await call("GET", webhooksPath())).json._embedded.webhooks[0];
+    const { webhookGroup } = await createGroup(app, groupInput({ name: "Made with GraphQL" }), reading.adminKey);
+    const first = (await reading.list()).json._embedded.webhooks[0];
     expect(first).toEqual({
       id: webhookGroup.id,
       name: "Made with GraphQL",
@@ -152,32 +176,36 @@ describe("doo REST: create, list, delete", () => {
       hooks: [{ type: "order_created", method: "POST", endpoint: "https://partner.example/o" }],
       _links: { self: { href: `${publicUrl}/v1/webhooks/${id}` } },
     });
-    ids.scoped = id;
   });
 
   it("deletes with 204 and the group leaves the list and GraphQL", async () => {
+    const deleting = await team("Deleting");
+    const id = await deleting.create(defaultCase);
     const before = await countGroups(app);
-    const answer = await call("DELETE", `/v1/webhooks/${ids.defaultCase}`, { headers: { "content-type": "application/json" } });
+    const answer = await call("DELETE", `/v1/webhooks/${id}`, { key: deleting.adminKey, headers: { "content-type": "application/json" } });
     expect(answer.status).toBe(204);
     expect(answer.text).toBe("");
     expect(await countGroups(app)).toBe(before - 1);
-    const listedIds = (await call("GET", webhooksPath())).json._embedded.webhooks.map((webhook: { id: string }) => webhook.id);
-    expect(listedIds).not.toContain(ids.defaultCase);
-    const read = await app.graphql(`query ($id: ID!) { webhookGroup(id: $id) { id } }`, { id: ids.defaultCase });
+    const listedIds = (await deleting.list()).json._embedded.webhooks.map((webhook: { id: string }) => webhook.id);
+    expect(listedIds).not.toContain(id);
+    const read = await app.graphql(`query ($id: ID!) { webhookGroup(id: $id) { id } }`, { id }, { key: deleting.adminKey });
     expect(read.data?.webhookGroup).toBeNull();
   });
 
   it("answers 204 to a second delete, an unknown id, a malformed id and another organization's group, changing nothing", async () => {
-    const other = await app.createOrganization("Other team");
-    const otherGroup = await create(defaultCase, `/v1/team/${other.id}/webhooks`, other.adminKey);
+    const deleting = await team("Deleting again");
+    const deleted = await deleting.create(defaultCase);
+    expect((await call("DELETE", `/v1/webhooks/${deleted}`, { key: deleting.adminKey })).status).toBe(204);
+    const other = await team("Other team");
+    const otherGroup = await other.create(defaultCase);
     const before = await app.db.selectFrom("webhook_groups").select(["id", "deleted_at"]).orderBy("id").execute();
-    for (const id of [ids.defaultCase, "0f5566bb-d35b-11e7-bde8-0206116776d2", "not-a-uuid", otherGroup]) {
-      const answer = await call("DELETE", `/v1/webhooks/${id}`);
+    for (const id of [deleted, "0f5566bb-d35b-11e7-bde8-0206116776d2", "not-a-uuid", otherGroup]) {
+      const answer = await call("DELETE", `/v1/webhooks/${id}`, { key: deleting.adminKey });
       expect(answer.status).toBe(204);
       expect(answer.text).toBe("");
     }
     expect(await app.db.selectFrom("webhook_groups").select(["id", "deleted_at"]).orderBy("id").execute()).toEqual(before);
-    const theirs = await call("GET", `/v1/team/${other.id}/webhooks`, { key: other.adminKey });
+    const theirs = await other.list();
     expect(theirs.json._embedded.webhooks.map((webhook: { id: string }) => webhook.id)).toEqual([otherGroup]);
   });
 
@@ -207,7 +235,13 @@ describe("doo REST: create, list, delete", () => {
     });
   });
 
-  it("never answers a client secret", () => {
+  it("never answers a client secret", async () => {
+    // Every way a group comes back over REST: created from each seed, listed, and made with GraphQL.
+    const showing = await team("Shown");
+    await createEverySeed(showing);
+    await createGroup(app, groupInput({ name: "Made with GraphQL" }), showing.adminKey);
+    await showing.list();
+    expect(texts.length).toBeGreaterThanOrEqual(4);
     for (const text of texts) {
       expect(text).not.toContain(seedClientSecret);
       expect(text).not.toContain(clientSecret);

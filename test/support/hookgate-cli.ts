@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
 import { createDatabase, type Db } from "../../src/store/database.js";
-import { admin, databaseUrl } from "../support/global-setup.js";
+import { admin, databaseUrl } from "./global-setup.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -17,11 +17,20 @@ export interface Run {
 
 /** `node bin/hookgate.js <args>`, what `npx hookgate` runs, with only the environment given. */
 export function hookgate(args: string[], env: Record<string, string>): Promise<Run> {
+  return run(process.execPath, ["bin/hookgate.js", ...args], env);
+}
+
+/** `npx tsx src/main.ts <args>`, as an operator types it in a checkout, with only the environment given. */
+export function hookgateFromSource(args: string[], env: Record<string, string>): Promise<Run> {
+  return run("npx", ["tsx", "src/main.ts", ...args], env);
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      ["bin/hookgate.js", ...args],
-      // HOME for tsx's compile cache; nothing else leaks in from the test runner.
+      command,
+      args,
+      // PATH and HOME so npx finds node and tsx its compile cache; nothing else leaks in from the test runner.
       { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : null) : 0;

@@ -1,4 +1,4 @@
-import type { TestApp } from "../../support/test-app.js";
+import type { TestApp } from "./test-app.js";
 
 export interface RestResult {
   status: number;
