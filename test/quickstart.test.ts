@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { eventually } from "./support/eventually.js";
+import { freePort } from "./support/free-port.js";
 
 // The README's promise, checked the way a newcomer would: `npm start` with no DATABASE_URL
 // starts an embedded PostgreSQL in HOOKGATE_DATA_DIR, prints the first-start banner once, and
@@ -39,14 +40,12 @@ function npmStart(env: Record<string, string>): Started {
 }
 
 async function waitForHealth(url: string, started: Started): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (started.child.exitCode !== null) throw new Error("hookgate exited before it was ready");
-    const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (healthy) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error("hookgate was not ready within 60 s");
+  const state = await eventually(
+    async () => ({ healthy: await fetch(`${url}/health`).then((r) => r.ok, () => false), exited: started.child.exitCode !== null }),
+    ({ healthy, exited }) => healthy || exited,
+    { timeoutMs: 60_000, intervalMs: 200, what: "healthy hookgate" },
+  );
+  if (!state.healthy) throw new Error("hookgate exited before it was ready");
 }
 
 /** SIGTERM to npm, node and postgres together; resolves once every process of the group is gone. */
@@ -55,9 +54,7 @@ async function stop(started: Started): Promise<boolean> {
   if (exitCode === null && signalCode === null && pid) process.kill(-pid, "SIGTERM");
   const clean = await started.exited;
   // npm exits at once on SIGTERM; hookgate and its PostgreSQL finish shutting down after it.
-  for (let waited = 0; pid && groupAlive(pid) && waited < 30_000; waited += 100) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  if (pid) await eventually(() => groupAlive(pid), (alive) => !alive, { timeoutMs: 30_000, intervalMs: 100, what: "end of npm's process group" }).catch(() => {});
   return clean;
 }
 
@@ -68,14 +65,6 @@ function groupAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function viewer(url: string, key: string) {

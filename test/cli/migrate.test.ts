@@ -1,71 +1,36 @@
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrations } from "../../migrations/index.js";
-import { admin, databaseUrl } from "../support/global-setup.js";
+import { createDatabase } from "../../src/store/database.js";
+import { migrateToLatest } from "../../src/store/migrate.js";
+import { useCleanup } from "../support/cleanup.js";
+import { createEmptyDatabase, hookgateFromSource } from "../support/hookgate-cli.js";
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const dropAfterTest = useCleanup();
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npx tsx src/main.ts <args>` as an operator would type it, with only the environment given. */
-function hookgate(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      "npx",
-      ["tsx", "src/main.ts", ...args],
-      // PATH and HOME so npx finds node and its cache; nothing else leaks in from the test runner.
-      { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const serverUrl = inject("databaseServerUrl");
-// An empty database of our own: the per-file test databases are clones of the migrated template.
-const name = `hookgate_migrate_${randomBytes(4).toString("hex")}`;
-const url = databaseUrl(serverUrl, name);
-let env: Record<string, string> = {};
-let dataDir = "";
-
-beforeAll(async () => {
-  await admin(serverUrl, `create database ${name}`);
-  dataDir = await mkdtemp(path.join(tmpdir(), "hookgate-migrate-"));
-  env = { DATABASE_URL: url, HOOKGATE_DATA_DIR: dataDir, LOG_LEVEL: "silent" };
-});
-
-afterAll(async () => {
-  await admin(serverUrl, `drop database if exists ${name} with (force)`);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-async function query<Row extends pg.QueryResultRow>(text: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<Row>(text)).rows;
-  } finally {
-    await client.end();
-  }
+/** An empty database of the test's own (the per-file test databases are clones of the migrated template). */
+async function emptyDatabase() {
+  const database = await createEmptyDatabase();
+  dropAfterTest(database.drop);
+  const url = database.env.DATABASE_URL!;
+  const query = async <Row extends pg.QueryResultRow>(text: string): Promise<Row[]> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query<Row>(text)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  return { env: database.env, url, query };
 }
 
 describe("hookgate migrate", () => {
   it("migrates an empty database, saying which migrations it applied", async () => {
+    const { env, query } = await emptyDatabase();
     expect(await query(`select table_name from information_schema.tables where table_schema = 'public'`)).toEqual([]);
 
-    const run = await hookgate(["migrate"], env);
+    const run = await hookgateFromSource(["migrate"], env);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.trim()).toBe(`applied: ${Object.keys(migrations).join(", ")}`);
 
@@ -90,9 +55,19 @@ describe("hookgate migrate", () => {
     expect(recorded.map((row) => row.name)).toEqual(Object.keys(migrations));
   });
 
-  it("run again, says the database is up to date and changes nothing", async () => {
+  it("run on a migrated database, says the database is up to date and changes nothing", async () => {
+    const { env, url, query } = await emptyDatabase();
+    // Migrated as the command does it, in-process: this test is about the second run.
+    const db = createDatabase(url, { max: 1 });
+    try {
+      await migrateToLatest(db, url);
+    } finally {
+      await db.destroy();
+    }
     const before = await query(`select name, timestamp from kysely_migration order by name`);
-    const run = await hookgate(["migrate"], env);
+    expect(before.map((row) => row.name)).toEqual(Object.keys(migrations));
+
+    const run = await hookgateFromSource(["migrate"], env);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.trim()).toBe("the database is up to date");
     expect(await query(`select name, timestamp from kysely_migration order by name`)).toEqual(before);
@@ -101,7 +76,8 @@ describe("hookgate migrate", () => {
 
 describe("hookgate with an unknown command", () => {
   it("exits 2 with the usage text on stderr", async () => {
-    const run = await hookgate(["nonsense"], env);
+    // A database nothing listens on: a command that got as far as connecting would exit 1.
+    const run = await hookgateFromSource(["nonsense"], { DATABASE_URL: "postgres://hookgate@127.0.0.1:9/nothing" });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`unknown command "nonsense"`);
     expect(run.stderr).toMatch(/usage: hookgate <command>/);

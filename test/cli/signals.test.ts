@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmptyDatabase, type EmptyDatabase } from "./hookgate-cli.js";
+import { eventually } from "../support/eventually.js";
+import { freePort } from "../support/free-port.js";
+import { createEmptyDatabase, type EmptyDatabase } from "../support/hookgate-cli.js";
 
 // No NODE_ENV here, as in production: libraries that behave differently under NODE_ENV=test
 // (Apollo installs its own signal handlers otherwise) must not hide a shutdown that hangs.
@@ -26,11 +27,13 @@ describe("hookgate start under signals", () => {
     child.stderr.on("data", (chunk) => (stderr += chunk));
     const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal!)));
     try {
-      const deadline = Date.now() + 30_000;
-      while (!(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false))) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`hookgate did not start:\n${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      const healthy = () => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      const started = await eventually(
+        async () => ({ healthy: await healthy(), exited: child.exitCode !== null }),
+        (state) => state.healthy || state.exited,
+        { timeoutMs: 30_000, intervalMs: 200, what: "healthy hookgate" },
+      ).catch(() => ({ healthy: false }));
+      if (!started.healthy) throw new Error(`hookgate did not start:\n${stderr}`);
       child.kill("SIGTERM");
       child.kill("SIGTERM");
       const outcome = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve("still running after 10 s"), 10_000))]);
@@ -40,11 +43,3 @@ describe("hookgate start under signals", () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

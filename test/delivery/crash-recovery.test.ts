@@ -2,10 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { waitUntilSettled } from "../support/delivery-log.js";
+import { eventually } from "../support/eventually.js";
 import { createEvent, createGroup, groupInput } from "../support/fixtures.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
+import { useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
 
 // DESIGN.md, "Nothing is lost": a worker killed mid-delivery, stopped, or sharing the database with
@@ -15,17 +16,18 @@ import { useTestApp } from "../support/test-app.js";
 const repository = path.resolve(import.meta.dirname, "../..");
 const tsxCli = path.join(repository, "node_modules/tsx/dist/cli.mjs");
 const app = useTestApp({}, { worker: false });
-let receiver: Receiver;
+const receiver = useReceiver();
 let dataDir = "";
+let groupId = "";
 const children: Worker[] = [];
 
 beforeAll(async () => {
-  receiver = await startReceiver();
   dataDir = await mkdtemp(path.join(tmpdir(), "hookgate-crash-"));
-  await createGroup(
+  const { webhookGroup } = await createGroup(
     app,
     groupInput({ hooks: [{ type: "EVENT_CREATED", endpoint: `${receiver.url}/hooks` }], authentication: undefined }),
   );
+  groupId = webhookGroup.id;
 });
 
 afterEach(async () => {
@@ -34,7 +36,6 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await receiver?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -70,7 +71,8 @@ async function startWorkerProcess(): Promise<Worker> {
       HOOKGATE_WORKER_POLL_INTERVAL: "100ms",
       HOOKGATE_RETRY_SCHEDULE: "100ms,200ms",
       HOOKGATE_DATA_DIR: dataDir,
-      LOG_LEVEL: "warn",
+      // info: the line a stopping worker writes is how a test sees that a signal was handled.
+      LOG_LEVEL: "info",
     },
     // Its own process group: SIGKILL must reach the node running the worker, not only tsx.
     detached: true,
@@ -100,35 +102,36 @@ async function startWorkerProcess(): Promise<Worker> {
   const worker: Worker = { child, heartbeatId: "", output: () => output, signal, stopped, kill };
   children.push(worker);
 
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the worker exited before it was ready:\n${output}`);
-    }
-    const fresh = (await heartbeats()).find((row) => !before.has(row.id));
-    if (fresh) {
-      worker.heartbeatId = fresh.id;
-      return worker;
-    }
-    await sleep(100);
-  }
-  throw new Error(`the worker was not ready within 60 s:\n${output}`);
+  const ready = await eventually(
+    async () => ({
+      exited: child.exitCode !== null || child.signalCode !== null,
+      fresh: (await heartbeats()).find((row) => !before.has(row.id)),
+    }),
+    ({ exited, fresh }) => exited || fresh !== undefined,
+    { timeoutMs: 60_000, intervalMs: 100, what: "heartbeat of the new worker" },
+  ).catch((error: unknown) => {
+    throw new Error(`the worker was not ready within 60 s:\n${output}`, { cause: error });
+  });
+  if (!ready.fresh) throw new Error(`the worker exited before it was ready:\n${output}`);
+  worker.heartbeatId = ready.fresh.id;
+  return worker;
 }
 
 /** Waits until no process of the group is left (a wrapper may exit before the node it started). */
 async function groupGone(pgid: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  const alive = () => {
     try {
       process.kill(-pgid, 0);
+      return true;
     } catch {
-      return;
+      return false;
     }
-    if (Date.now() > deadline) {
-      process.kill(-pgid, "SIGKILL");
-      throw new Error(`process group ${pgid} was still running 30 s after its leader exited`);
-    }
-    await sleep(50);
+  };
+  try {
+    await eventually(alive, (running) => !running, { timeoutMs: 30_000, what: `end of process group ${pgid}` });
+  } catch (error) {
+    process.kill(-pgid, "SIGKILL");
+    throw new Error(`process group ${pgid} was still running 30 s after its leader exited`, { cause: error });
   }
 }
 
@@ -144,14 +147,8 @@ async function delivery(id: string) {
     .executeTakeFirstOrThrow();
 }
 
-async function waitForDelivery(id: string, status: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const row = await delivery(id);
-    if (row.status === status) return row;
-    if (Date.now() > deadline) throw new Error(`delivery ${id} is ${row.status}, not ${status}, after ${timeoutMs} ms`);
-    await sleep(100);
-  }
+function waitForDelivery(id: string, status: string, timeoutMs: number) {
+  return eventually(() => delivery(id), (row) => row.status === status, { timeoutMs, intervalMs: 100, what: `delivery ${id} ${status}` });
 }
 
 async function attempts(id: string) {
@@ -215,20 +212,18 @@ describe("two workers sharing one database", () => {
     }
     expect(new Set(events).size).toBe(100);
 
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const { count } = await app.db
+    const succeeded = () =>
+      app.db
         .selectFrom("deliveries")
         .select((eb) => eb.fn.countAll<string>().as("count"))
         .where("event_id", "in", events)
         .where("status", "=", "SUCCEEDED")
-        .executeTakeFirstOrThrow();
-      if (Number(count) === 100) break;
-      if (Date.now() > deadline) throw new Error(`only ${count} of 100 deliveries SUCCEEDED within 60 s`);
-      await sleep(100);
-    }
-    // Give a duplicate (a job run twice) the time to show up before counting.
-    await sleep(1_500);
+        .executeTakeFirstOrThrow()
+        .then(({ count }) => Number(count));
+    await eventually(succeeded, (count) => count === 100, { timeoutMs: 60_000, intervalMs: 100, what: "100 SUCCEEDED deliveries" });
+    // A duplicate (a job run twice) would come from a job still in the queue: once none is left,
+    // every request there will be has arrived.
+    await waitUntilSettled(app, { groupId }, 60_000);
 
     const received = receiver.requests.slice(start);
     const ids = received.map((request) => request.headers["webhook-id"]);
@@ -279,7 +274,7 @@ describe("a worker stopped with SIGTERM", () => {
   it("finishes the delivery in hand when SIGTERM comes twice (the whole group, then again)", async () => {
     const { worker, start, webhookId } = await workerWithDeliveryInHand();
     worker.signal("SIGTERM", "group");
-    await sleep(100);
+    await eventually(() => worker.output(), (output) => output.includes("stopping"), { what: "the worker's note that it is stopping" });
     worker.signal("SIGTERM", "group");
     const ending = await worker.stopped();
     await expectFinishedByTheStoppingWorker(worker, ending, webhookId, start);

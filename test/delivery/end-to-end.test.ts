@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/index.js";
+import { waitForDelivery } from "../support/delivery-log.js";
 import { createEvent, createGroup, createOrder, groupInput, seedOriginBodies } from "../support/fixtures.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
+import { useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
-import { startTokenEndpoint } from "../support/token-endpoint.js";
+import { useTokenEndpoint } from "../support/token-endpoint.js";
 
 const app = useTestApp({}, { worker: true });
-let receiver: Receiver;
-let tokens: Awaited<ReturnType<typeof startTokenEndpoint>>;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  tokens = await startTokenEndpoint();
-});
-afterAll(async () => {
-  await receiver.close();
-  await tokens.close();
-});
+const receiver = useReceiver();
+const tokens = useTokenEndpoint();
 
 describe("a change becomes a signed, authenticated POST", () => {
   it("runs the origin query, fetches a token, signs, POSTs, and logs the attempt", async () => {
@@ -48,23 +40,10 @@ describe("a change becomes a signed, authenticated POST", () => {
     });
     expect(tokens.requests).toHaveLength(1);
 
-    const log = await waitForStatus(verified.id, "SUCCEEDED");
+    const log = await waitForDelivery(app, verified.id, (delivery) => delivery.status === "SUCCEEDED");
     expect(log).toMatchObject({ status: "SUCCEEDED", attemptCount: 1, type: "EVENT_CREATED", eventId: event.id });
     expect(log.payload).toBe(request!.body);
     expect(log.attempts[0]).toMatchObject({ number: 1, responseStatus: 200, error: null });
-    expect(log.attempts[0].requestHeaders.authorization).toBe("Bearer [redacted]");
+    expect(log.attempts[0]!.requestHeaders.authorization).toBe("Bearer [redacted]");
   });
 });
-
-async function waitForStatus(id: string, status: string) {
-  for (let i = 0; i < 100; i++) {
-    const result = await app.graphql(
-      `query ($id: ID!) { delivery(id: $id) { id status attemptCount type eventId payload
-        attempts { number responseStatus error requestHeaders } } }`,
-      { id },
-    );
-    if (result.data?.delivery?.status === status) return result.data.delivery;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`delivery ${id} never reached ${status}`);
-}

@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
+import { isFinished, waitForDelivery, waitUntilSettled } from "../support/delivery-log.js";
 import { createEvent, createEventGuide, createGroup, createOrder, seedOriginBodies } from "../support/fixtures.js";
 import { startReceiver, type ReceivedRequest, type Receiver } from "../support/receiver.js";
-import { useTestApp } from "../support/test-app.js";
+import { graphqlData, useTestApp } from "../support/test-app.js";
 
 // DESIGN.md, "Data flow" and "Delivery details": every change of the built-in source reaches the
 // hooks of its type, once, with the default payload or the answer of the hook's origin query.
@@ -18,9 +18,6 @@ const hookTypes = [
   "ORDER_CANCELLED",
   "ORDER_REMOVED",
 ] as const;
-
-/** How long to keep listening after the expected requests arrived, for any that should not come. */
-const graceMs = 1_000;
 
 const receivers: Receiver[] = [];
 const groups: string[] = [];
@@ -45,11 +42,7 @@ async function group(hooks: Array<Record<string, unknown>>) {
   return webhookGroup;
 }
 
-async function mutate(mutation: string, variables: Record<string, unknown>) {
-  const result = await app.graphql(mutation, variables);
-  expect(result.errors, mutation).toBeUndefined();
-  return result.data!;
-}
+const mutate = (mutation: string, variables: Record<string, unknown>) => graphqlData(app, mutation, variables);
 
 const updateEvent = (id: string, input: Record<string, unknown>) =>
   mutate(`mutation ($id: ID!, $input: UpdateEventInput!) { updateEvent(id: $id, input: $input) { id title status } }`, {
@@ -65,10 +58,9 @@ const updateOrder = (id: string, input: Record<string, unknown>) =>
 const cancelOrder = (id: string) => mutate(`mutation ($id: ID!) { cancelOrder(id: $id) { id status } }`, { id });
 const removeOrder = (id: string) => mutate(`mutation ($id: ID!) { removeOrder(id: $id) { id status } }`, { id });
 
-/** Waits for `count` requests, listens a little longer, and insists no more came. */
-async function exactly(receiver: Receiver, count: number): Promise<ReceivedRequest[]> {
-  await receiver.waitFor(count);
-  await sleep(graceMs);
+/** The receiver's requests once the group's deliveries are all sent (nothing more can arrive): exactly `count`. */
+async function exactly(receiver: Receiver, groupId: string, count: number): Promise<ReceivedRequest[]> {
+  await waitUntilSettled(app, { groupId });
   expect(receiver.requests.map((request) => request.path)).toHaveLength(count);
   return receiver.requests.slice();
 }
@@ -79,29 +71,12 @@ function byPath(requests: ReceivedRequest[], path: string): ReceivedRequest {
   return found[0]!;
 }
 
-async function deliveryLog(id: string) {
-  const result = await app.graphql(
-    `query ($id: ID!) { delivery(id: $id) { id status type payload payloadErrors
-      attempts { number responseStatus error note } } }`,
-    { id },
-  );
-  expect(result.errors).toBeUndefined();
-  return result.data!.delivery;
-}
-
-async function waitForFinished(id: string) {
-  for (let i = 0; i < 200; i++) {
-    const log = await deliveryLog(id);
-    if (log && log.status !== "PENDING" && log.status !== "RETRYING") return log;
-    await sleep(50);
-  }
-  throw new Error(`delivery ${id} did not finish within 10 seconds`);
-}
+const finished = (id: string) => waitForDelivery(app, id, isFinished);
 
 describe("each hook type, end to end", () => {
   it("delivers one request per change with the default payload of its type", async () => {
     const receiver = await newReceiver();
-    await group(hookTypes.map((type) => ({ type, endpoint: `${receiver.url}/${type.toLowerCase()}` })));
+    const { id: groupId } = await group(hookTypes.map((type) => ({ type, endpoint: `${receiver.url}/${type.toLowerCase()}` })));
     const guide = await createEventGuide(app, "Guide for hook types");
     const startedAt = Date.now();
 
@@ -116,7 +91,7 @@ describe("each hook type, end to end", () => {
     const loose = await createEvent(app, { title: "No guide" });
     const looseOrder = await createOrder(app, loose.id);
 
-    const requests = await exactly(receiver, 9);
+    const requests = await exactly(receiver, groupId, 9);
     const finishedAt = Date.now();
     for (const request of requests) {
       const body = JSON.parse(request.body);
@@ -176,7 +151,7 @@ describe("each hook type, end to end", () => {
     // Every delivery id is distinct, and each is in the log as succeeded with its exact body.
     const ids = requests.map((request) => request.headers["webhook-id"] as string);
     expect(new Set(ids).size).toBe(9);
-    const log = await waitForFinished(ids[0]!);
+    const log = await finished(ids[0]!);
     expect(log).toMatchObject({ status: "SUCCEEDED", payload: requests[0]!.body, payloadErrors: null });
   });
 });
@@ -184,7 +159,7 @@ describe("each hook type, end to end", () => {
 describe("the doo seed's origin queries", () => {
   it("answer EventShort, OrderShort, the anonymous $eventId query and the dates one, also for removed objects", async () => {
     const receiver = await newReceiver();
-    await group([
+    const { id: groupId } = await group([
       { type: "EVENT_CREATED", endpoint: `${receiver.url}/event-short`, origin: { body: seedOriginBodies.eventShort } },
       { type: "EVENT_UPDATED", endpoint: `${receiver.url}/anonymous`, origin: { body: seedOriginBodies.anonymousEvent } },
       { type: "ORDER_CREATED", endpoint: `${receiver.url}/order-short`, origin: { body: seedOriginBodies.orderShort } },
@@ -210,7 +185,7 @@ describe("the doo seed's origin queries", () => {
     await removeOrder(order.id);
     await receiver.waitFor(5);
     await removeEvent(event.id);
-    const requests = await exactly(receiver, 6);
+    const requests = await exactly(receiver, groupId, 6);
 
     const body = (path: string) => JSON.parse(byPath(requests, path).body);
     expect(body("/event-short")).toEqual({ data: { event: { title: "Seed Fest" } } });
@@ -236,7 +211,7 @@ describe("an origin answer with GraphQL errors", () => {
     });
     // An order looked up by an event's id: no such order, answered as null (not an error).
     const wrongId = JSON.stringify({ query: `{ order(id: "%EVENT_ID%") { hash } }` });
-    await group([
+    const { id: groupId } = await group([
       { type: "EVENT_CREATED", endpoint: `${receiver.url}/errors`, origin: { body: failing } },
       { type: "ORDER_CREATED", endpoint: `${receiver.url}/wrong-id`, origin: { body: wrongId } },
     ]);
@@ -244,7 +219,7 @@ describe("an origin answer with GraphQL errors", () => {
     const event = await createEvent(app, { title: "Errors" });
     await receiver.waitFor(1);
     await createOrder(app, event.id);
-    const requests = await exactly(receiver, 2);
+    const requests = await exactly(receiver, groupId, 2);
 
     const request = byPath(requests, "/errors");
     const body = JSON.parse(request.body);
@@ -253,19 +228,19 @@ describe("an origin answer with GraphQL errors", () => {
     expect(body.errors[0]).toMatchObject({ path: ["event", "orders"], extensions: { code: "BAD_USER_INPUT" } });
     expect(body.errors[0].message).toMatch(/first/);
 
-    const log = await waitForFinished(request.headers["webhook-id"] as string);
+    const log = await finished(request.headers["webhook-id"] as string);
     expect(log.status).toBe("SUCCEEDED");
     expect(log.payload).toBe(request.body);
     expect(log.payloadErrors).toEqual([expect.objectContaining({ message: body.errors[0].message })]);
     expect(log.attempts).toHaveLength(1);
     expect(log.attempts[0]).toMatchObject({ number: 1, responseStatus: 200, error: null });
-    expect(log.attempts[0].note).toContain(body.errors[0].message);
+    expect(log.attempts[0]!.note).toContain(body.errors[0].message);
 
     const wrong = byPath(requests, "/wrong-id");
     expect(JSON.parse(wrong.body)).toEqual({ data: { order: null } });
-    const wrongLog = await waitForFinished(wrong.headers["webhook-id"] as string);
+    const wrongLog = await finished(wrong.headers["webhook-id"] as string);
     expect(wrongLog).toMatchObject({ status: "SUCCEEDED", payloadErrors: null });
-    expect(wrongLog.attempts[0].note).toBeNull();
+    expect(wrongLog.attempts[0]!.note).toBeNull();
   });
 });
 
@@ -290,7 +265,7 @@ describe("a change that changes nothing", () => {
     await removeEvent(event.id);
 
     // The real changes: create event, create order, cancel, remove order, remove event.
-    const requests = await exactly(receiver, 5);
+    const requests = await exactly(receiver, groupId, 5);
     expect(requests.map((request) => request.path).sort()).toEqual(
       ["/event_created", "/event_removed", "/order_cancelled", "/order_created", "/order_removed"].sort(),
     );

@@ -1,15 +1,13 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/index.js";
+import { useCleanup } from "../support/cleanup.js";
 import { isFinished, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
 import { createEvent, createGroup, createOrder, seedOriginBodies } from "../support/fixtures.js";
 import { startReceiver, useReceiver } from "../support/receiver.js";
 import { type TestApp, useTestApp } from "../support/test-app.js";
 import { startTokenEndpoint } from "../support/token-endpoint.js";
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+const closeAfterTest = useCleanup();
 
 /**
  * A fresh organization (so no other test's groups match its orders), an event, a receiver and a
@@ -18,7 +16,7 @@ afterEach(async () => {
 async function scenario(app: TestApp, name: string, group: { authentication?: Record<string, unknown>; origin?: Record<string, unknown> } = {}) {
   const org = await app.createOrganization(name);
   const receiver = await startReceiver();
-  closers.push(receiver.close);
+  closeAfterTest(receiver.close);
   const { signingSecret, webhookGroup } = await createGroup(
     app,
     {
@@ -125,7 +123,7 @@ describe("retries (schedule 100ms,200ms,300ms)", () => {
 
   it("logs request headers with secrets redacted and the answer capped at 16 KiB", async () => {
     const tokens = await startTokenEndpoint();
-    closers.push(tokens.close);
+    closeAfterTest(tokens.close);
     const s = await scenario(app, "redaction", {
       authentication: { endpoint: tokens.url, credentials: { clientId: "doo", clientSecret: "retries-secret-0b1c2d3e" } },
     });

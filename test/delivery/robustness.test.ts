@@ -1,21 +1,19 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEvent, createGroup, createOrder, groupInput } from "../support/fixtures.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
-import { useTestApp } from "../support/test-app.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { isFinished, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
+import { createEvent, createGroup, createOrder, groupInput } from "../support/fixtures.js";
+import { useReceiver } from "../support/receiver.js";
+import { useTestApp } from "../support/test-app.js";
 
 // What a partner, an operator or a migration can throw at a running worker must end in the log,
 // never in a delivery stuck as pending.
 const app = useTestApp({ HOOKGATE_RETRY_SCHEDULE: "200ms,200ms,200ms,200ms,200ms" }, { worker: true });
-let receiver: Receiver;
+const receiver = useReceiver();
 let eventId: string;
 
 beforeAll(async () => {
-  receiver = await startReceiver();
   eventId = (await createEvent(app)).id;
 });
-afterAll(() => receiver.close());
 
 async function orderDelivery(groupId: string) {
   const order = await createOrder(app, eventId);

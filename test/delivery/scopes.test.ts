@@ -1,22 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
-import { type RawBuilder, sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
+import { beforeAll, describe, expect, it } from "vitest";
 import { publish } from "../../src/publish/publish.js";
 import type { Db } from "../../src/store/database.js";
+import { waitUntilSettled } from "../support/delivery-log.js";
+import { expectError } from "../support/expect-error.js";
 import { createEvent, createEventGuide, createGroup, createOrder } from "../support/fixtures.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
-import { useTestApp } from "../support/test-app.js";
+import { useReceiver } from "../support/receiver.js";
+import { count } from "../support/row-count.js";
+import { graphqlData, useTestApp } from "../support/test-app.js";
 
 // DESIGN.md, "Data flow": publish matches hooks by type and scope (the whole organization, one
 // event, or the events of one guide), in the same transaction as the change.
-
-/** How long to keep listening after the expected requests arrived, for any that should not come. */
-const graceMs = 1_000;
-
-async function count(db: Db, query: RawBuilder<{ n: string }>): Promise<number> {
-  return Number((await query.execute(db)).rows[0]!.n);
-}
 
 const deliveriesIn = (db: Db) => count(db, sql<{ n: string }>`select count(*) as n from deliveries`);
 const publicationsIn = (db: Db) => count(db, sql<{ n: string }>`select count(*) as n from publications`);
@@ -24,141 +19,145 @@ const jobsIn = (db: Db) => count(db, sql<{ n: string }>`select count(*) as n fro
 
 describe("the scope matrix", () => {
   const app = useTestApp({}, { worker: true });
-  let receiver: Receiver;
-
-  beforeAll(async () => {
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-  });
+  const receiver = useReceiver();
 
   const scopedTypes = ["EVENT_CREATED", "EVENT_UPDATED", "ORDER_CREATED", "ORDER_CANCELLED"] as const;
   const hooksTo = (path: string) => scopedTypes.map((type) => ({ type, endpoint: `${receiver.url}${path}` }));
 
-  /** (path, type, event_id) of every request so far, sorted: a multiset to compare whole. */
-  const received = () =>
-    receiver.requests
+  /**
+   * (path, type, event_id) of every request to a path under `prefix` (each test posts under its
+   * own), sorted: a multiset to compare whole. Read once the organizations' deliveries are all
+   * sent, so nothing more can arrive.
+   */
+  async function received(prefix: string, organizationIds: string[]) {
+    for (const organizationId of organizationIds) await waitUntilSettled(app, { organizationId });
+    return receiver.requests
+      .filter((request) => request.path.startsWith(`${prefix}/`))
       .map((request) => {
         const body = JSON.parse(request.body);
-        return `${request.path} ${body.type} ${body.event_id}`;
+        return `${request.path.slice(prefix.length)} ${body.type} ${body.event_id}`;
       })
       .sort();
-
-  async function expectExactly(expected: string[]) {
-    await receiver.waitFor(expected.length);
-    await sleep(graceMs);
-    expect(received()).toEqual([...expected].sort());
   }
 
-  async function mutate(mutation: string, variables: Record<string, unknown>, key = app.adminKey) {
-    const result = await app.graphql(mutation, variables, { key });
-    expect(result.errors, mutation).toBeUndefined();
-    return result.data!;
-  }
   const updateEvent = (id: string, title: string, key = app.adminKey) =>
-    mutate(`mutation ($id: ID!, $input: UpdateEventInput!) { updateEvent(id: $id, input: $input) { id } }`, { id, input: { title } }, key);
+    graphqlData(app, `mutation ($id: ID!, $input: UpdateEventInput!) { updateEvent(id: $id, input: $input) { id } }`, { id, input: { title } }, key);
 
-  const ids = { g1: "", g2: "", e1: "", e2: "", e3: "", e4: "", otherEvent: "", orgGroup: "", eventGroup: "", guideGroup: "" };
-  let other: { id: string; adminKey: string };
+  /**
+   * An organization of the test's own with two guides, an event E1 in G1, and three groups
+   * posting under `prefix`: organization-wide (/org), E1 only (/event), G1's events (/guide).
+   */
+  async function organizationWithScopes(prefix: string) {
+    const org = await app.createOrganization(`Scopes ${prefix}`);
+    const g1 = (await createEventGuide(app, "G1", org.adminKey)).id;
+    const g2 = (await createEventGuide(app, "G2", org.adminKey)).id;
+    const e1 = (await createEvent(app, { title: "E1", eventGuideId: g1 }, org.adminKey)).id;
+    const group = (name: string, path: string, scope: Record<string, string> = {}) =>
+      createGroup(app, { name, ...scope, hooks: hooksTo(`${prefix}${path}`) }, org.adminKey).then(({ webhookGroup }) => webhookGroup.id as string);
+    const groups = {
+      org: await group("org-wide", "/org"),
+      event: await group("E1 only", "/event", { eventId: e1 }),
+      guide: await group("G1 only", "/guide", { eventGuideId: g1 }),
+    };
+    return { ...org, key: org.adminKey, g1, g2, e1, groups };
+  }
 
   it("delivers each change to exactly the groups whose scope covers it", async () => {
-    ids.g1 = (await createEventGuide(app, "G1")).id;
-    ids.g2 = (await createEventGuide(app, "G2")).id;
-    ids.e1 = (await createEvent(app, { title: "E1", eventGuideId: ids.g1 })).id;
-    ids.orgGroup = (await createGroup(app, { name: "org-wide", hooks: hooksTo("/org") })).webhookGroup.id;
-    ids.eventGroup = (await createGroup(app, { name: "E1 only", eventId: ids.e1, hooks: hooksTo("/event") })).webhookGroup.id;
-    ids.guideGroup = (await createGroup(app, { name: "G1 only", eventGuideId: ids.g1, hooks: hooksTo("/guide") })).webhookGroup.id;
-    other = await app.createOrganization("Another organization");
-    await createGroup(app, { name: "other org-wide", hooks: hooksTo("/other") }, other.adminKey);
+    const org = await organizationWithScopes("/matrix");
+    const other = await app.createOrganization("Another organization");
+    await createGroup(app, { name: "other org-wide", hooks: hooksTo("/matrix/other") }, other.adminKey);
 
-    await updateEvent(ids.e1, "E1, renamed");
-    ids.e2 = (await createEvent(app, { title: "E2", eventGuideId: ids.g1 })).id;
-    ids.e3 = (await createEvent(app, { title: "E3", eventGuideId: ids.g2 })).id;
-    ids.e4 = (await createEvent(app, { title: "E4, no guide" })).id;
-    const orderOnE1 = await createOrder(app, ids.e1);
-    const orderOnE3 = await createOrder(app, ids.e3);
+    await updateEvent(org.e1, "E1, renamed", org.key);
+    const e2 = (await createEvent(app, { title: "E2", eventGuideId: org.g1 }, org.key)).id;
+    const e3 = (await createEvent(app, { title: "E3", eventGuideId: org.g2 }, org.key)).id;
+    const e4 = (await createEvent(app, { title: "E4, no guide" }, org.key)).id;
+    const orderOnE1 = await createOrder(app, org.e1, org.key);
+    const orderOnE3 = await createOrder(app, e3, org.key);
     // Cancelling publishes without the guide in hand: publish takes it from the order's event.
     for (const order of [orderOnE1, orderOnE3]) {
-      await mutate(`mutation ($id: ID!) { cancelOrder(id: $id) { id } }`, { id: order.id });
+      await graphqlData(app, `mutation ($id: ID!) { cancelOrder(id: $id) { id } }`, { id: order.id }, org.key);
     }
-    ids.otherEvent = (await createEvent(app, { title: "elsewhere" }, other.adminKey)).id;
-    await createOrder(app, ids.otherEvent, other.adminKey);
+    const otherEvent = (await createEvent(app, { title: "elsewhere" }, other.adminKey)).id;
+    await createOrder(app, otherEvent, other.adminKey);
 
-    await expectExactly([
-      `/org event_updated ${ids.e1}`,
-      `/event event_updated ${ids.e1}`,
-      `/guide event_updated ${ids.e1}`,
-      `/org event_created ${ids.e2}`,
-      `/guide event_created ${ids.e2}`,
-      `/org event_created ${ids.e3}`,
-      `/org event_created ${ids.e4}`,
-      `/org order_created ${ids.e1}`,
-      `/event order_created ${ids.e1}`,
-      `/guide order_created ${ids.e1}`,
-      `/org order_created ${ids.e3}`,
-      `/org order_cancelled ${ids.e1}`,
-      `/event order_cancelled ${ids.e1}`,
-      `/guide order_cancelled ${ids.e1}`,
-      `/org order_cancelled ${ids.e3}`,
-      `/other event_created ${ids.otherEvent}`,
-      `/other order_created ${ids.otherEvent}`,
-    ]);
-    // The other organization's deliveries are its own, and carry its organization id.
-    for (const request of receiver.requests) {
+    expect(await received("/matrix", [org.id, other.id])).toEqual(
+      [
+        `/org event_updated ${org.e1}`,
+        `/event event_updated ${org.e1}`,
+        `/guide event_updated ${org.e1}`,
+        `/org event_created ${e2}`,
+        `/guide event_created ${e2}`,
+        `/org event_created ${e3}`,
+        `/org event_created ${e4}`,
+        `/org order_created ${org.e1}`,
+        `/event order_created ${org.e1}`,
+        `/guide order_created ${org.e1}`,
+        `/org order_created ${e3}`,
+        `/org order_cancelled ${org.e1}`,
+        `/event order_cancelled ${org.e1}`,
+        `/guide order_cancelled ${org.e1}`,
+        `/org order_cancelled ${e3}`,
+        `/other event_created ${otherEvent}`,
+        `/other order_created ${otherEvent}`,
+      ].sort(),
+    );
+    // Each organization's deliveries are its own, and carry its organization id.
+    for (const request of receiver.requests.filter((candidate) => candidate.path.startsWith("/matrix/"))) {
       const body = JSON.parse(request.body);
-      expect(body.organization_id).toBe(request.path === "/other" ? other.id : app.defaultOrganizationId);
+      expect(body.organization_id).toBe(request.path === "/matrix/other" ? other.id : org.id);
     }
   });
 
   it("delivers nothing to deleted or replaced groups for later changes", async () => {
-    expect(ids.e1, "needs the matrix test's data").not.toBe("");
-    const before = received();
-    const deleted = await app.graphql(`mutation ($id: ID!) { deleteWebhookGroup(id: $id) }`, { id: ids.guideGroup });
-    expect(deleted.data?.deleteWebhookGroup).toBe(true);
-    const replaced = await app.graphql(
+    const org = await organizationWithScopes("/replaced");
+    const e2 = (await createEvent(app, { title: "E2", eventGuideId: org.g1 }, org.key)).id;
+    const before = await received("/replaced", [org.id]);
+    const deleted = await graphqlData(app, `mutation ($id: ID!) { deleteWebhookGroup(id: $id) }`, { id: org.groups.guide }, org.key);
+    expect(deleted.deleteWebhookGroup).toBe(true);
+    await graphqlData(
+      app,
       `mutation ($id: ID!, $input: CreateWebhookGroupInput!) { replaceWebhookGroup(id: $id, input: $input) { webhookGroup { id } } }`,
-      { id: ids.eventGroup, input: { name: "E1 only, v2", eventId: ids.e1, hooks: hooksTo("/event-v2") } },
+      { id: org.groups.event, input: { name: "E1 only, v2", eventId: org.e1, hooks: hooksTo("/replaced/event-v2") } },
+      org.key,
     );
-    expect(replaced.errors).toBeUndefined();
 
-    await updateEvent(ids.e1, "E1, renamed again");
-    await updateEvent(ids.e2, "E2, renamed");
-    await createOrder(app, ids.e1);
+    await updateEvent(org.e1, "E1, renamed again", org.key);
+    await updateEvent(e2, "E2, renamed", org.key);
+    await createOrder(app, org.e1, org.key);
 
-    await expectExactly([
-      ...before,
-      `/org event_updated ${ids.e1}`,
-      `/event-v2 event_updated ${ids.e1}`,
-      `/org event_updated ${ids.e2}`,
-      `/org order_created ${ids.e1}`,
-      `/event-v2 order_created ${ids.e1}`,
-    ]);
+    expect(await received("/replaced", [org.id])).toEqual(
+      [
+        ...before,
+        `/org event_updated ${org.e1}`,
+        `/event-v2 event_updated ${org.e1}`,
+        `/org event_updated ${e2}`,
+        `/org order_created ${org.e1}`,
+        `/event-v2 order_created ${org.e1}`,
+      ].sort(),
+    );
   });
 
   it("a refused change (createOrder on a removed event) delivers nothing and publishes nothing", async () => {
-    const start = receiver.requests.length;
-    const event = await createEvent(app, { title: "Gone soon" });
-    await mutate(`mutation ($id: ID!) { removeEvent(id: $id) { id } }`, { id: event.id });
+    const org = await organizationWithScopes("/refused");
+    const event = await createEvent(app, { title: "Gone soon" }, org.key);
+    await graphqlData(app, `mutation ($id: ID!) { removeEvent(id: $id) { id } }`, { id: event.id }, org.key);
     // The org-wide group hears the creation (it has no EVENT_REMOVED hook).
-    await receiver.waitFor(start + 1);
-    await sleep(graceMs);
-    const heard = receiver.requests.length;
+    const heard = await received("/refused", [org.id]);
+    expect(heard).toEqual([`/org event_created ${event.id}`]);
     const [deliveries, publications] = [await deliveriesIn(app.db), await publicationsIn(app.db)];
 
     const refused = await app.graphql(
       `mutation ($input: CreateOrderInput!) { createOrder(input: $input) { id } }`,
       { input: { eventId: event.id, total: 10, currency: "EUR" } },
+      { key: org.key },
     );
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.eventId" });
-    expect(refused.data?.createOrder ?? null).toBeNull();
+    expectError(refused, "BAD_USER_INPUT", "input.eventId");
 
-    await sleep(graceMs);
-    expect(receiver.requests).toHaveLength(heard);
     expect(await deliveriesIn(app.db)).toBe(deliveries);
     expect(await publicationsIn(app.db)).toBe(publications);
-    const orders = await app.graphql(`query ($id: ID!) { orders(eventId: $id, includeRemoved: true) { totalCount } }`, { id: event.id });
-    expect(orders.data?.orders.totalCount).toBe(0);
+    expect(await received("/refused", [org.id])).toEqual(heard);
+    const orders = await graphqlData(app, `query ($id: ID!) { orders(eventId: $id, includeRemoved: true) { totalCount } }`, { id: event.id }, org.key);
+    expect(orders.orders.totalCount).toBe(0);
   });
 });
 

@@ -1,11 +1,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../support/eventually.js";
 import { createEvent, createGroup, groupInput } from "../support/fixtures.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
-import { type TestApp, useTestApp } from "../support/test-app.js";
-import { startTokenEndpoint } from "../support/token-endpoint.js";
+import { useReceiver } from "../support/receiver.js";
+import { type TestApp, graphqlData, useTestApp } from "../support/test-app.js";
+import { useTokenEndpoint } from "../support/token-endpoint.js";
 
 // DESIGN.md, "Outbound safety", checked where it matters: at send time, in a running worker.
 // Endpoints are only checked for shape when a group is created, so a group may well point at
@@ -49,19 +49,15 @@ interface LoggedDelivery {
 }
 
 /** The group's only delivery once it has finished (SUCCEEDED, FAILED or GONE), as the log shows it. */
-async function finishedDelivery(app: TestApp, groupId: string, timeoutMs = 20_000): Promise<LoggedDelivery> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await app.graphql(deliveriesQuery, { groupId });
-    const edges = result.data?.deliveries?.edges ?? [];
+async function finishedDelivery(app: TestApp, groupId: string): Promise<LoggedDelivery> {
+  const read = async () => {
+    const edges: Array<{ node: LoggedDelivery & { finishedAt: string | null } }> = (await graphqlData(app, deliveriesQuery, { groupId }))
+      .deliveries.edges;
     if (edges.length > 1) throw new Error(`group ${groupId} has ${edges.length} deliveries, expected 1`);
-    const node = edges[0]?.node;
-    if (node?.finishedAt) return node as LoggedDelivery;
-    if (Date.now() > deadline) {
-      throw new Error(`group ${groupId}'s delivery did not finish within ${timeoutMs} ms: ${JSON.stringify(result)}`);
-    }
-    await sleep(100);
-  }
+    return edges[0]?.node;
+  };
+  const node = await eventually(read, (found) => Boolean(found?.finishedAt), { intervalMs: 100, what: `finished delivery of group ${groupId}` });
+  return node!;
 }
 
 /** One group per target, so each delivery can be found by its group. */
@@ -80,14 +76,12 @@ describe("with private targets refused (HOOKGATE_ALLOW_PRIVATE_TARGETS=false)", 
     { worker: true },
   );
   let target: Awaited<ReturnType<typeof startCountingServer>>;
-  let receiver: Receiver;
-  let tokens: Awaited<ReturnType<typeof startTokenEndpoint>>;
+  const receiver = useReceiver();
+  const tokens = useTokenEndpoint();
   const groups: Record<string, string> = {};
 
   beforeAll(async () => {
     target = await startCountingServer();
-    receiver = await startReceiver();
-    tokens = await startTokenEndpoint();
     const port = target.port;
     const cases: Record<string, string> = {
       loopback: `http://127.0.0.1:${port}/x`,
@@ -115,8 +109,6 @@ describe("with private targets refused (HOOKGATE_ALLOW_PRIVATE_TARGETS=false)", 
 
   afterAll(async () => {
     await target?.close();
-    await receiver?.close();
-    await tokens?.close();
   });
 
   it.each([
@@ -171,17 +163,8 @@ describe("with private targets refused (HOOKGATE_ALLOW_PRIVATE_TARGETS=false)", 
 
 describe("with private targets allowed (the control case)", () => {
   const app = useTestApp({ HOOKGATE_ALLOW_PRIVATE_TARGETS: "true", HOOKGATE_RETRY_SCHEDULE: "100ms" }, { worker: true });
-  let receiver: Receiver;
-  let tokens: Awaited<ReturnType<typeof startTokenEndpoint>>;
-
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    tokens = await startTokenEndpoint();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await tokens?.close();
-  });
+  const receiver = useReceiver();
+  const tokens = useTokenEndpoint();
 
   it("reaches the same loopback receiver, by address and by name, with a token from loopback", async () => {
     const port = new URL(receiver.url).port;

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { useCleanup } from "../support/cleanup.js";
 import { isFinished, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
 import { createEvent, createGroup, createOrder } from "../support/fixtures.js";
 import { startReceiver } from "../support/receiver.js";
@@ -24,10 +25,7 @@ afterEach(() => {
 const app = useTestApp({ HOOKGATE_RETRY_SCHEDULE: "500ms,500ms,500ms,500ms,500ms,500ms" }, { worker: true });
 
 const clientSecret = "token-test-secret-Q9x2LmZ7";
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+const closeAfterTest = useCleanup();
 
 /**
  * A fresh organization (so no other test's groups match its orders), an event, a receiver, a token
@@ -43,7 +41,7 @@ async function scenario(
   const org = await app.createOrganization(name);
   const receiver = await startReceiver();
   const tokens = await startTokenEndpoint(options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn });
-  closers.push(receiver.close, tokens.close);
+  closeAfterTest(receiver.close, tokens.close);
   const authentication =
     options.authentication === "none"
       ? undefined

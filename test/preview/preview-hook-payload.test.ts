@@ -1,15 +1,14 @@
 import { sql } from "kysely";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCleanup } from "../support/cleanup.js";
+import { waitUntilSettled } from "../support/delivery-log.js";
 import { createEvent, createEventGuide, createGroup, createOrder, seedOriginBodies } from "../support/fixtures.js";
 import { startReceiver } from "../support/receiver.js";
-import { useTestApp } from "../support/test-app.js";
+import { graphqlData, useTestApp } from "../support/test-app.js";
 
 const app = useTestApp({}, { worker: true });
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+const closeAfterTest = useCleanup();
 
 const previewQuery = `query ($input: PreviewHookPayloadInput!) { previewHookPayload(input: $input) { payload body errors } }`;
 
@@ -30,17 +29,13 @@ async function createViewerKey(adminKey: string): Promise<string> {
   return result.data!.createApiKey.apiKey as string;
 }
 
-async function mutate(key: string, mutation: string, variables: Record<string, unknown>) {
-  const result = await app.graphql(mutation, variables, { key });
-  expect(result.errors).toBeUndefined();
-  return result.data;
-}
+const mutate = (key: string, mutation: string, variables: Record<string, unknown>) => graphqlData(app, mutation, variables, key);
 
 /** A fresh organization with a receiver and a one-hook group of `type` pointing at it. */
 async function scenario(name: string, type: string, origin?: { body: string }) {
   const org = await app.createOrganization(name);
   const receiver = await startReceiver();
-  closers.push(receiver.close);
+  closeAfterTest(receiver.close);
   await createGroup(app, { name, hooks: [{ type, endpoint: `${receiver.url}/hooks`, ...(origin ? { origin } : {}) }] }, org.adminKey);
   return { ...org, receiver };
 }
@@ -52,18 +47,6 @@ const rowCounts = async () => {
            (select count(*) from delivery_attempts) as attempts`.execute(app.db);
   return rows[0];
 };
-
-/** Waits until the worker has finished every delivery and its job is gone, so row counts hold still. */
-async function settled() {
-  for (let i = 0; i < 200; i++) {
-    const { rows } = await sql<{ busy: string }>`
-      select (select count(*) from deliveries where finished_at is null)
-           + (select count(*) from graphile_worker._private_jobs) as busy`.execute(app.db);
-    if (rows[0]!.busy === "0") return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error("deliveries did not settle");
-}
 
 describe("previewHookPayload builds exactly the body the real delivery sends", () => {
   it.each([
@@ -83,7 +66,8 @@ describe("previewHookPayload builds exactly the body the real delivery sends", (
       await mutate(org.adminKey, `mutation ($id: ID!) { updateEvent(id: $id, input: { title: "Renamed" }) { id } }`, { id: event.id });
     }
     const [request] = await org.receiver.waitFor(1);
-    await settled();
+    // Every delivery sent and its job gone, so row counts hold still.
+    await waitUntilSettled(app);
 
     // A VIEWER key may preview: it is a read.
     const viewerKey = await createViewerKey(org.adminKey);
@@ -102,7 +86,7 @@ describe("previewHookPayload builds exactly the body the real delivery sends", (
   it("for the default payload, all but delivery_id (the webhook-id exists only at send time)", async () => {
     const org = await app.createOrganization("Preview default");
     const receiver = await startReceiver();
-    closers.push(receiver.close);
+    closeAfterTest(receiver.close);
     await createGroup(
       app,
       {

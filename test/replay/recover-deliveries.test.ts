@@ -1,15 +1,15 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
 import { createEvent, createGroup } from "../support/fixtures.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
+import { useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
-import { startTokenEndpoint } from "../support/token-endpoint.js";
+import { useTokenEndpoint } from "../support/token-endpoint.js";
 
 // One retry 50 ms after the first attempt: two attempts, then FAILED.
 const app = useTestApp({ HOOKGATE_RETRY_SCHEDULE: "50ms" }, { worker: true });
-let receiver: Receiver;
-let tokens: Awaited<ReturnType<typeof startTokenEndpoint>>;
+const receiver = useReceiver();
+const tokens = useTokenEndpoint();
 let org: { id: string; adminKey: string };
 let failing: string;
 let gone: string;
@@ -20,8 +20,6 @@ const recover = `mutation ($groupId: ID!, $since: DateTime!, $until: DateTime) {
 }`;
 
 beforeAll(async () => {
-  receiver = await startReceiver();
-  tokens = await startTokenEndpoint();
   org = await app.createOrganization("Recover");
   // Group A's partner is down (500); group B's partner says 410 Gone: B's deliveries are GONE, not FAILED.
   receiver.answerAlways((request) => ({ status: request.path === "/b" ? 410 : 500 }));
@@ -30,10 +28,6 @@ beforeAll(async () => {
     .webhookGroup.id;
   gone = (await createGroup(app, { name: "B", hooks: [{ type: "EVENT_CREATED", endpoint: `${receiver.url}/b` }] }, org.adminKey)).webhookGroup.id;
   started = new Date(Date.now() - 1_000);
-});
-afterAll(async () => {
-  await receiver.close();
-  await tokens.close();
 });
 
 async function recoverCount(variables: Record<string, unknown>, key = org.adminKey) {

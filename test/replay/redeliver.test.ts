@@ -1,5 +1,6 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/index.js";
+import { useCleanup } from "../support/cleanup.js";
 import { readDelivery, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
 import { createEvent, createGroup, seedOriginBodies } from "../support/fixtures.js";
 import { startReceiver, useReceiver } from "../support/receiver.js";
@@ -21,10 +22,7 @@ beforeAll(() => {
 // Test schedule: 100ms,200ms,300ms → 4 attempts, then FAILED.
 const app = useTestApp(env, { worker: true });
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+const closeAfterTest = useCleanup();
 
 const redeliverMutation = `mutation ($id: ID!) { redeliver(deliveryId: $id) { id status test attemptCount finishedAt nextAttemptAt } }`;
 
@@ -32,7 +30,7 @@ async function scenario(name: string, hook: Record<string, unknown> = { origin: 
   const org = await app.createOrganization(name);
   const receiver = await startReceiver();
   const tokens = await startTokenEndpoint();
-  closers.push(receiver.close, tokens.close);
+  closeAfterTest(receiver.close, tokens.close);
   const { signingSecret, webhookGroup } = await createGroup(
     app,
     {

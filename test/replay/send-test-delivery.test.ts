@@ -1,15 +1,15 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/index.js";
 import { waitForDelivery } from "../support/delivery-log.js";
 import { createGroup } from "../support/fixtures.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
+import { useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
-import { startTokenEndpoint } from "../support/token-endpoint.js";
+import { useTokenEndpoint } from "../support/token-endpoint.js";
 
 const app = useTestApp({}, { worker: true });
-let receiver: Receiver;
-let tokens: Awaited<ReturnType<typeof startTokenEndpoint>>;
+const receiver = useReceiver();
+const tokens = useTokenEndpoint();
 let group: { id: string; signingSecret: string };
 
 const sendTest = `mutation ($groupId: ID!, $hookType: HookType!, $payload: JSON) {
@@ -19,8 +19,6 @@ const sendTest = `mutation ($groupId: ID!, $hookType: HookType!, $payload: JSON)
 }`;
 
 beforeAll(async () => {
-  receiver = await startReceiver();
-  tokens = await startTokenEndpoint();
   const created = await createGroup(app, {
     name: "Test hooks",
     hooks: [
@@ -30,10 +28,6 @@ beforeAll(async () => {
     authentication: { endpoint: tokens.url, credentials: { clientId: "doo", clientSecret: "test-hook-client-secret" } },
   });
   group = { id: created.webhookGroup.id, signingSecret: created.signingSecret };
-});
-afterAll(async () => {
-  await receiver.close();
-  await tokens.close();
 });
 
 const rowCounts = async () => {
@@ -49,6 +43,7 @@ async function readTest(id: string) {
 
 describe("sendTestDelivery", () => {
   it("sends the given payload through the real path: token, signature, POST; logged as a test", async () => {
+    const before = receiver.requests.length;
     const payload = { hello: "world", nested: { list: [1, 2.5, "three", null], unicode: "äé€ 😀" } };
     const result = await app.graphql(sendTest, { groupId: group.id, hookType: "EVENT_CREATED", payload });
     expect(result.errors).toBeUndefined();
@@ -64,7 +59,7 @@ describe("sendTestDelivery", () => {
       payload: JSON.stringify(payload),
     });
 
-    const [request] = await receiver.waitFor(1);
+    const request = (await receiver.waitFor(before + 1))[before];
     expect(request!.path).toBe("/events");
     expect(request!.method).toBe("POST");
     expect(request!.body).toBe(JSON.stringify(payload));

@@ -2,8 +2,9 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmbeddedPostgres } from "../../src/store/embedded-postgres.js";
+import { eventually } from "../support/eventually.js";
 
 async function query(url: string, text: string): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: url });
@@ -16,11 +17,12 @@ async function query(url: string, text: string): Promise<pg.QueryResult> {
 }
 
 describe("embedded PostgreSQL", () => {
+  // A folder of each test's own: a test writes the data it later expects to find.
   let dataDir: string;
-  beforeAll(async () => {
+  beforeEach(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hookgate-embedded-"));
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
@@ -46,9 +48,11 @@ describe("embedded PostgreSQL", () => {
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
       const crashed = await startEmbeddedPostgres({ dataDir });
+      await query(crashed.url, "create table notes (body text); insert into notes values ('kept')");
       const pidFile = await fs.readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8");
       process.kill(Number(pidFile.split("\n")[0]), "SIGKILL");
-      await vi.waitFor(() => expect(stderr).toHaveBeenCalledWith(expect.stringContaining("exited unexpectedly")));
+      const said = () => stderr.mock.calls.some(([chunk]) => String(chunk).includes("exited unexpectedly"));
+      await eventually(said, Boolean, { what: "the note that postgres exited unexpectedly" });
       await crashed.stop(); // must not wait for a process that is gone
     } finally {
       stderr.mockRestore();
