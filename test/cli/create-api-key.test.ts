@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "../../src/api/authenticate.js";
 import { hashApiKey } from "../../src/secrets/api-key-token.js";
-import { createEmptyDatabase, type EmptyDatabase, hookgate } from "../support/hookgate-cli.js";
+import { hookgate, useEmptyDatabase } from "../support/hookgate-cli.js";
 
-let database: EmptyDatabase;
+const database = useEmptyDatabase();
 let organizationId = "";
 beforeAll(async () => {
-  database = await createEmptyDatabase();
   // As an operator would: the organization comes from the CLI too.
   const run = await hookgate(["create-organization", "--json", "Acme Tickets"], database.env);
   expect(run.code, run.stderr).toBe(0);
   organizationId = (JSON.parse(run.stdout) as { organizationId: string }).organizationId;
-});
-afterAll(async () => {
-  await database?.drop();
 });
 
 async function keyRow(key: string) {

@@ -1,21 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authenticate } from "../../src/api/authenticate.js";
 import { hashApiKey } from "../../src/secrets/api-key-token.js";
-import { createEmptyDatabase, type EmptyDatabase, hookgate } from "../support/hookgate-cli.js";
+import { useCleanup } from "../support/cleanup.js";
+import { createEmptyDatabase, hookgate } from "../support/hookgate-cli.js";
 
 const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const apiKey = "hg_[A-Za-z0-9_-]{43}";
 
-let database: EmptyDatabase;
-beforeAll(async () => {
-  database = await createEmptyDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
+const dropAfterTest = useCleanup();
+
+/** A database of the test's own, with no tables at all, as an operator's new one would be. */
+async function emptyDatabase() {
+  const database = await createEmptyDatabase();
+  dropAfterTest(database.drop);
+  return database;
+}
 
 describe("hookgate create-organization", () => {
   it("on an empty database, migrates it and prints the new organization's id and a working admin key", async () => {
+    const database = await emptyDatabase();
     const run = await hookgate(["create-organization", "Acme Tickets"], database.env);
     expect(run.code, run.stderr).toBe(0);
     const printed = new RegExp(`^organization id: (${uuid})\\nadmin API key:   (${apiKey})\\n$`).exec(run.stdout);
@@ -37,6 +40,7 @@ describe("hookgate create-organization", () => {
   });
 
   it("--json prints one JSON object with the organization id and the key, and nothing else", async () => {
+    const database = await emptyDatabase();
     const run = await hookgate(["create-organization", "--json", "Beta Events"], database.env);
     expect(run.code, run.stderr).toBe(0);
     const printed = JSON.parse(run.stdout) as Record<string, string>;

@@ -1,9 +1,8 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { migrations } from "../../migrations/index.js";
-import { createDatabase } from "../../src/store/database.js";
-import { migrateToLatest } from "../../src/store/migrate.js";
 import { useCleanup } from "../support/cleanup.js";
+import { migrate } from "../support/global-setup.js";
 import { createEmptyDatabase, hookgateFromSource } from "../support/hookgate-cli.js";
 
 const dropAfterTest = useCleanup();
@@ -58,12 +57,7 @@ describe("hookgate migrate", () => {
   it("run on a migrated database, says the database is up to date and changes nothing", async () => {
     const { env, url, query } = await emptyDatabase();
     // Migrated as the command does it, in-process: this test is about the second run.
-    const db = createDatabase(url, { max: 1 });
-    try {
-      await migrateToLatest(db, url);
-    } finally {
-      await db.destroy();
-    }
+    await migrate(url);
     const before = await query(`select name, timestamp from kysely_migration order by name`);
     expect(before.map((row) => row.name)).toEqual(Object.keys(migrations));
 

@@ -1,19 +1,13 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually.js";
 import { freePort } from "../support/free-port.js";
-import { createEmptyDatabase, type EmptyDatabase } from "../support/hookgate-cli.js";
+import { useEmptyDatabase } from "../support/hookgate-cli.js";
 
 // No NODE_ENV here, as in production: libraries that behave differently under NODE_ENV=test
 // (Apollo installs its own signal handlers otherwise) must not hide a shutdown that hangs.
-let database: EmptyDatabase;
-beforeAll(async () => {
-  database = await createEmptyDatabase();
-});
-afterAll(async () => {
-  await database?.drop();
-});
+const database = useEmptyDatabase();
 
 describe("hookgate start under signals", () => {
   it("stops on SIGTERM, sent twice as systemd and a shell may, and exits 0", async () => {

@@ -239,21 +239,29 @@ describe("two workers sharing one database", () => {
 });
 
 describe("a worker stopped with SIGTERM", () => {
-  /** Starts a worker, makes it take a delivery the receiver answers after 500 ms, and says which. */
+  /**
+   * Starts a worker and makes it take a delivery whose answer the partner holds back until the
+   * test calls `answer`: the delivery is in hand for as long as the test needs.
+   */
   async function workerWithDeliveryInHand() {
     const worker = await startWorkerProcess();
     const start = receiver.requests.length;
+    let answer = () => {};
     receiver.answerAlways({ status: 200 });
-    receiver.answerNext({ status: 200, delayMs: 500 });
+    receiver.answerNext({ status: 200, until: new Promise<void>((resolve) => (answer = resolve)) });
     await createEvent(app, { title: "Last call" });
     const [request] = (await receiver.waitFor(start + 1, 30_000)).slice(start);
-    return { worker, start, webhookId: request!.headers["webhook-id"] as string };
+    return { worker, start, webhookId: request!.headers["webhook-id"] as string, answer };
   }
+
+  /** Resolves once the worker has written that it is stopping: the signal was handled. */
+  const stopping = (worker: Worker) =>
+    eventually(() => worker.output(), (output) => output.includes("stopping"), { what: "the worker's note that it is stopping" });
 
   async function expectFinishedByTheStoppingWorker(worker: Worker, ending: Ending, webhookId: string, start: number) {
     const clean = ending.code === 0 || ending.signal === "SIGTERM";
     expect(clean, `the worker ended with ${ending.code ?? ending.signal}:\n${worker.output()}`).toBe(true);
-    // Recorded by the stopping worker itself (no other worker runs), from the 200 that came after 500 ms.
+    // Recorded by the stopping worker itself (no other worker runs), from the 200 it was let to answer while stopping.
     expect(await delivery(webhookId)).toMatchObject({ status: "SUCCEEDED", attempt_count: 1 });
     expect(await attempts(webhookId)).toEqual([{ number: 1, response_status: 200, error: null }]);
     expect(receiver.requests.slice(start)).toHaveLength(1);
@@ -262,9 +270,11 @@ describe("a worker stopped with SIGTERM", () => {
   }
 
   it("finishes the delivery in hand before it exits", async () => {
-    const { worker, start, webhookId } = await workerWithDeliveryInHand();
+    const { worker, start, webhookId, answer } = await workerWithDeliveryInHand();
     // To tsx, which hands it on to the node running the worker: `kill <pid>`, `docker stop`.
     worker.signal("SIGTERM", "leader");
+    await stopping(worker);
+    answer();
     const ending = await worker.stopped();
     await expectFinishedByTheStoppingWorker(worker, ending, webhookId, start);
   }, 120_000);
@@ -272,10 +282,11 @@ describe("a worker stopped with SIGTERM", () => {
   // A second SIGTERM is ordinary: systemd signals the whole control group, and under tsx the node
   // process gets the group's signal and tsx's relay of it. Only the first may start the stop.
   it("finishes the delivery in hand when SIGTERM comes twice (the whole group, then again)", async () => {
-    const { worker, start, webhookId } = await workerWithDeliveryInHand();
+    const { worker, start, webhookId, answer } = await workerWithDeliveryInHand();
     worker.signal("SIGTERM", "group");
-    await eventually(() => worker.output(), (output) => output.includes("stopping"), { what: "the worker's note that it is stopping" });
+    await stopping(worker);
     worker.signal("SIGTERM", "group");
+    answer();
     const ending = await worker.stopped();
     await expectFinishedByTheStoppingWorker(worker, ending, webhookId, start);
   }, 120_000);

@@ -1,8 +1,8 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually.js";
 import { createEvent, createGroup, groupInput } from "../support/fixtures.js";
+import { listenOnLoopback } from "../support/loopback-server.js";
 import { useReceiver } from "../support/receiver.js";
 import { type TestApp, graphqlData, useTestApp } from "../support/test-app.js";
 import { useTokenEndpoint } from "../support/token-endpoint.js";
@@ -20,17 +20,7 @@ async function startCountingServer() {
     response.end("reached");
   });
   server.on("connection", () => (seen.connections += 1));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    port,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), seen };
 }
 
 const deliveriesQuery = `

@@ -56,7 +56,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 }
 
-async function migrate(url: string): Promise<void> {
+/** Migrates the database at `url` as hookgate does on start. */
+export async function migrate(url: string): Promise<void> {
   const db = createDatabase(url, { max: 1 });
   try {
     await migrateToLatest(db, url);

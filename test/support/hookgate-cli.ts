@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createDatabase, type Db } from "../../src/store/database.js";
 import { admin, databaseUrl } from "./global-setup.js";
 
@@ -65,4 +65,16 @@ export async function createEmptyDatabase(): Promise<EmptyDatabase> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** An empty database for the file's tests: created before them, dropped after them. */
+export function useEmptyDatabase(): EmptyDatabase {
+  const database = {} as EmptyDatabase;
+  beforeAll(async () => {
+    Object.assign(database, await createEmptyDatabase());
+  });
+  afterAll(async () => {
+    await database.drop?.();
+  });
+  return database;
 }

@@ -1,6 +1,6 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
+import { listenOnLoopback } from "./loopback-server.js";
 
 export interface ReceivedRequest {
   method: string;
@@ -56,8 +56,7 @@ export async function startReceiver() {
     });
   });
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -80,11 +79,7 @@ export async function startReceiver() {
         waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(requests.slice())) });
       });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createDatabase, type Db } from "../../src/store/database.js";
 import { admin, databaseUrl } from "./global-setup.js";
 
@@ -26,6 +26,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await admin(serverUrl, `drop database if exists ${name} with (force)`);
     },
   };
+}
+
+/** A test database for the file's (or describe block's) tests: cloned before them, dropped after them. */
+export function useTestDatabase(): TestDatabase {
+  const database = {} as TestDatabase;
+  beforeAll(async () => {
+    Object.assign(database, await createTestDatabase());
+  });
+  afterAll(async () => {
+    await database.drop?.();
+  });
+  return database;
 }
 
 async function cloneTemplate(serverUrl: string, name: string, template: string): Promise<void> {

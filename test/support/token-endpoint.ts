@@ -1,6 +1,6 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
+import { listenOnLoopback } from "./loopback-server.js";
 
 export interface TokenRequest {
   form: URLSearchParams;
@@ -38,8 +38,7 @@ export async function startTokenEndpoint(options: { expiresIn?: number; clientSe
       response.end(JSON.stringify(answer));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}/oauth/token`,
     requests,
@@ -50,11 +49,7 @@ export async function startTokenEndpoint(options: { expiresIn?: number; clientSe
     failWith(status: number | null) {
       failWith = status;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkCondition } from "../../../src/publish/condition/validate-condition.js";
-import { createTestDatabase, type TestDatabase } from "../../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 // How publish() evaluates a hook's condition against the publication's subject: the SQL
 // function hookgate_condition_matches, run here on a real PostgreSQL.
@@ -9,13 +9,7 @@ import { createTestDatabase, type TestDatabase } from "../../support/test-databa
 const at = "input.hooks[0].condition";
 
 describe("hookgate_condition_matches, in PostgreSQL", () => {
-  let test: TestDatabase;
-  beforeAll(async () => {
-    test = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await test?.drop();
-  });
+  const test = useTestDatabase();
 
   const event = {
     id: "9c6f8c2e-0000-4000-8000-000000000001",
