@@ -1,8 +1,10 @@
 /**
  * The import rules of src/ (docs/architecture.md draws them). Layers in the order data flows;
  * a module may import its own layer or any layer below it, never one above, and no two modules
- * or top-level folders may import each other in a circle. `npm run check:imports` prints the
- * breaches; test/architecture.test.ts runs the same rules in `npm test`.
+ * or top-level folders may import each other in a circle. test/architecture.test.ts runs these
+ * rules in `npm test` (`npm run check:imports` alone), and adds what an import graph cannot see:
+ * circles between folders, query builders or a global fetch used outside their layer, files in
+ * no layer.
  */
 const layers = [
   { name: "entry points", paths: ["^src/main\\.ts$", "^src/index\\.ts$", "^src/app\\.ts$", "^src/cli/"] },
@@ -53,10 +55,19 @@ module.exports = {
     },
     {
       name: "outbound-http-through-the-guard",
-      comment: "requests to URLs a tenant gave go through src/outbound/ (the address guard)",
+      comment:
+        "requests to URLs a tenant gave go through src/outbound/ (the address guard); the API's server and the embedded PostgreSQL's port probe listen, they do not call out",
       severity: "error",
-      from: { path: "^src/", pathNot: "^src/outbound/" },
-      to: { path: "node_modules/undici/", dependencyTypesNot: ["type-only"] },
+      from: { path: "^src/", pathNot: ["^src/outbound/", "^src/api/http/http-server\\.ts$", "^src/store/embedded-postgres\\.ts$"] },
+      to: { path: ["^(node:)?(http|https|http2|net|tls|dns)$", "node_modules/undici/"], dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "http-clients-only-where-guarded",
+      comment:
+        "graphql-request is given the guarded fetch in src/origin/run-origin.ts; simple-oauth2 the guarded node agents in src/delivery/token/",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/origin/run-origin\\.ts$", "^src/delivery/token/token-cache\\.ts$"] },
+      to: { path: "node_modules/(graphql-request|simple-oauth2|@hapi/wreck)/", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "no-circular-modules",

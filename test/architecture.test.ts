@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -106,6 +107,47 @@ describe("the import structure of src/", () => {
       { source: "src/errors.ts", dependencies: [] },
     ];
     expect(circles(unitEdges(modules))).toEqual([["src/delivery/", "src/publish/", "src/store/"]]);
+  });
+});
+
+/** The layers' paths, as the rule placing every module in one lists them. */
+function layerPatterns(): RegExp[] {
+  const config = createRequire(import.meta.url)("../.dependency-cruiser.cjs") as {
+    forbidden: Array<{ name: string; from: { pathNot?: string[] } }>;
+  };
+  const rule = config.forbidden.find((candidate) => candidate.name === "every-module-in-a-layer");
+  return (rule?.from.pathNot ?? []).map((pattern) => new RegExp(pattern));
+}
+
+/** Lines of src/ outside `folder` that match `pattern`, as "file:line: text". */
+function linesMatching(pattern: RegExp, outside: string): string[] {
+  return filesUnder("src")
+    .filter((file) => !file.startsWith(outside) && !file.startsWith("src/api/generated/"))
+    .flatMap((file) =>
+      readFileSync(file, "utf8")
+        .split("\n")
+        .map((text, index) => ({ text, index }))
+        .filter(({ text }) => pattern.test(text))
+        .map(({ text, index }) => `${file}:${index + 1}: ${text.trim()}`),
+    );
+}
+
+describe("what the import graph cannot see", () => {
+  it("places every file of src/ in a layer, even one that imports nothing", () => {
+    const patterns = layerPatterns();
+    expect(patterns.length).toBeGreaterThan(8);
+    const unplaced = filesUnder("src").filter((file) => !patterns.some((pattern) => pattern.test(file)));
+    expect(unplaced).toEqual([]);
+  });
+
+  it("runs no query outside src/store/, not even through a db handed over from there", () => {
+    // Query builders need no kysely import, so the import rule alone would let them through.
+    const statement = /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|executeQuery|with)\(|\bsql`|\.query\(/;
+    expect(linesMatching(statement, "src/store/")).toEqual([]);
+  });
+
+  it("calls no global fetch outside src/outbound/ (it would bypass the address guard)", () => {
+    expect(linesMatching(/(^|[^.\w])fetch\(/, "src/outbound/")).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import { buildSchema } from "./schema.js";
 
 /**
  * The API's schema, offered to the origin layer: origin queries are validated with the API's
- * limits and run through the API's resolvers, as a VIEWER of the delivery's organization.
+ * limits and run through the API's resolvers, as a VIEWER of the organization they are run for.
  * `services` is read at execution time: the schema is built before the Services that hold it.
  */
 export function createBuiltInSchema(services: () => Services): BuiltInSchema {

@@ -28,7 +28,8 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
   }
   const round = await attemptRound(context, delivery);
   const decision = decide(job, round.outcome, context.services.config, new Date());
-  if (await record(context, delivery, job, round.attempts, decision)) await updateGroupHealth(context, delivery, decision);
+  const group = await record(context, delivery, job, round.attempts, decision);
+  if (group) await updateGroupHealth(context, delivery, decision, group);
 }
 
 /**
@@ -48,19 +49,19 @@ async function attemptRound(
 ): Promise<{ attempts: NewAttempt[]; outcome: AttemptOutcome }> {
   const startedAt = new Date();
   const attempts: NewAttempt[] = [];
-  const failed = (error: string) => {
-    attempts.push(unansweredAttempt(delivery, delivery.attempt_count + attempts.length + 1, startedAt, { error, note: null }));
+  const failed = (error: string, at: Date) => {
+    attempts.push(unansweredAttempt(delivery, delivery.attempt_count + attempts.length + 1, at, { error, note: null }));
     return { attempts, outcome: {} };
   };
   try {
     const built = await buildPayload(context, delivery);
-    if (!built.ok) return failed(built.error);
+    if (!built.ok) return failed(built.error, startedAt);
     const outcome = await sendRefreshingToken(context, delivery, { body: built.payload, note: built.note }, attempts, startedAt);
     return { attempts, outcome };
   } catch (error) {
     // Whatever went wrong is an attempt in the log and a retry on the schedule, never a job that
     // crashes until the queue gives up with the delivery still pending.
     context.services.logger.error({ err: error, deliveryId: delivery.id }, "a delivery attempt failed unexpectedly");
-    return failed(`internal error: ${(error as Error).message}`);
+    return failed(`internal error: ${(error as Error).message}`, new Date());
   }
 }

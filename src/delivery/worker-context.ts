@@ -4,7 +4,7 @@ import { createGuardedNodeAgents } from "../outbound/guarded-connect.js";
 import type { Services } from "../services.js";
 import { TokenCache } from "./token/token-cache.js";
 
-/** What every delivery shares within one worker process: tokens, parsed origins, connections. */
+/** What every delivery shares within one worker process: the services, tokens, parsed origins. */
 export interface WorkerContext {
   readonly services: Services;
   readonly tokens: TokenCache;

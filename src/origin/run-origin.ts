@@ -31,6 +31,19 @@ export interface OriginCall {
   readonly values: PlaceholderValues;
 }
 
+/** A stored origin (`target` null or BUILT_IN: the built-in schema) and the ids of one publication. */
+export function originCall(
+  origin: { body: string; target: "BUILT_IN" | "REMOTE" | null; endpoint: string | null },
+  ids: { organizationId: string; eventId: string | null; orderId: string | null; eventGuideId: string | null },
+): OriginCall {
+  return {
+    body: origin.body,
+    remoteEndpoint: origin.target === "REMOTE" ? origin.endpoint : null,
+    organizationId: ids.organizationId,
+    values: ids,
+  };
+}
+
 export interface OriginAnswer {
   /** The GraphQL response as the origin gave it: the payload. */
   body: string;

@@ -3,7 +3,7 @@ import { defaultPayload } from "../delivery/steps/default-payload.js";
 import { InputError } from "../errors.js";
 import type { BuiltInSchema } from "../origin/built-in-schema.js";
 import { createOriginDocumentCache, type OriginDocumentCache } from "../origin/origin-document.js";
-import { OriginUnavailableError, runOrigin, type OriginRunner } from "../origin/run-origin.js";
+import { originCall, OriginUnavailableError, runOrigin, type OriginRunner } from "../origin/run-origin.js";
 import type { Services } from "../services.js";
 import { findEvent } from "../store/event.repository.js";
 import { isUuid } from "../store/ids.js";
@@ -73,12 +73,8 @@ export async function previewHookPayload(
     return { payload: JSON.parse(body), body, errors: [] };
   }
   try {
-    const built = await runOrigin(originRunnerOf(services), {
-      body: origin.body,
-      remoteEndpoint: origin.target === "REMOTE" ? origin.endpoint : null,
-      organizationId,
-      values: { eventId: ids.eventId, orderId: ids.orderId, eventGuideId: ids.eventGuideId, organizationId },
-    });
+    const call = originCall(origin, { organizationId, eventId: ids.eventId, orderId: ids.orderId, eventGuideId: ids.eventGuideId });
+    const built = await runOrigin(originRunnerOf(services), call);
     return { payload: JSON.parse(built.body), body: built.body, errors: (built.errors ?? []).map((error) => error.message) };
   } catch (error) {
     // What would be a failed (and retried) attempt at send time: unreachable origin, 5xx, a crash.

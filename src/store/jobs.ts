@@ -29,7 +29,7 @@ export const jobMaxAttempts = 10;
 /** A deliver job's payload as the queue hands it back; throws on anything else (a bug, or tampering). */
 export function parseDeliverJob(payload: unknown): DeliverJob {
   const job = payload as Partial<DeliverJob> | null;
-  if (typeof job?.deliveryId !== "string" || !isCount(job.round) || !isCount(job.attemptsRecorded)) {
+  if (typeof job?.deliveryId !== "string" || !isCount(job.round) || job.round < 1 || !isCount(job.attemptsRecorded)) {
     throw new Error(`${taskNames.deliver}: malformed job payload ${JSON.stringify(payload)}`);
   }
   return { deliveryId: job.deliveryId, round: job.round, attemptsRecorded: job.attemptsRecorded };
@@ -65,8 +65,8 @@ export function queueDeliverJobs(from: Column, columns: DeliverJobColumns): RawB
   const payload = sql`json_build_object('deliveryId', ${columns.deliveryId}, 'round', ${columns.round}::int,
     'attemptsRecorded', ${columns.attemptsRecorded}::int)`;
   const runAt = columns.runAt === undefined ? sql`null` : sql`${columns.runAt}::timestamptz`;
-  return sql<number>`(select count(*)::int from graphile_worker.add_jobs(coalesce(
+  // No rows, no call: add_jobs would still notify the workers of an insert.
+  return sql<number>`(case when exists (select 1 from ${from}) then (select count(*)::int from graphile_worker.add_jobs(
     (select array_agg(row(${taskNames.deliver}, ${payload}, null, ${runAt}, ${jobMaxAttempts}, null, null, null)::graphile_worker.job_spec)
-     from ${from}),
-    '{}')))`;
+     from ${from}))) else 0 end)`;
 }

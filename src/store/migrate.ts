@@ -19,5 +19,5 @@ export async function migrateToLatest(db: Db, connectionString: string): Promise
   return results.filter((result) => result.status === "Success").map((result) => result.migrationName);
 }
 
-/** The queue's migrations say nothing; hookgate reports what it applied. */
-const silentQueueLogger = new Logger(() => () => {});
+/** graphile-worker's logger, silenced: its migrations say nothing; hookgate reports what it applied. */
+export const silentQueueLogger = new Logger(() => () => {});

@@ -26,11 +26,18 @@ export interface DeliveryOutcome {
   retry: { at: Date; round: number } | null;
 }
 
+/** The delivery's group as the recording statement saw it, on the database's clock. */
+export interface GroupSeen {
+  enabled: boolean;
+  /** How long every attempt has been failing; null when the group is not failing. */
+  failingForMs: number | null;
+}
+
 /**
  * Records what a round of a delivery did, in one statement: its attempts, the delivery's new
  * state and, for a retry, the next job. Guarded by the attempt count the round started from, so a
- * round that lost a race (its job handed to another worker) changes nothing.
- * Answers false when the guard refused.
+ * round that lost a race (its job handed to another worker) changes nothing: then it answers
+ * null. Otherwise it answers the group as it stood, for the group-health step.
  */
 export async function recordAttempts(
   db: Db,
@@ -38,7 +45,7 @@ export async function recordAttempts(
   attemptsRecorded: number,
   attempts: readonly NewAttempt[],
   outcome: DeliveryOutcome,
-): Promise<boolean> {
+): Promise<GroupSeen | null> {
   const finished = outcome.retry === null;
   const values = sql.join(
     attempts.map(storableAttempt).map(
@@ -57,7 +64,7 @@ export async function recordAttempts(
         runAt: retry.at,
       })
     : sql`0`;
-  const rows = await runPrepared(db, sql<{ updated: string }>`
+  const rows = await runPrepared(db, sql<{ group_enabled: boolean; group_failing_for_ms: string | null }>`
     with updated as (
       update deliveries
       set status = ${outcome.status},
@@ -65,16 +72,20 @@ export async function recordAttempts(
           next_attempt_at = ${outcome.retry?.at ?? null}::timestamptz,
           finished_at = ${finished ? sql`now()` : sql`null`}
       where id = ${deliveryId} and attempt_count = ${attemptsRecorded} and finished_at is null
-      returning id
+      returning id, webhook_group_id
     ), inserted as (
       insert into delivery_attempts (delivery_id, number, started_at, duration_ms, request_method, request_url,
         request_headers, response_status, response_headers, response_body, response_body_truncated, error, note)
       select updated.id, a.* from updated, (values ${values}) as a
       returning 1
     )
-    select (select count(*) from updated) as updated, (select count(*) from inserted) as inserted,
-           ${queued} as queued`.compile(db));
-  return rows[0]?.updated === "1";
+    select g.enabled as group_enabled,
+           (extract(epoch from now() - g.failing_since) * 1000)::bigint::text as group_failing_for_ms,
+           (select count(*) from inserted) as inserted, ${queued} as queued
+    from updated join webhook_groups g on g.id = updated.webhook_group_id`.compile(db));
+  const row = rows[0];
+  if (!row) return null;
+  return { enabled: row.group_enabled, failingForMs: row.group_failing_for_ms === null ? null : Number(row.group_failing_for_ms) };
 }
 
 /** A partner's answer may hold what PostgreSQL cannot store (U+0000); recorded faithfully otherwise. */

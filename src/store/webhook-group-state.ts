@@ -3,7 +3,8 @@ import type { Db } from "./database.js";
 import type { WebhookGroupRow } from "./tables.js";
 
 // A group's state, the one part of it that changes in place: on or off, its health, and which
-// signing secrets are current. Each statement touches a live group of the organization only.
+// signing secrets are current. What a caller changes touches a live group of the caller's
+// organization only; health is the worker's, for the group of a delivery it just recorded.
 
 /** On or off by hand; switching either way starts the failure clock afresh. Undefined: no such live group. */
 export async function setGroupEnabled(

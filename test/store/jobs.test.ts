@@ -23,6 +23,7 @@ describe("parseDeliverJob", () => {
     ["no delivery id", { round: 1, attemptsRecorded: 0 }],
     ["a fractional round", { deliveryId: id, round: 1.5, attemptsRecorded: 0 }],
     ["a negative count", { deliveryId: id, round: 1, attemptsRecorded: -1 }],
+    ["round 0 (rounds count from 1)", { deliveryId: id, round: 0, attemptsRecorded: 0 }],
     ["a v1 payload under the v2 name", { deliveryId: id, run: 1, attemptsBefore: 0 }],
   ])("refuses %s, naming the task", (_name, payload) => {
     expect(() => parseDeliverJob(payload)).toThrow(`${taskNames.deliver}: malformed job payload`);
@@ -49,9 +50,23 @@ describe("queueDeliverJobs", () => {
     expect(counted[0]!.queued).toBe(2);
 
     // graphile-worker's own tables, read as its worker reads them.
-    const { rows: jobs } = await sql<{ task_identifier: string; payload: unknown; run_at: Date }>`
-      select t.identifier as task_identifier, j.payload, j.run_at
+    const { rows: jobs } = await sql<{
+      task_identifier: string;
+      payload: unknown;
+      run_at: Date;
+      max_attempts: number;
+      priority: number;
+      job_queue_id: number | null;
+      key: string | null;
+    }>`
+      select t.identifier as task_identifier, j.payload, j.run_at, j.max_attempts, j.priority, j.job_queue_id, j.key
       from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id`.execute(database.db);
+    // Retries are hookgate's own; the queue's attempts only cover a crashed task. No queue name
+    // (jobs run in parallel), no key (every job stands), default priority.
+    expect(jobs.map(({ max_attempts, priority, job_queue_id, key }) => ({ max_attempts, priority, job_queue_id, key }))).toEqual([
+      { max_attempts: 10, priority: 0, job_queue_id: null, key: null },
+      { max_attempts: 10, priority: 0, job_queue_id: null, key: null },
+    ]);
     expect(jobs.map((job) => job.task_identifier)).toEqual([taskNames.deliver, taskNames.deliver]);
     expect(jobs.map((job) => parseDeliverJob(job.payload)).sort((a, b) => a.deliveryId.localeCompare(b.deliveryId))).toEqual(
       [...ids].sort().map((deliveryId) => ({ deliveryId, round: 2, attemptsRecorded: 7 })),

@@ -1,4 +1,4 @@
-import { OriginUnavailableError, runOrigin, type OriginCall } from "../../origin/run-origin.js";
+import { originCall, OriginUnavailableError, runOrigin } from "../../origin/run-origin.js";
 import { type DeliveryToSend, storePayload } from "../../store/delivery.repository.js";
 import type { WorkerContext } from "../worker-context.js";
 import { defaultPayload } from "./default-payload.js";
@@ -19,7 +19,18 @@ export async function buildPayload(context: WorkerContext, delivery: DeliveryToS
     built =
       delivery.origin_body === null
         ? { body: defaultPayload(delivery), errors: null }
-        : await runOrigin(context.origins, originCallOf(delivery, delivery.origin_body));
+        : await runOrigin(
+            context.origins,
+            originCall(
+              { body: delivery.origin_body, target: delivery.origin_target, endpoint: delivery.origin_endpoint },
+              {
+                organizationId: delivery.organization_id,
+                eventId: delivery.event_id,
+                orderId: delivery.order_id,
+                eventGuideId: delivery.event_guide_id,
+              },
+            ),
+          );
   } catch (error) {
     if (error instanceof OriginUnavailableError) return { ok: false, error: error.message };
     throw error;
@@ -28,19 +39,4 @@ export async function buildPayload(context: WorkerContext, delivery: DeliveryToS
   const payload = await storePayload(context.services.db, delivery.id, built.body, built.errors);
   const note = built.errors ? `the origin answered with GraphQL errors: ${built.errors.map((e) => e.message).join("; ")}` : null;
   return { ok: true, payload, note };
-}
-
-/** The delivery's origin, with the ids its placeholders stand for. */
-export function originCallOf(delivery: DeliveryToSend, body: string): OriginCall {
-  return {
-    body,
-    remoteEndpoint: delivery.origin_target === "REMOTE" ? delivery.origin_endpoint : null,
-    organizationId: delivery.organization_id,
-    values: {
-      eventId: delivery.event_id,
-      orderId: delivery.order_id,
-      eventGuideId: delivery.event_guide_id,
-      organizationId: delivery.organization_id,
-    },
-  };
 }

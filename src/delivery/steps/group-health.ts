@@ -1,30 +1,47 @@
 import { formatDuration } from "../../duration.js";
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
+import type { GroupSeen } from "../../store/record-attempts.js";
+import { retryTransient } from "../../store/transient.js";
 import { recordGroupHealth } from "../../store/webhook-group-state.js";
 import type { WorkerContext } from "../worker-context.js";
 import type { Decision } from "./decide.js";
 
 /**
- * Step 6: what the round says about its group. A group whose every attempt has failed for
- * HOOKGATE_AUTO_DISABLE_AFTER is switched off (Duro and Svix do the same) rather than hammered
- * for days; any success clears the failure clock. Tests and unsent deliveries say nothing.
- *
- * Its own statement, after the round is recorded: a crash in between loses one round's word on
- * health, which the next round gives again. Skipped when nothing would change, so a healthy
- * group costs no statement: the row loaded with the delivery says whether the group is failing.
+ * What a round says about its group's health, given the group as the recording statement saw
+ * it: "clear" the failure clock after a success, "start" it at a failure, "disable" the group
+ * once every attempt has failed for `disableAfterMs`; null when nothing changes, which is what
+ * a healthy group's rounds cost: no statement at all.
  */
-export async function updateGroupHealth(context: WorkerContext, delivery: DeliveryToSend, decision: Decision): Promise<void> {
-  if (delivery.is_test) return;
-  const { config, db } = context.services;
-  const failingSince = delivery.group_failing_since;
-  if (decision.succeeded && failingSince === null) return;
-  // The database's clock decides; this only skips what is surely too early (a minute's margin for clocks apart).
-  const maybeTooLong = failingSince !== null && failingSince.getTime() + config.autoDisableAfterMs - 60_000 <= Date.now();
-  if (!decision.succeeded && failingSince !== null && (!maybeTooLong || !delivery.group_enabled)) return;
-  await recordGroupHealth(db, {
+export function healthChange(succeeded: boolean, group: GroupSeen, disableAfterMs: number): "clear" | "start" | "disable" | null {
+  if (succeeded) return group.failingForMs === null ? null : "clear";
+  if (group.failingForMs === null) return "start";
+  return group.enabled && group.failingForMs > disableAfterMs ? "disable" : null;
+}
+
+/**
+ * Step 6: a group whose every attempt has failed for HOOKGATE_AUTO_DISABLE_AFTER is switched off
+ * (Duro and Svix do the same) rather than hammered for days; any success clears the failure
+ * clock. Tests and unsent deliveries say nothing. Its own statement, after the round is
+ * recorded, and only when something changes; the statement checks again on the database's
+ * clock, so a round racing this one cannot make it wrong. A database that stays down past
+ * the transient waits makes this a logged error rather than a failed job: the round is recorded
+ * (running it again would change nothing), and only this round's word on health is lost.
+ */
+export async function updateGroupHealth(
+  context: WorkerContext,
+  delivery: DeliveryToSend,
+  decision: Decision,
+  group: GroupSeen,
+): Promise<void> {
+  const { config, db, logger } = context.services;
+  if (delivery.is_test || healthChange(decision.succeeded, group, config.autoDisableAfterMs) === null) return;
+  const health = {
     groupId: delivery.webhook_group_id,
     succeeded: decision.succeeded,
     disableAfterMs: config.autoDisableAfterMs,
     reason: `every delivery attempt failed for ${formatDuration(config.autoDisableAfterMs)} (HOOKGATE_AUTO_DISABLE_AFTER)`,
+  };
+  await retryTransient(() => recordGroupHealth(db, health)).catch((error: unknown) => {
+    logger.error({ err: error, groupId: health.groupId }, "recording a webhook group's health failed");
   });
 }

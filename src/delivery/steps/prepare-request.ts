@@ -23,14 +23,15 @@ export type Prepared = { readonly ok: true; readonly request: PreparedRequest } 
 /**
  * Step 2: the request for one attempt — an access token (cached per credential), the Standard
  * Webhooks signature, Dozuki's JWT when the group has a secret key, the group's static headers.
- * A token endpoint that fails fails the attempt, with its reason in the log.
+ * A token endpoint that fails fails the attempt, with its reason in the log. Signed `at`, or,
+ * without it, at the moment the token is in hand.
  */
 export async function prepareRequest(
   context: WorkerContext,
   delivery: DeliveryToSend,
   payload: string,
-  at: Date,
   credential: Credential | null,
+  signedAt: Date | null,
 ): Promise<Prepared> {
   let token: string | null = null;
   if (credential) {
@@ -42,6 +43,7 @@ export async function prepareRequest(
     }
   }
   const { secrets } = context.services;
+  const at = signedAt ?? new Date();
   const signature = signatureHeaders({ id: delivery.id, timestamp: at, body: payload, secrets: signingSecrets(context, delivery, at) });
   const headers = partnerHeaders(delivery, signature, token, {
     staticHeaders: staticHeaders(context, delivery),

@@ -24,15 +24,16 @@ export async function sendRefreshingToken(
   let note = payload.note;
   for (;;) {
     const number = delivery.attempt_count + attempts.length + 1;
-    const at = number === firstNumber ? startedAt : new Date();
-    const prepared = await prepareRequest(context, delivery, payload.body, at, credential);
+    // The first attempt counts from the round's start (building the payload included); a retry
+    // after a 401 from when its fresh token is in hand.
+    const prepared = await prepareRequest(context, delivery, payload.body, credential, number === firstNumber ? startedAt : null);
     if (!prepared.ok) {
-      attempts.push(unansweredAttempt(delivery, number, at, { error: prepared.error, note }));
+      attempts.push(unansweredAttempt(delivery, number, startedAt, { error: prepared.error, note }));
       return {};
     }
     const { request } = prepared;
     const result = await send(context, request);
-    attempts.push(sentAttempt(delivery, number, { at, loggedHeaders: request.headers.logged }, result, note));
+    attempts.push(sentAttempt(delivery, number, { at: request.at, loggedHeaders: request.headers.logged }, result, note));
     // The note (the origin's GraphQL errors) belongs to the first attempt with this payload.
     note = null;
     if (!result.ok) return {};
