@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually.js";
-import { createEvent, createGroup, groupInput } from "../support/fixtures.js";
+import { createApiKey, createEvent, createGroup, groupInput } from "../support/fixtures.js";
 import { expectError } from "../support/expect-error.js";
 import { operatorToken, type TestApp, useTestApp } from "../support/test-app.js";
 
@@ -19,12 +19,6 @@ const unknownKey = `hg_${randomBytes(32).toString("base64url")}`;
 
 async function count(table: "organizations" | "api_keys" | "webhook_groups" | "events", db = app.db) {
   return Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
-}
-
-async function issueKey(role: "ADMIN" | "VIEWER", key = app.adminKey) {
-  const result = await app.graphql(createApiKeyMutation, { role }, { key });
-  expect(result.errors).toBeUndefined();
-  return result.data?.createApiKey as { id: string; apiKey: string; role: string };
 }
 
 describe("first start", () => {
@@ -54,7 +48,7 @@ describe("first start", () => {
   });
 
   it("records when a key was last used", async () => {
-    const issued = await issueKey("VIEWER");
+    const issued = await createApiKey(app, "VIEWER");
     const lastUsedAt = async (): Promise<string | null> =>
       (await app.graphql(viewerQuery)).data?.viewer.apiKeys.find((key: { id: string }) => key.id === issued.id).lastUsedAt;
     expect(await lastUsedAt()).toBeNull();
@@ -78,7 +72,7 @@ describe("authentication", () => {
     expect(garbageBearer.errors).toBeUndefined();
     expect(garbageBearer.data?.viewer).toEqual({ role: "ADMIN" });
 
-    const viewer = await issueKey("VIEWER");
+    const viewer = await createApiKey(app, "VIEWER");
     const both = await app.graphql(`{ viewer { role apiKeyId } }`, undefined, { key: viewer.apiKey, bearer: app.adminKey });
     expect(both.data?.viewer).toEqual({ role: "VIEWER", apiKeyId: viewer.id });
 
@@ -87,7 +81,7 @@ describe("authentication", () => {
   });
 
   it("refuses a missing, wrong, malformed or revoked key with UNAUTHENTICATED", async () => {
-    const revoked = await issueKey("ADMIN");
+    const revoked = await createApiKey(app, "ADMIN");
     expect((await app.graphql(revokeApiKeyMutation, { id: revoked.id })).data).toEqual({ revokeApiKey: true });
     const cases: { key?: string; bearer?: string; headers?: Record<string, string> }[] = [
       {},
@@ -232,7 +226,7 @@ describe("createOrganization", () => {
 
 describe("API keys", () => {
   it("a VIEWER key reads but every write is FORBIDDEN and changes nothing", async () => {
-    const viewer = await issueKey("VIEWER");
+    const viewer = await createApiKey(app, "VIEWER");
     expect(viewer.role).toBe("VIEWER");
     expect(viewer.apiKey).toMatch(/^hg_/);
     const { webhookGroup } = await createGroup(app);
@@ -288,7 +282,7 @@ describe("API keys", () => {
   });
 
   it("an ADMIN key made with createApiKey can write", async () => {
-    const admin = await issueKey("ADMIN");
+    const admin = await createApiKey(app, "ADMIN");
     expect(admin.role).toBe("ADMIN");
     const created = await createEvent(app, { title: "By the second admin" }, admin.apiKey);
     expect(created.title).toBe("By the second admin");
@@ -301,7 +295,7 @@ describe("API keys", () => {
   });
 
   it("revokeApiKey revokes once: the key is then refused; again, unknown or malformed ids answer false", async () => {
-    const viewer = await issueKey("VIEWER");
+    const viewer = await createApiKey(app, "VIEWER");
     expect((await app.graphql(`{ viewer { role } }`, undefined, { key: viewer.apiKey })).data).toEqual({ viewer: { role: "VIEWER" } });
 
     expect((await app.graphql(revokeApiKeyMutation, { id: viewer.id })).data).toEqual({ revokeApiKey: true });
@@ -324,7 +318,7 @@ describe("API keys", () => {
   });
 
   it("an admin can revoke the very key it is using; the next request is refused", async () => {
-    const admin = await issueKey("ADMIN");
+    const admin = await createApiKey(app, "ADMIN");
     const self = (await app.graphql(`{ viewer { apiKeyId } }`, undefined, { key: admin.apiKey })).data?.viewer.apiKeyId;
     expect(self).toBe(admin.id);
     expect((await app.graphql(revokeApiKeyMutation, { id: self }, { key: admin.apiKey })).data).toEqual({ revokeApiKey: true });
@@ -332,7 +326,7 @@ describe("API keys", () => {
   });
 
   it("stores keys hashed: key_hash is 32 bytes and no column holds the key", async () => {
-    const issued = await issueKey("VIEWER");
+    const issued = await createApiKey(app, "VIEWER");
     const other = await app.createOrganization("Hash check org");
     const keys = [app.adminKey, issued.apiKey, other.adminKey];
 
@@ -356,7 +350,7 @@ describe("API keys", () => {
   it("never sent the Default admin key in any answer", async () => {
     // Answers that could carry it: the viewer with its keys, a new key, a revocation.
     await app.graphql(viewerQuery);
-    const issued = await issueKey("ADMIN");
+    const issued = await createApiKey(app, "ADMIN");
     await app.graphql(viewerQuery, undefined, { key: issued.apiKey });
     await app.graphql(revokeApiKeyMutation, { id: issued.id });
     expect(app.responses.length).toBeGreaterThanOrEqual(4);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createEvent, createEventGuide, createOrder } from "../support/fixtures.js";
+import { createEvent, createEventGuide, createOrder, createViewerKey } from "../support/fixtures.js";
 import {
   cancelOrderMutation,
   createEventMutation,
@@ -178,8 +178,7 @@ describe("the built-in source refuses bad input and unauthorized callers", () =>
 
   describe("roles", () => {
     it("a VIEWER key reads everything but every source mutation is FORBIDDEN and writes nothing", async () => {
-      const issued = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`);
-      const viewer = issued.data?.createApiKey.apiKey as string;
+      const viewer = await createViewerKey(app);
       const guide = await createEventGuide(app, "Viewer guide");
       const event = await createEvent(app, { eventGuideId: guide.id });
       const order = await createOrder(app, event.id);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createEvent, createEventGuide, createGroup, createOrder, groupFields, groupInput } from "../support/fixtures.js";
+import { createApiKey, createEvent, createEventGuide, createGroup, createOrder, groupFields, groupInput } from "../support/fixtures.js";
 import { type GraphqlResult, useTestApp } from "../support/test-app.js";
 
 // DESIGN.md, Tenancy: "every read and write is scoped to the caller's organization. Another
@@ -12,11 +12,6 @@ const a = { id: "", adminKey: "", viewerKey: "", viewerKeyId: "", event: "", gui
 const b = { id: "", adminKey: "", keyId: "", key: "", event: "", guide: "", order: "", group: "" };
 const bRemoved = { event: "", order: "", cancelledOrder: "" };
 
-async function createApiKey(key: string, role: "ADMIN" | "VIEWER") {
-  const result = await app.graphql(`mutation ($role: ApiKeyRole!) { createApiKey(role: $role) { id apiKey } }`, { role }, { key });
-  return result.data!.createApiKey as { id: string; apiKey: string };
-}
-
 async function mutate(key: string, mutation: string, id: string) {
   const result = await app.graphql(`mutation ($id: ID!) { ${mutation}(id: $id) { id } }`, { id }, { key });
   expect(result.errors).toBeUndefined();
@@ -24,7 +19,7 @@ async function mutate(key: string, mutation: string, id: string) {
 
 beforeAll(async () => {
   Object.assign(a, await app.createOrganization("Org A"));
-  const viewer = await createApiKey(a.adminKey, "VIEWER");
+  const viewer = await createApiKey(app, "VIEWER", a.adminKey);
   [a.viewerKeyId, a.viewerKey] = [viewer.id, viewer.apiKey];
   a.guide = (await createEventGuide(app, "A guide", a.adminKey)).id;
   a.event = (await createEvent(app, { title: "A event", eventGuideId: a.guide }, a.adminKey)).id;
@@ -36,7 +31,7 @@ beforeAll(async () => {
   b.event = (await createEvent(app, { title: "B event", eventGuideId: b.guide }, b.adminKey)).id;
   b.order = (await createOrder(app, b.event, b.adminKey)).id;
   b.group = (await createGroup(app, groupInput({ name: "B group", eventId: b.event }), b.adminKey)).webhookGroup.id;
-  const created = await createApiKey(b.adminKey, "VIEWER");
+  const created = await createApiKey(app, "VIEWER", b.adminKey);
   [b.keyId, b.key] = [created.id, created.apiKey];
   // Rows in states that have their own error messages for the owner; a stranger must not see them.
   bRemoved.event = (await createEvent(app, { title: "B removed" }, b.adminKey)).id;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectError } from "../support/expect-error.js";
-import { createEvent, createEventGuide, createGroupMutation, groupInput, seedOriginBodies } from "../support/fixtures.js";
+import { createEvent, createEventGuide, createGroupMutation, createViewerKey, groupInput, seedOriginBodies } from "../support/fixtures.js";
 import { groupsSnapshot } from "../support/group-helpers.js";
 import { useTestApp } from "../support/test-app.js";
 
@@ -117,8 +117,7 @@ describe("createWebhookGroup refuses bad input, naming the field, and writes not
 
   it("no key answers UNAUTHENTICATED, a wrong key too, and a viewer key FORBIDDEN", async () => {
     const before = await snapshot();
-    const viewer = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`);
-    const viewerKey = viewer.data?.createApiKey.apiKey as string;
+    const viewerKey = await createViewerKey(app);
     const noKey = await app.graphql(createGroupMutation, { input: groupInput() }, {});
     const wrongKey = await app.graphql(createGroupMutation, { input: groupInput() }, { key: "hg_" + "x".repeat(43) });
     const asViewer = await app.graphql(createGroupMutation, { input: groupInput() }, { key: viewerKey });

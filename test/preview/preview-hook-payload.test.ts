@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { useCleanup } from "../support/cleanup.js";
 import { waitUntilSettled } from "../support/delivery-log.js";
-import { createEvent, createEventGuide, createGroup, createOrder, seedOriginBodies } from "../support/fixtures.js";
+import { createEvent, createEventGuide, createGroup, createOrder, createViewerKey, seedOriginBodies } from "../support/fixtures.js";
 import { startReceiver } from "../support/receiver.js";
 import { graphqlData, useTestApp } from "../support/test-app.js";
 
@@ -22,11 +22,6 @@ async function preview(input: Record<string, unknown>, key: string): Promise<Pre
   const result = await app.graphql(previewQuery, { input }, { key });
   if (!result.data?.previewHookPayload) throw new Error(`previewHookPayload failed: ${JSON.stringify(result.errors)}`);
   return result.data.previewHookPayload as Preview;
-}
-
-async function createViewerKey(adminKey: string): Promise<string> {
-  const result = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`, {}, { key: adminKey });
-  return result.data!.createApiKey.apiKey as string;
 }
 
 const mutate = (key: string, mutation: string, variables: Record<string, unknown>) => graphqlData(app, mutation, variables, key);
@@ -70,7 +65,7 @@ describe("previewHookPayload builds exactly the body the real delivery sends", (
     await waitUntilSettled(app);
 
     // A VIEWER key may preview: it is a read.
-    const viewerKey = await createViewerKey(org.adminKey);
+    const viewerKey = await createViewerKey(app, org.adminKey);
     const before = await rowCounts();
     const previewed = await preview(
       { hookType: type, origin: { body }, ...(order ? { orderId: order.id } : { eventId: event.id }) },
@@ -148,7 +143,7 @@ describe("previewHookPayload refuses what group creation refuses, and unknown id
     const event = await createEvent(app, { title: "Mine" }, org.adminKey);
     const otherEvent = await createEvent(app, { title: "Theirs" }, other.adminKey);
     const otherOrder = await createOrder(app, otherEvent.id, other.adminKey);
-    const viewerKey = await createViewerKey(org.adminKey);
+    const viewerKey = await createViewerKey(app, org.adminKey);
     const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
       ["origin body not JSON", { hookType: "EVENT_UPDATED", eventId: event.id, origin: { body: "query { event }" } }, "input.origin.body", /JSON/],
       ["origin query that does not validate", { hookType: "EVENT_UPDATED", eventId: event.id, origin: { body: query("query ($id: ID!) { event(id: $id) { colour } }") } }, "input.origin.body", /Cannot query field "colour"/],

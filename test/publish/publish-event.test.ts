@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { waitUntilSettled } from "../support/delivery-log.js";
 import { expectError } from "../support/expect-error.js";
-import { createGroup, publishEvent, publishEventMutation } from "../support/fixtures.js";
+import { createGroup, createViewerKey, publishEvent, publishEventMutation } from "../support/fixtures.js";
 import { useReceiver } from "../support/receiver.js";
 import { count } from "../support/row-count.js";
 import { useTestApp } from "../support/test-app.js";
@@ -138,8 +138,7 @@ describe("publishEvent refuses bad input and writes nothing", () => {
   });
 
   it("refuses a VIEWER key with FORBIDDEN and no key with UNAUTHENTICATED", async () => {
-    const created = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`);
-    const viewerKey = created.data!.createApiKey.apiKey as string;
+    const viewerKey = await createViewerKey(app);
     const before = await written();
     const input = { type: "EVENT_CREATED", eventId: randomUUID(), idempotencyKey: `auth-${randomUUID()}` };
 

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
-import { createEvent, createGroup } from "../support/fixtures.js";
+import { createEvent, createGroup, createViewerKey } from "../support/fixtures.js";
 import { useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
 import { useTokenEndpoint } from "../support/token-endpoint.js";
@@ -78,8 +78,7 @@ describe("recoverDeliveries", () => {
 
   it("is for the caller's live groups and ADMIN keys only", async () => {
     const other = await app.createOrganization("Recover other");
-    const viewer = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`, {}, { key: org.adminKey });
-    const viewerKey = viewer.data!.createApiKey.apiKey as string;
+    const viewerKey = await createViewerKey(app, org.adminKey);
     const deleted = (await createGroup(app, { name: "gone soon", hooks: [{ type: "EVENT_CREATED", endpoint: `${receiver.url}/c` }] }, org.adminKey))
       .webhookGroup.id;
     await app.graphql(`mutation ($id: ID!) { deleteWebhookGroup(id: $id) }`, { id: deleted }, { key: org.adminKey });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/index.js";
 import { useCleanup } from "../support/cleanup.js";
 import { readDelivery, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
-import { createEvent, createGroup, seedOriginBodies } from "../support/fixtures.js";
+import { createEvent, createGroup, createViewerKey, seedOriginBodies } from "../support/fixtures.js";
 import { startReceiver, useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
 import { startTokenEndpoint } from "../support/token-endpoint.js";
@@ -129,8 +129,7 @@ describe("redeliver", () => {
   it("refuses other organizations' deliveries, unknown ids, deliveries in progress or of deleted groups, and VIEWER keys", async () => {
     const s = await scenario("redeliver refusals", {});
     const other = await app.createOrganization("redeliver other org");
-    const viewer = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`, {}, { key: s.key });
-    const viewerKey = viewer.data!.createApiKey.apiKey as string;
+    const viewerKey = await createViewerKey(app, s.key);
 
     // The partner holds its answer, keeping the first delivery in progress until the test lets it answer.
     let answer = () => {};

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/index.js";
 import { waitForDelivery } from "../support/delivery-log.js";
-import { createGroup } from "../support/fixtures.js";
+import { createGroup, createViewerKey } from "../support/fixtures.js";
 import { useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
 import { useTokenEndpoint } from "../support/token-endpoint.js";
@@ -116,8 +116,7 @@ describe("sendTestDelivery", () => {
     const foreign = await createGroup(app, { name: "foreign", hooks: [{ type: "EVENT_CREATED", endpoint: `${receiver.url}/x` }] }, other.adminKey);
     const deleted = await createGroup(app, { name: "deleted", hooks: [{ type: "EVENT_CREATED", endpoint: `${receiver.url}/x` }] });
     await app.graphql(`mutation ($id: ID!) { deleteWebhookGroup(id: $id) }`, { id: deleted.webhookGroup.id });
-    const viewer = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`);
-    const viewerKey = viewer.data!.createApiKey.apiKey as string;
+    const viewerKey = await createViewerKey(app);
     const huge = { blob: "x".repeat(64 * 1024) };
 
     const before = await rowCounts();

@@ -105,3 +105,15 @@ export async function publishEvent(app: TestApp, input: Record<string, unknown>,
   if (result.errors || !result.data?.publishEvent) throw new Error(`publishEvent failed: ${JSON.stringify(result.errors)}`);
   return result.data.publishEvent as Publication;
 }
+
+/** A new API key of `role` in the organization whose admin key is `key`. */
+export async function createApiKey(app: TestApp, role: "ADMIN" | "VIEWER", key = app.adminKey) {
+  const result = await app.graphql(`mutation ($role: ApiKeyRole!) { createApiKey(role: $role) { id apiKey role } }`, { role }, { key });
+  if (result.errors || !result.data?.createApiKey) throw new Error(`createApiKey failed: ${JSON.stringify(result.errors)}`);
+  return result.data.createApiKey as { id: string; apiKey: string; role: string };
+}
+
+/** A VIEWER key's secret, for checking what reading may do and writing may not. */
+export async function createViewerKey(app: TestApp, key = app.adminKey): Promise<string> {
+  return (await createApiKey(app, "VIEWER", key)).apiKey;
+}

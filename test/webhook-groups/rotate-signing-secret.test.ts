@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { verifyWebhook, WebhookVerificationError } from "../../src/index.js";
 import { expectError } from "../support/expect-error.js";
-import { createOrder } from "../support/fixtures.js";
+import { createOrder, createViewerKey } from "../support/fixtures.js";
 import { createScopedGroup, groupsSnapshot, plainHeaders, readGroup, responsesContaining, waitForPath } from "../support/group-helpers.js";
 import { useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
@@ -100,9 +100,9 @@ describe("rotateSigningSecret", () => {
 
   it("a VIEWER key is FORBIDDEN and changes nothing", async () => {
     const { groupId } = await groupOnPath("/viewers");
-    const issued = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`);
+    const viewerKey = await createViewerKey(app);
     const before = await groupsSnapshot(app);
-    expectError(await app.graphql(rotateMutation, { id: groupId }, { key: issued.data!.createApiKey.apiKey }), "FORBIDDEN");
+    expectError(await app.graphql(rotateMutation, { id: groupId }, { key: viewerKey }), "FORBIDDEN");
     expect(await groupsSnapshot(app)).toBe(before);
   });
 

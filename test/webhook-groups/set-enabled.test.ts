@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isFinished, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
 import { expectError } from "../support/expect-error.js";
-import { createOrder } from "../support/fixtures.js";
+import { createOrder, createViewerKey } from "../support/fixtures.js";
 import {
   createFullGroup,
   createScopedGroup,
@@ -118,8 +118,7 @@ describe("setWebhookGroupEnabled", () => {
 
   it("a VIEWER key is FORBIDDEN and nothing changes", async () => {
     const { group } = await createScopedGroup(app, receiver, "/watched");
-    const issued = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`);
-    const viewerKey = issued.data!.createApiKey.apiKey as string;
+    const viewerKey = await createViewerKey(app);
     const before = await groupsSnapshot(app);
     expectError(await setEnabled(app, group.id, false, viewerKey), "FORBIDDEN");
     expect(await groupsSnapshot(app)).toBe(before);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEventGuide } from "../../support/fixtures.js";
+import { createEventGuide, createViewerKey } from "../../support/fixtures.js";
 import { useTestApp } from "../../support/test-app.js";
 import { defaultCase, graphqlCase, seedClientSecret } from "../../support/doo-seed-examples.js";
 import { countGroups, restClient } from "../../support/rest-client.js";
@@ -202,8 +202,7 @@ describe("doo REST: who may do what", () => {
   it("a VIEWER key lists but may not create or delete (403), and nothing changes", async () => {
     const created = await call("POST", webhooksPath(), { body: defaultCase });
     const id = created.json.data as string;
-    const issued = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`);
-    const viewer = issued.data?.createApiKey.apiKey as string;
+    const viewer = await createViewerKey(app);
     expect((await call("GET", webhooksPath(), { key: viewer })).status).toBe(200);
     await expectRefused(
       { key: viewer, body: defaultCase },
@@ -260,8 +259,7 @@ describe("doo REST: routes", () => {
 
   it("no answer carried the client secret, refused or not", async () => {
     // Requests carrying it, each refused another way, then accepted and listed.
-    const issued = await app.graphql(`mutation { createApiKey(role: VIEWER) { apiKey } }`);
-    const viewerKey = issued.data?.createApiKey.apiKey as string;
+    const viewerKey = await createViewerKey(app);
     const refusals = [
       await call("POST", webhooksPath(), { body: seedWith((seed) => (seed.hooks[0].endpoint = "ftp://partner.example/x")) }),
       await call("POST", webhooksPath(), { body: defaultCase.slice(0, -1) }),
