@@ -1,20 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { authenticate } from "../../src/api/authenticate.js";
 import { hashApiKey } from "../../src/secrets/api-key-token.js";
-import { useCleanup } from "../support/cleanup.js";
-import { createEmptyDatabase, hookgate } from "../support/hookgate-cli.js";
+import { hookgate, useEmptyDatabasePerTest } from "../support/hookgate-cli.js";
 
 const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const apiKey = "hg_[A-Za-z0-9_-]{43}";
 
-const dropAfterTest = useCleanup();
-
 /** A database of the test's own, with no tables at all, as an operator's new one would be. */
-async function emptyDatabase() {
-  const database = await createEmptyDatabase();
-  dropAfterTest(database.drop);
-  return database;
-}
+const emptyDatabase = useEmptyDatabasePerTest();
 
 describe("hookgate create-organization", () => {
   it("on an empty database, migrates it and prints the new organization's id and a working admin key", async () => {

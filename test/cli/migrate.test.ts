@@ -1,16 +1,14 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { migrations } from "../../migrations/index.js";
-import { useCleanup } from "../support/cleanup.js";
 import { migrate } from "../support/global-setup.js";
-import { createEmptyDatabase, hookgateFromSource } from "../support/hookgate-cli.js";
+import { hookgateFromSource, useEmptyDatabasePerTest } from "../support/hookgate-cli.js";
 
-const dropAfterTest = useCleanup();
+const newEmptyDatabase = useEmptyDatabasePerTest();
 
 /** An empty database of the test's own (the per-file test databases are clones of the migrated template). */
 async function emptyDatabase() {
-  const database = await createEmptyDatabase();
-  dropAfterTest(database.drop);
+  const database = await newEmptyDatabase();
   const url = database.env.DATABASE_URL!;
   const query = async <Row extends pg.QueryResultRow>(text: string): Promise<Row[]> => {
     const client = new pg.Client({ connectionString: url });

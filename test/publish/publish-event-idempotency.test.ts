@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { waitUntilSettled } from "../support/delivery-log.js";
+import { requestsAbout } from "../support/delivery-log.js";
 import { expectError } from "../support/expect-error.js";
 import { createGroup, publishEvent, publishEventMutation } from "../support/fixtures.js";
 import { useReceiver } from "../support/receiver.js";
@@ -20,12 +20,6 @@ beforeAll(async () => {
   other = await app.createOrganization("Other platform");
   await createGroup(app, { name: "Theirs", hooks: [{ type: "EVENT_CREATED", endpoint: `${receiver.url}/theirs` }] }, other.adminKey);
 });
-
-/** Every request about one of `eventIds`, once all that was published is sent: nothing more can arrive. */
-async function requestsAbout(...eventIds: string[]) {
-  await waitUntilSettled(app);
-  return receiver.requests.filter((request) => eventIds.includes(JSON.parse(request.body).event_id));
-}
 
 const eventCreated = (idempotencyKey: string) => ({ type: "EVENT_CREATED", eventId: randomUUID(), idempotencyKey });
 
@@ -46,7 +40,7 @@ describe("publishEvent's idempotencyKey", () => {
     expect(next).toMatchObject({ deliveryCount: 1, duplicate: false });
     expect(next.publicationId).not.toBe(first.publicationId);
 
-    const requests = await requestsAbout(firstInput.eventId, againInput.eventId, nextInput.eventId);
+    const requests = await requestsAbout(app, receiver, firstInput.eventId, againInput.eventId, nextInput.eventId);
     expect(requests.map((request) => JSON.parse(request.body).event_id).sort()).toEqual([firstInput.eventId, nextInput.eventId].sort());
     expect(new Set(requests.map((request) => request.headers["webhook-id"])).size).toBe(2);
     const { rows } = await sql<{ publication_id: string; n: string }>`
@@ -64,7 +58,7 @@ describe("publishEvent's idempotencyKey", () => {
     expect(ours).toMatchObject({ deliveryCount: 1, duplicate: false });
     expect(theirs).toMatchObject({ deliveryCount: 1, duplicate: false });
     expect(theirs.publicationId).not.toBe(ours.publicationId);
-    const requests = await requestsAbout(oursInput.eventId, theirsInput.eventId);
+    const requests = await requestsAbout(app, receiver, oursInput.eventId, theirsInput.eventId);
     expect(requests.map((request) => request.path).sort()).toEqual(["/ours", "/theirs"]);
   });
 
@@ -75,7 +69,7 @@ describe("publishEvent's idempotencyKey", () => {
     expect(answers.filter((answer) => !answer.duplicate)).toHaveLength(1);
     expect(new Set(answers.map((answer) => answer.publicationId)).size).toBe(1);
     expect(answers.every((answer) => answer.deliveryCount === 1)).toBe(true);
-    expect(await requestsAbout(...inputs.map((input) => input.eventId))).toHaveLength(1);
+    expect(await requestsAbout(app, receiver, ...inputs.map((input) => input.eventId))).toHaveLength(1);
   });
 
   it("lets a key be reused once its 24 hours are over", async () => {
@@ -92,7 +86,7 @@ describe("publishEvent's idempotencyKey", () => {
     const againInput = eventCreated(key);
     const again = await publishEvent(app, againInput);
     expect(again).toEqual({ publicationId: later.publicationId, deliveryCount: 1, duplicate: true });
-    const requests = await requestsAbout(firstInput.eventId, laterInput.eventId, againInput.eventId);
+    const requests = await requestsAbout(app, receiver, firstInput.eventId, laterInput.eventId, againInput.eventId);
     expect(requests.map((request) => JSON.parse(request.body).event_id).sort()).toEqual([firstInput.eventId, laterInput.eventId].sort());
   });
 
@@ -103,6 +97,6 @@ describe("publishEvent's idempotencyKey", () => {
     const fineInput = eventCreated(key);
     const fine = await publishEvent(app, fineInput);
     expect(fine).toMatchObject({ duplicate: false, deliveryCount: 1 });
-    expect(await requestsAbout(fineInput.eventId)).toHaveLength(1);
+    expect(await requestsAbout(app, receiver, fineInput.eventId)).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { waitUntilSettled } from "../support/delivery-log.js";
+import { requestsAbout } from "../support/delivery-log.js";
 import { expectError } from "../support/expect-error.js";
 import { createGroup, createViewerKey, publishEvent, publishEventMutation } from "../support/fixtures.js";
 import { useReceiver } from "../support/receiver.js";
@@ -38,12 +38,6 @@ beforeAll(async () => {
   );
 });
 
-/** Every request about `eventId`, once all that was published is sent: nothing more can arrive. */
-async function requestsAbout(eventId: string) {
-  await waitUntilSettled(app);
-  return receiver.requests.filter((request) => JSON.parse(request.body).event_id === eventId);
-}
-
 describe("publishEvent", () => {
   it("fans out to the matching hooks with data and occurredAt in the default payload", async () => {
     const eventId = randomUUID();
@@ -57,7 +51,7 @@ describe("publishEvent", () => {
     });
     expect(published).toEqual({ publicationId: expect.any(String), deliveryCount: 2, duplicate: false });
 
-    const requests = await requestsAbout(eventId);
+    const requests = await requestsAbout(app, receiver, eventId);
     expect(requests.map((request) => request.path).sort()).toEqual(["/a/event-created", "/b/event-created"]);
     for (const request of requests) {
       expect(JSON.parse(request.body)).toEqual({
@@ -79,7 +73,7 @@ describe("publishEvent", () => {
     const before = Date.now();
     const published = await publishEvent(app, { type: "ORDER_CREATED", eventId, orderId, eventGuideId });
     expect(published).toMatchObject({ deliveryCount: 1, duplicate: false });
-    const requests = await requestsAbout(eventId);
+    const requests = await requestsAbout(app, receiver, eventId);
     expect(requests.map((request) => request.path)).toEqual(["/a/order-created"]);
     const [request] = requests;
     const body = JSON.parse(request!.body);
@@ -146,6 +140,6 @@ describe("publishEvent refuses bad input and writes nothing", () => {
     expectError(await app.graphql(publishEventMutation, { input }, {}), "UNAUTHENTICATED");
 
     expect(await written()).toEqual(before);
-    expect(await requestsAbout(input.eventId)).toEqual([]);
+    expect(await requestsAbout(app, receiver, input.eventId)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { eventually } from "./eventually.js";
+import type { Receiver } from "./receiver.js";
 import type { TestApp } from "./test-app.js";
 
 /** Everything the delivery log shows about one delivery and its attempts. */
@@ -129,4 +130,13 @@ export async function waitUntilSettled(app: TestApp, scope: SettleScope = {}, ti
     intervalMs: 25,
     what: `settled deliveries for ${JSON.stringify(scope)}`,
   });
+}
+
+/**
+ * The requests `receiver` got about one of `eventIds` (the default payload's event_id), once every
+ * delivery is settled: all there will ever be.
+ */
+export async function requestsAbout(app: TestApp, receiver: Receiver, ...eventIds: string[]) {
+  await waitUntilSettled(app);
+  return receiver.requests.filter((request) => eventIds.includes(JSON.parse(request.body).event_id));
 }

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, inject } from "vitest";
+import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import { createDatabase, type Db } from "../../src/store/database.js";
 import { admin, databaseUrl } from "./global-setup.js";
 
@@ -77,4 +77,17 @@ export function useEmptyDatabase(): EmptyDatabase {
     await database.drop?.();
   });
   return database;
+}
+
+/** For tests that each need an empty database of their own: every one made is dropped after its test. */
+export function useEmptyDatabasePerTest(): () => Promise<EmptyDatabase> {
+  const made: EmptyDatabase[] = [];
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((database) => database.drop()));
+  });
+  return async () => {
+    const database = await createEmptyDatabase();
+    made.push(database);
+    return database;
+  };
 }
