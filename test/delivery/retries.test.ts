@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/index.js";
 import { useCleanup } from "../support/cleanup.js";
 import { isFinished, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
-import { createEvent, createGroup, createOrder, seedOriginBodies } from "../support/fixtures.js";
-import { startReceiver, useReceiver } from "../support/receiver.js";
+import { createEvent, createOrder, seedOriginBodies } from "../support/fixtures.js";
+import { isolatedGroup } from "../support/isolated-group.js";
+import { useReceiver } from "../support/receiver.js";
 import { type TestApp, useTestApp } from "../support/test-app.js";
 import { startTokenEndpoint } from "../support/token-endpoint.js";
 
@@ -14,27 +15,10 @@ const closeAfterTest = useCleanup();
  * group with one ORDER_CREATED hook to it.
  */
 async function scenario(app: TestApp, name: string, group: { authentication?: Record<string, unknown>; origin?: Record<string, unknown> } = {}) {
-  const org = await app.createOrganization(name);
-  const receiver = await startReceiver();
-  closeAfterTest(receiver.close);
-  const { signingSecret, webhookGroup } = await createGroup(
-    app,
-    {
-      name,
-      hooks: [{ type: "ORDER_CREATED", endpoint: `${receiver.url}/orders`, ...(group.origin ? { origin: group.origin } : {}) }],
-      ...(group.authentication ? { authentication: group.authentication } : {}),
-    },
-    org.adminKey,
-  );
-  const event = await createEvent(app, { title: `${name} event` }, org.adminKey);
-  return {
-    key: org.adminKey,
-    receiver,
-    signingSecret,
-    groupId: webhookGroup.id as string,
-    event,
-    order: () => createOrder(app, event.id, org.adminKey),
-  };
+  const hook = { type: "ORDER_CREATED", path: "/orders", ...(group.origin ? { origin: group.origin } : {}) };
+  const s = await isolatedGroup(app, closeAfterTest, name, hook, group.authentication ? { authentication: group.authentication } : {});
+  const event = await createEvent(app, { title: `${name} event` }, s.key);
+  return { ...s, event, order: () => createOrder(app, event.id, s.key) };
 }
 
 const originAnswer = { data: { order: { hash: "from-the-remote-origin" } } };

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useCleanup } from "../support/cleanup.js";
 import { isFinished, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
-import { createEvent, createGroup, createOrder } from "../support/fixtures.js";
-import { startReceiver } from "../support/receiver.js";
+import { createEvent, createOrder } from "../support/fixtures.js";
+import { isolatedGroup } from "../support/isolated-group.js";
 import { useTestApp } from "../support/test-app.js";
 import { startTokenEndpoint } from "../support/token-endpoint.js";
 
@@ -38,34 +38,15 @@ async function scenario(
     authentication?: "none" | Record<string, unknown>;
   } = {},
 ) {
-  const org = await app.createOrganization(name);
-  const receiver = await startReceiver();
   const tokens = await startTokenEndpoint(options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn });
-  closeAfterTest(receiver.close, tokens.close);
+  closeAfterTest(tokens.close);
   const authentication =
     options.authentication === "none"
       ? undefined
       : { endpoint: tokens.url, credentials: { clientId: "doo-client", clientSecret }, ...options.authentication };
-  const { signingSecret, webhookGroup } = await createGroup(
-    app,
-    {
-      name,
-      hooks: [{ type: "ORDER_CREATED", endpoint: `${receiver.url}/orders` }],
-      ...(authentication ? { authentication } : {}),
-    },
-    org.adminKey,
-  );
-  const event = await createEvent(app, { title: `${name} event` }, org.adminKey);
-  return {
-    org,
-    key: org.adminKey,
-    receiver,
-    tokens,
-    signingSecret,
-    group: webhookGroup,
-    event,
-    order: () => createOrder(app, event.id, org.adminKey),
-  };
+  const s = await isolatedGroup(app, closeAfterTest, name, { type: "ORDER_CREATED", path: "/orders" }, authentication ? { authentication } : {});
+  const event = await createEvent(app, { title: `${name} event` }, s.key);
+  return { ...s, tokens, event, order: () => createOrder(app, event.id, s.key) };
 }
 
 describe("OAuth2 client-credentials tokens for deliveries", () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { useCleanup } from "../support/cleanup.js";
 import { waitUntilSettled } from "../support/delivery-log.js";
 import { createEvent, createEventGuide, createGroup, createOrder, createViewerKey, seedOriginBodies } from "../support/fixtures.js";
+import { isolatedGroup } from "../support/isolated-group.js";
 import { startReceiver } from "../support/receiver.js";
 import { graphqlData, useTestApp } from "../support/test-app.js";
 
@@ -28,10 +29,7 @@ const mutate = (key: string, mutation: string, variables: Record<string, unknown
 
 /** A fresh organization with a receiver and a one-hook group of `type` pointing at it. */
 async function scenario(name: string, type: string, origin?: { body: string }) {
-  const org = await app.createOrganization(name);
-  const receiver = await startReceiver();
-  closeAfterTest(receiver.close);
-  await createGroup(app, { name, hooks: [{ type, endpoint: `${receiver.url}/hooks`, ...(origin ? { origin } : {}) }] }, org.adminKey);
+  const { org, receiver } = await isolatedGroup(app, closeAfterTest, name, { type, path: "/hooks", ...(origin ? { origin } : {}) });
   return { ...org, receiver };
 }
 

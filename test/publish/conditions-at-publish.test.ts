@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { waitUntilSettled } from "../support/delivery-log.js";
 import { expectError } from "../support/expect-error.js";
 import { createEvent, createGroup, createGroupMutation } from "../support/fixtures.js";
-import { groupsSnapshot, requestsTo, waitForPath } from "../support/group-helpers.js";
+import { groupsSnapshot, requestsTo } from "../support/group-helpers.js";
 import { useReceiver } from "../support/receiver.js";
 import { graphqlData, useTestApp } from "../support/test-app.js";
 

@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/index.js";
 import { useCleanup } from "../support/cleanup.js";
 import { readDelivery, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
-import { createEvent, createGroup, createViewerKey, seedOriginBodies } from "../support/fixtures.js";
-import { startReceiver, useReceiver } from "../support/receiver.js";
+import { createEvent, createViewerKey, seedOriginBodies } from "../support/fixtures.js";
+import { isolatedGroup } from "../support/isolated-group.js";
+import { useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
 import { startTokenEndpoint } from "../support/token-endpoint.js";
 
@@ -27,20 +28,11 @@ const closeAfterTest = useCleanup();
 const redeliverMutation = `mutation ($id: ID!) { redeliver(deliveryId: $id) { id status test attemptCount finishedAt nextAttemptAt } }`;
 
 async function scenario(name: string, hook: Record<string, unknown> = { origin: { body: seedOriginBodies.eventShort } }) {
-  const org = await app.createOrganization(name);
-  const receiver = await startReceiver();
   const tokens = await startTokenEndpoint();
-  closeAfterTest(receiver.close, tokens.close);
-  const { signingSecret, webhookGroup } = await createGroup(
-    app,
-    {
-      name,
-      hooks: [{ type: "EVENT_CREATED", endpoint: `${receiver.url}/events`, ...hook }],
-      authentication: { endpoint: tokens.url, credentials: { clientId: "doo", clientSecret: "redeliver-client-secret" } },
-    },
-    org.adminKey,
-  );
-  return { key: org.adminKey, receiver, tokens, signingSecret, groupId: webhookGroup.id as string };
+  closeAfterTest(tokens.close);
+  const authentication = { endpoint: tokens.url, credentials: { clientId: "doo", clientSecret: "redeliver-client-secret" } };
+  const s = await isolatedGroup(app, closeAfterTest, name, { type: "EVENT_CREATED", path: "/events", ...hook }, { authentication });
+  return { ...s, tokens };
 }
 
 async function redeliver(id: string, key: string) {
