@@ -4,6 +4,7 @@ import type pg from "pg";
 import { servicesOn, startHookgate, type RunningHookgate } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { startWorker, type RunningWorker } from "../src/delivery/worker.js";
+import { createOutboundDispatcher } from "../src/outbound/guarded-connect.js";
 import { createPool, databaseOn } from "../src/store/database.js";
 
 /** hookgate's configuration for the bench: loopback partners allowed, quick retries, quiet logs. */
@@ -76,13 +77,16 @@ export async function startBenchWorker(setup: RunningHookgate): Promise<BenchWor
   const { config } = setup.services;
   const counting = createCountingPool(setup.services.databaseUrl, workerPoolSize(config));
   const db = databaseOn(counting.pool);
-  const services = servicesOn(setup.services, { pool: counting.pool, db });
+  // Its own dispatcher too: the setup instance (and the one it had) is stopped before the runs.
+  const outbound = createOutboundDispatcher({ allowPrivateTargets: config.allowPrivateTargets });
+  const services = servicesOn(setup.services, { pool: counting.pool, db, outbound });
   const worker = await startWorker(services);
   return {
     worker,
     counting,
     async stop() {
       await worker.stop();
+      await outbound.close();
       await db.destroy();
     },
   };

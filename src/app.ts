@@ -1,4 +1,3 @@
-import type { Pool } from "pg";
 import type { Logger } from "pino";
 import { createBuiltInSchema } from "./api/built-in-schema.js";
 import { startHttpServer } from "./api/http/http-server.js";
@@ -8,7 +7,7 @@ import { createDefaultOrganizationIfEmpty } from "./organizations/organizations.
 import { createOutboundDispatcher } from "./outbound/guarded-connect.js";
 import { loadSecretBox } from "./secrets/secret-box.js";
 import type { Services } from "./services.js";
-import { createPool, databaseOn, type Db } from "./store/database.js";
+import { createPool, databaseOn } from "./store/database.js";
 import { migrateToLatest } from "./store/migrate.js";
 import { checkSecretKey } from "./store/secret-key-check.js";
 import { type RunningWorker, startWorker } from "./delivery/worker.js";
@@ -29,12 +28,12 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
 }
 
 /**
- * The same Services over another pool (the benchmark counts a worker's statements on a pool of
- * its own). The built-in schema runs origin queries on the database of the Services it belongs
- * to, so it is built anew here rather than copied along.
+ * The same Services over parts of their own (the benchmark counts a worker's statements on a
+ * pool of its own, and outlives the instance that set it up). The built-in schema runs origin
+ * queries on the database of the Services it belongs to, so it is built anew rather than copied.
  */
-export function servicesOn(services: Services, database: { pool: Pool; db: Db }): Services {
-  const rebound: Services = { ...services, ...database, builtInSchema: createBuiltInSchema(() => rebound) };
+export function servicesOn(services: Services, parts: Pick<Services, "pool" | "db"> & Partial<Pick<Services, "outbound">>): Services {
+  const rebound: Services = { ...services, ...parts, builtInSchema: createBuiltInSchema(() => rebound) };
   return rebound;
 }
 

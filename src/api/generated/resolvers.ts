@@ -199,13 +199,13 @@ export type DeliveryFilter = {
 };
 
 export type DeliveryStatus =
-  /** Every scheduled attempt failed. */
+  /** Every scheduled round failed, or nothing was sent because the group was deleted or disabled. */
   | 'FAILED'
   /** The endpoint answered 410 Gone: no more attempts. */
   | 'GONE'
   /** Waiting for its first attempt. */
   | 'PENDING'
-  /** An attempt failed; another is scheduled (nextAttemptAt). */
+  /** A round failed; another is scheduled (nextAttemptAt). */
   | 'RETRYING'
   /** The endpoint answered 2xx. */
   | 'SUCCEEDED';
