@@ -30,10 +30,11 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
 /**
  * The same Services over parts of their own (the benchmark counts a worker's statements on a
  * pool of its own, and outlives the instance that set it up). The built-in schema runs origin
- * queries on the database of the Services it belongs to, so it is built anew rather than copied.
+ * queries on the database of the Services it belongs to, so it is bound anew rather than copied.
  */
 export function servicesOn(services: Services, parts: Pick<Services, "pool" | "db"> & Partial<Pick<Services, "outbound">>): Services {
-  const rebound: Services = { ...services, ...parts, builtInSchema: createBuiltInSchema(() => rebound) };
+  const schema = services.builtInSchema.schema;
+  const rebound: Services = { ...services, ...parts, builtInSchema: createBuiltInSchema(() => rebound, schema) };
   return rebound;
 }
 

@@ -1,4 +1,4 @@
-import { execute } from "graphql";
+import { execute, type GraphQLSchema } from "graphql";
 import type { BuiltInSchema } from "../origin/built-in-schema.js";
 import type { Services } from "../services.js";
 import { createRequestContext } from "./context.js";
@@ -9,9 +9,10 @@ import { buildSchema } from "./schema.js";
  * The API's schema, offered to the origin layer: origin queries are validated with the API's
  * limits and run through the API's resolvers, as a VIEWER of the organization they are run for.
  * `services` is read at execution time: the schema is built before the Services that hold it.
+ * Services rebound to another database may share an existing `schema` (its resolvers keep no
+ * state, and a schema already used has its types' field maps resolved).
  */
-export function createBuiltInSchema(services: () => Services): BuiltInSchema {
-  const schema = buildSchema();
+export function createBuiltInSchema(services: () => Services, schema: GraphQLSchema = buildSchema()): BuiltInSchema {
   return {
     schema,
     rules: [queryLimitRule()],
