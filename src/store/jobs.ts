@@ -65,7 +65,7 @@ export function queueDeliverJobs(from: Column, columns: DeliverJobColumns): RawB
   const payload = sql`json_build_object('deliveryId', ${columns.deliveryId}, 'round', ${columns.round}::int,
     'attemptsRecorded', ${columns.attemptsRecorded}::int)`;
   const runAt = columns.runAt === undefined ? sql`null` : sql`${columns.runAt}::timestamptz`;
-  // No rows, no call: add_jobs would still notify the workers of an insert.
+  // No rows, no call into graphile-worker at all.
   return sql<number>`(case when exists (select 1 from ${from}) then (select count(*)::int from graphile_worker.add_jobs(
     (select array_agg(row(${taskNames.deliver}, ${payload}, null, ${runAt}, ${jobMaxAttempts}, null, null, null)::graphile_worker.job_spec)
      from ${from}))) else 0 end)`;

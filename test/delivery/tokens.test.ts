@@ -116,6 +116,38 @@ describe("OAuth2 client-credentials tokens for deliveries", () => {
     expect(s.receiver.requests).toHaveLength(2);
   });
 
+  it("retries a 401 once per round: a second 401 ends the round, and the next round keeps the fresh token", async () => {
+    const s = await scenario("unauthorized twice");
+    s.receiver.answerNext({ status: 401, body: "token revoked" });
+    s.receiver.answerNext({ status: 401, body: "still revoked" });
+    await s.order();
+    const [first] = await s.receiver.waitFor(1);
+    const log = await waitForDelivery(app, String(first!.headers["webhook-id"]), isFinished, { key: s.key });
+    expect(log.status).toBe("SUCCEEDED");
+    expect(log.attempts.map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, 401], [2, 401], [3, 200]]);
+    // The round's two attempts were made at once; the third waited for the next round.
+    expect(Date.parse(log.attempts[2]!.startedAt) - Date.parse(log.attempts[1]!.startedAt)).toBeGreaterThanOrEqual(300);
+    await waitUntilSettled(app, { groupId: s.group.id });
+    expect(s.receiver.requests.map((request) => request.headers.authorization)).toEqual(["Bearer token-1", "Bearer token-2", "Bearer token-2"]);
+    expect(s.tokens.requests).toHaveLength(2);
+  });
+
+  it("signs the retry after a 401 once its fresh token is in hand, and logs it from then", async () => {
+    const s = await scenario("slow fresh token");
+    let answer401: () => void = () => {};
+    s.receiver.answerNext({ status: 401, until: new Promise<void>((resolve) => (answer401 = resolve)) });
+    await s.order();
+    await s.receiver.waitFor(1);
+    // Token 1 came at once; token 2, asked for after the 401, takes 1.5 s.
+    s.tokens.answerAfter(1_500);
+    answer401();
+    const [first, second] = await s.receiver.waitFor(2);
+    expect(second!.headers.authorization).toBe("Bearer token-2");
+    expect(Number(second!.headers["webhook-timestamp"]) - Number(first!.headers["webhook-timestamp"])).toBeGreaterThanOrEqual(1);
+    const log = await waitForDelivery(app, String(first!.headers["webhook-id"]), isFinished, { key: s.key });
+    expect(Date.parse(log.attempts[1]!.startedAt) - Date.parse(log.attempts[0]!.startedAt)).toBeGreaterThanOrEqual(1_400);
+  });
+
   it("keeps retrying while the token endpoint is down, then delivers once it is back", async () => {
     const s = await scenario("token endpoint down");
     s.tokens.failWith(500);

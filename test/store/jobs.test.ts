@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDeliverJob, parseDeliverJobV1, queueDeliverJobs, taskNames } from "../../src/store/jobs.js";
+import { eventually } from "../support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 // The job contract: what queueDeliverJobs writes is exactly what the worker's parser reads, and
@@ -74,11 +76,26 @@ describe("queueDeliverJobs", () => {
     expect(jobs.every((job) => Math.abs(job.run_at.getTime() - runAt.getTime()) < 1000)).toBe(true);
   });
 
-  it("queues nothing, and says so, for no rows", async () => {
-    const { rows } = await sql<{ queued: number }>`
-      select ${queueDeliverJobs(sql`(select null::uuid as id where false) as none`, { deliveryId: sql`id`, round: 1, attemptsRecorded: 0 })} as queued`.execute(
-      database.db,
-    );
-    expect(rows[0]!.queued).toBe(0);
+  it("queues nothing for no rows, and wakes no worker for it", async () => {
+    // graphile-worker announces every add_jobs call on "jobs:insert"; workers listen for it.
+    const listener = new pg.Client({ connectionString: database.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on("notification", (message) => heard.push(message.payload ?? ""));
+    await listener.query(`listen "jobs:insert"`);
+    try {
+      const queue = (rows: ReturnType<typeof sql>) => sql<{ queued: number }>`
+        select ${queueDeliverJobs(rows, { deliveryId: sql`id`, round: 1, attemptsRecorded: 0 })} as queued`.execute(database.db);
+      const none = await queue(sql`(select null::uuid as id where false) as none`);
+      expect(none.rows[0]!.queued).toBe(0);
+      // A queue call that does add a job, after it: notifications arrive in commit order, so once
+      // this one is heard, one from the empty call would have been heard first.
+      const one = await queue(sql`(select ${randomUUID()}::uuid as id) as one`);
+      expect(one.rows[0]!.queued).toBe(1);
+      await eventually(async () => heard.length, (count) => count >= 1, { what: "the insert notification" });
+      expect(heard).toHaveLength(1);
+    } finally {
+      await listener.end();
+    }
   });
 });

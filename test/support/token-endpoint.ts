@@ -14,6 +14,7 @@ export interface TokenRequest {
 export async function startTokenEndpoint(options: { expiresIn?: number; clientSecret?: string } = {}) {
   const requests: TokenRequest[] = [];
   let failWith: number | null = null;
+  let delayMs = 0;
   let issued = 0;
   const server = http.createServer((request, response) => {
     let body = "";
@@ -34,8 +35,10 @@ export async function startTokenEndpoint(options: { expiresIn?: number; clientSe
         options.expiresIn === undefined
           ? { message: "OK", description: "token issued", access_token: token }
           : { access_token: token, token_type: "Bearer", expires_in: options.expiresIn };
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify(answer));
+      setTimeout(() => {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify(answer));
+      }, delayMs);
     });
   });
   const { port, close } = await listenOnLoopback(server);
@@ -48,6 +51,10 @@ export async function startTokenEndpoint(options: { expiresIn?: number; clientSe
     },
     failWith(status: number | null) {
       failWith = status;
+    },
+    /** From now on, issue tokens only after `ms` (a slow token endpoint). */
+    answerAfter(ms: number) {
+      delayMs = ms;
     },
     close,
   };

@@ -64,8 +64,16 @@ describe("auto-disable after HOOKGATE_AUTO_DISABLE_AFTER of failures", () => {
     expect(failures.length).toBeGreaterThan(1);
     expect(Date.parse(disabled!.disabledAt!) - failures[0]!.receivedAt).toBeGreaterThanOrEqual(900);
 
+    // The retry already queued is not sent: the delivery ends FAILED with that reason in its log.
+    await waitUntilSettled(app, { groupId: group.id });
+    const [firstId] = await waitForDeliveryIds(app, { groupId: group.id });
+    const stopped = await waitForDelivery(app, firstId!, isFinished);
+    expect(stopped.status).toBe("FAILED");
+    expect(stopped.attempts.at(-1)).toMatchObject({ responseStatus: null, error: "not sent: the webhook group was disabled" });
+    expect(requestsTo(receiver, "/always-500")).toHaveLength(stopped.attempts.length - 1);
+
     // New changes create no delivery for it (deliveries are written in the change's transaction),
-    // and once its queued retries are stopped nothing about them reached the partner.
+    // so nothing about them reaches the partner.
     const count = await deliveryCount(app, group.id);
     const order = await createOrder(app, eventId);
     expect(await deliveryCount(app, group.id)).toBe(count);
@@ -91,6 +99,8 @@ describe("auto-disable after HOOKGATE_AUTO_DISABLE_AFTER of failures", () => {
     await ageFailureClock(group.id, 2_000);
     allowFirstSuccess();
     expect((await waitForDelivery(app, firstId!, isFinished)).status).toBe("SUCCEEDED");
+    // Group health is written after the round is recorded, before its job completes.
+    await waitUntilSettled(app, { groupId: group.id });
 
     // The partner fails again: a fresh clock, so the group stays enabled through it.
     const second = await createOrder(app, eventId);
@@ -105,13 +115,14 @@ describe("auto-disable after HOOKGATE_AUTO_DISABLE_AFTER of failures", () => {
   });
 
   // A success after a failure older than the clock is the group recovering, not failing too long.
-  it("a success after a failure older than the clock resets the clock and leaves the group enabled", async () => {
+  it("a success after a failure older than the clock is the group recovering: it stays enabled and its clock is cleared", async () => {
     const { eventId, group } = await createScopedGroup(app, receiver, "/gone-then-ok");
 
     // One failed delivery (410: no retries) starts the clock.
     const first = await createOrder(app, eventId);
     const [failedId] = await waitForDeliveryIds(app, { groupId: group.id, orderId: first.id });
     expect((await waitForDelivery(app, failedId!, isFinished)).status).toBe("GONE");
+    await waitUntilSettled(app, { groupId: group.id });
     expect(await readGroup(app, group.id)).toMatchObject({ enabled: true });
 
     // Longer than the clock passes without any attempt; then the partner is healthy again.
@@ -119,6 +130,9 @@ describe("auto-disable after HOOKGATE_AUTO_DISABLE_AFTER of failures", () => {
     const second = await createOrder(app, eventId);
     const [okId] = await waitForDeliveryIds(app, { groupId: group.id, orderId: second.id });
     expect((await waitForDelivery(app, okId!, isFinished)).status).toBe("SUCCEEDED");
+    await waitUntilSettled(app, { groupId: group.id });
     expect(await readGroup(app, group.id)).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
+    const { rows } = await sql<{ failing_since: Date | null }>`select failing_since from webhook_groups where id = ${group.id}`.execute(app.db);
+    expect(rows[0]!.failing_since).toBeNull();
   });
 });

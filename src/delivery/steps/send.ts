@@ -25,10 +25,12 @@ export async function sendRefreshingToken(
   for (;;) {
     const number = delivery.attempt_count + attempts.length + 1;
     // The first attempt counts from the round's start (building the payload included); a retry
-    // after a 401 from when its fresh token is in hand.
-    const prepared = await prepareRequest(context, delivery, payload.body, credential, number === firstNumber ? startedAt : null);
+    // after a 401 from its own start, and it is signed when its fresh token is in hand.
+    const first = number === firstNumber;
+    const triedAt = first ? startedAt : new Date();
+    const prepared = await prepareRequest(context, delivery, payload.body, credential, first ? startedAt : null);
     if (!prepared.ok) {
-      attempts.push(unansweredAttempt(delivery, number, startedAt, { error: prepared.error, note }));
+      attempts.push(unansweredAttempt(delivery, number, triedAt, { error: prepared.error, note }));
       return {};
     }
     const { request } = prepared;
@@ -37,7 +39,7 @@ export async function sendRefreshingToken(
     // The note (the origin's GraphQL errors) belongs to the first attempt with this payload.
     note = null;
     if (!result.ok) return {};
-    if (result.status === 401 && credential && request.token && number === firstNumber) {
+    if (result.status === 401 && credential && request.token && first) {
       context.tokens.invalidate(credential, request.token);
       continue;
     }
