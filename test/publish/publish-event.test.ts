@@ -112,7 +112,7 @@ describe("publishEvent refuses bad input and writes nothing", () => {
     deliveries: await count(app.db, sql<{ n: string }>`select count(*) as n from deliveries`),
   });
 
-  it.each(cases)("refuses %s with BAD_USER_INPUT naming %s", async (_, input, field) => {
+  it.each(cases)("refuses %s with BAD_USER_INPUT naming the field", async (_, input, field) => {
     const before = await written();
     const result = await app.graphql(publishEventMutation, {
       input: { ...input, idempotencyKey: input.idempotencyKey ?? `refused-${randomUUID()}` },

@@ -36,11 +36,9 @@ export interface TestApp {
 
 /**
  * Starts hookgate in-process on a fresh database (cloned from the migrated template) and a
- * loopback port, as `npm start` would, and stops it after the file's tests.
- */
-/**
- * `worker: true` also runs a delivery worker in the process, as `npm start` does; API tests leave
- * it off so nothing changes the database behind their backs.
+ * loopback port, as `npm start` would, and stops it after the file's tests. `worker: true` also
+ * runs a delivery worker in the process, as `npm start` does; API tests leave it off so nothing
+ * changes the database behind their backs.
  */
 export function useTestApp(env: Record<string, string> = {}, options: { worker?: boolean } = {}): TestApp {
   const app = {} as TestApp;
