@@ -2,15 +2,8 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { publish } from "../src/publish/publish.js";
 import { createPool, databaseOn } from "../src/store/database.js";
-import {
-  publicationOf,
-  ledgerOf,
-  now,
-  runWorkerUntilDone,
-  type ScenarioContext,
-  type ScenarioMeasurement,
-  windowOf,
-} from "./scenarios.js";
+import { now, type ScenarioContext, type ScenarioMeasurement } from "./measurement.js";
+import { ledgerOf, publicationOf, runWorkerUntilDone, windowOf } from "./scenarios.js";
 import type { Target } from "./targets.js";
 
 /**

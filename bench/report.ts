@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Rate } from "./limits.js";
-import type { ScenarioMeasurement } from "./scenarios.js";
+import type { ScenarioMeasurement } from "./measurement.js";
 
 export interface RunInfo {
   startedAt: string;

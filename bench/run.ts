@@ -19,7 +19,8 @@ import { startReceiverProcess, type ReceiverHandle } from "./receiver-handle.js"
 import { startCpuProfile, summarizeProfile } from "./profile.js";
 import { buildReport, formatReport, writeReport } from "./report.js";
 import { runLatency } from "./latency.js";
-import { idleWorkerStatements, runThroughput, type ScenarioMeasurement } from "./scenarios.js";
+import type { ScenarioMeasurement } from "./measurement.js";
+import { idleWorkerStatements, runThroughput } from "./scenarios.js";
 import { originBody, setUpTargets, type ScenarioSpec } from "./targets.js";
 import { startTokenEndpoint, type TokenEndpoint } from "./token-endpoint.js";
 

@@ -1,83 +1,11 @@
-import os from "node:os";
-import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RunningHookgate } from "../src/app.js";
 import { publish } from "../src/publish/publish.js";
 import { createPool, databaseOn, type Db } from "../src/store/database.js";
-import type { DbStats } from "./db-stats.js";
 import { startBenchWorker } from "./hookgate.js";
+import { type Ledger, machineBusyMs, now, type ScenarioContext, type ScenarioMeasurement } from "./measurement.js";
 import { startCpuProfile } from "./profile.js";
-import type { ReceiverHandle } from "./receiver-handle.js";
 import type { Target } from "./targets.js";
-import type { TokenEndpoint } from "./token-endpoint.js";
-
-export const now = (): number => performance.timeOrigin + performance.now();
-
-/** Busy (non-idle) CPU time of all cores so far, in ms. */
-export function machineBusyMs(): number {
-  return os.cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
-}
-
-/** What a scenario's deliveries became, as the receiver and the database both saw them. */
-export interface Ledger {
-  published: number;
-  /** Answered 2xx by the receiver and recorded SUCCEEDED. */
-  delivered: number;
-  missing: number;
-  /** Extra 2xx requests for a webhook-id already delivered. */
-  duplicates: number;
-}
-
-export interface ScenarioMeasurement {
-  name: string;
-  fanOut: number;
-  events: number;
-  deliveries: number;
-  ledger: Ledger;
-  /** First delivery attempt started → last delivery recorded finished. */
-  elapsedMs: number;
-  deliveriesPerSecond: number;
-  attempts: number;
-  publish: { elapsedMs: number; eventsPerSecond: number; rowsWritten: number };
-  /** Every core's busy time (os.cpus) over the worker's run: hookgate + receiver + PostgreSQL + the rest. */
-  machineCpuMs: number;
-  worker: {
-    statements: number;
-    pgssCalls: number | null;
-    rowsWritten: number;
-    cpuMs: number;
-    tokenFetches: number;
-    credentials: number;
-  };
-  receiver: { cpuMs: number; unauthenticated: number; unsigned: number; failedOnPurpose: number };
-  /** Set for the open-loop scenario. */
-  latency?: LatencyMeasurement;
-  /** Why the wait ended early, if it did. */
-  timedOut: boolean;
-}
-
-export interface LatencyMeasurement {
-  offeredPerSecond: number;
-  durationS: number;
-  /** publish→receive, ms, from each publish's scheduled time to its first arrival at the receiver. */
-  samples: number[];
-  /** Publishes that started more than 5 ms after their scheduled time (the publisher fell behind). */
-  lateStarts: number;
-  maxStartLagMs: number;
-  /** Deliveries that never arrived within the wait. */
-  neverArrived: number;
-}
-
-export interface ScenarioContext {
-  setup: RunningHookgate;
-  databaseUrl: string;
-  receiver: ReceiverHandle;
-  tokens: TokenEndpoint;
-  stats: DbStats;
-  /** Statements a worker sends starting and stopping with nothing to do; subtracted. */
-  idleWorkerStatements: number;
-  log: (line: string) => void;
-}
 
 export function publicationOf(target: Target, i: number, publicationId?: string) {
   return {
