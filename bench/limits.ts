@@ -23,7 +23,7 @@ export interface Rate {
 }
 
 /** Runs `operation` from `concurrency` loops for `durationMs` (after a short warm-up) and counts. */
-async function closedLoop(concurrency: number, durationMs: number, operation: () => Promise<void>): Promise<Rate> {
+export async function closedLoop(concurrency: number, durationMs: number, operation: () => Promise<void>): Promise<Rate> {
   const warmUpUntil = performance.now() + Math.min(300, durationMs / 5);
   while (performance.now() < warmUpUntil) await Promise.all(Array.from({ length: concurrency }, operation));
   let operations = 0;

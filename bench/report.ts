@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { ApiRates } from "./api.js";
 import type { Rate } from "./limits.js";
 import type { ScenarioMeasurement } from "./measurement.js";
 
@@ -40,7 +41,7 @@ export function percentile(samples: readonly number[], p: number): number {
 const bound = (...rates: number[]): number => 1 / rates.reduce((sum, rate) => sum + 1 / rate, 0);
 
 /** The result document: headline figures from the fan-out 1 throughput scenario, then every scenario. */
-export function buildReport(info: RunInfo, limits: Limits, scenarios: readonly ScenarioMeasurement[]) {
+export function buildReport(info: RunInfo, limits: Limits, scenarios: readonly ScenarioMeasurement[], api: ApiRates) {
   const headline = scenarios.find((s) => s.name === "fanout-1") ?? scenarios[0]!;
   const latencyRun = scenarios.find((s) => s.latency);
   const boundPerS = bound(limits.http.perSecond, limits.queue.perSecond, limits.origin.perSecond);
@@ -115,10 +116,20 @@ export function buildReport(info: RunInfo, limits: Limits, scenarios: readonly S
       machine_capacity_ms_per_s: info.cpus * 1000,
     },
     ledger: { published, delivered, missing, duplicates },
+    api: {
+      publish_event_per_s: round(api.publishEventPerSecond),
+      viewer_query_per_s: round(api.viewerQueryPerSecond),
+      publish_to_viewer: round(api.publishEventPerSecond / api.viewerQueryPerSecond, 3),
+    },
     targets: {
       ratio_to_bound: { target: ">= 0.6", value: round(ratio, 3), met: ratio >= 0.6 },
       p99_ms_at_offered_rate: { target: "<= 100", value: latency?.p99 ?? null, met: latency !== null && latency.p99 <= 100 },
       sql_statements_per_delivery: { target: "<= 6", value: headlinePer.sql_statements, met: headlinePer.sql_statements <= 6 },
+      api_publish_to_viewer: {
+        target: ">= 0.5",
+        value: round(api.publishEventPerSecond / api.viewerQueryPerSecond, 3),
+        met: api.publishEventPerSecond >= 0.5 * api.viewerQueryPerSecond,
+      },
       token_fetches: {
         target: "<= 1 per credential per token lifetime per worker",
         value: scenarios.map((s) => `${s.name}: ${s.worker.tokenFetches} for ${s.worker.credentials}`).join(", "),
@@ -190,6 +201,8 @@ export function formatReport(report: Report): string {
   lines.push(`per delivery: ${report.sql_statements_per_delivery} SQL statements, ${report.rows_written_per_delivery} rows written by the worker ` +
     `(+${report.rows_written_per_delivery_publishing} publishing), ${report.node_cpu_ms_per_delivery} ms Node CPU; ` +
     `token fetches per 1000: ${report.token_fetches_per_1000}`);
+  lines.push(`api (HTTP, 20 connections): publishEvent ${report.api.publish_event_per_s}/s, viewer query ${report.api.viewer_query_per_s}/s ` +
+    `(ratio ${report.api.publish_to_viewer})`);
   lines.push(`pg_stat_statements: ${report.pg_stat_statements}`);
   lines.push("");
   lines.push("targets (reported, not asserted)");

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import type { RunningHookgate } from "../src/app.js";
 import { openDbStats, type DbStats } from "./db-stats.js";
 import { benchConfig, startSetupInstance, workerPoolSize } from "./hookgate.js";
+import { measureApi } from "./api.js";
 import { measureHttpPosts, measureOriginQueries, measureQueueJobs } from "./limits.js";
 import { openBenchDatabase, type BenchDatabase } from "./postgres.js";
 import { startReceiverProcess, type ReceiverHandle } from "./receiver-handle.js";
@@ -51,8 +52,8 @@ function parseArgs(argv: readonly string[]): Options {
 /** Sizes: --quick fits the whole run in a minute on a 2-core machine. */
 function sizes(quick: boolean) {
   return quick
-    ? { fanout1: 2000, fanout10: 200, slow: 500, retry: 1000, httpMs: 1000, httpSlowMs: 600, queueJobs: 4000, originMs: 1000 }
-    : { fanout1: 20000, fanout10: 2000, slow: 4000, retry: 10000, httpMs: 5000, httpSlowMs: 2000, queueJobs: 20000, originMs: 5000 };
+    ? { fanout1: 2000, fanout10: 200, slow: 500, retry: 1000, httpMs: 1000, httpSlowMs: 600, queueJobs: 4000, originMs: 1000, apiMs: 2000 }
+    : { fanout1: 20000, fanout10: 2000, slow: 4000, retry: 10000, httpMs: 5000, httpSlowMs: 2000, queueJobs: 20000, originMs: 5000, apiMs: 5000 };
 }
 
 const specs: ScenarioSpec[] = [
@@ -131,6 +132,8 @@ async function main(): Promise<number> {
     }
     log(`scenario latency: open loop at ${options.rate}/s for ${options.latencySeconds} s`);
     measurements.push(await runLatency(ctx, latencyTarget, options.rate, options.latencySeconds));
+    log("api: viewer query and publishEvent over HTTP, 20 connections");
+    const api = await measureApi(config, size.apiMs);
 
     const report = buildReport(
       {
@@ -148,6 +151,7 @@ async function main(): Promise<number> {
       },
       { http, httpSlow, queue, origin },
       measurements,
+      api,
     );
     console.log(formatReport(report));
     const file = await writeReport(report, resultsDir);
