@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ApiRates } from "./api.js";
+import type { IsolationMeasurement } from "./isolation.js";
 import type { Rate } from "./limits.js";
 import type { ScenarioMeasurement } from "./measurement.js";
 
@@ -41,7 +42,13 @@ export function percentile(samples: readonly number[], p: number): number {
 const bound = (...rates: number[]): number => 1 / rates.reduce((sum, rate) => sum + 1 / rate, 0);
 
 /** The result document: headline figures from the fan-out 1 throughput scenario, then every scenario. */
-export function buildReport(info: RunInfo, limits: Limits, scenarios: readonly ScenarioMeasurement[], api: ApiRates) {
+export function buildReport(
+  info: RunInfo,
+  limits: Limits,
+  scenarios: readonly ScenarioMeasurement[],
+  api: ApiRates,
+  isolation: IsolationMeasurement,
+) {
   const headline = scenarios.find((s) => s.name === "fanout-1") ?? scenarios[0]!;
   const latencyRun = scenarios.find((s) => s.latency);
   const boundPerS = bound(limits.http.perSecond, limits.queue.perSecond, limits.origin.perSecond);
@@ -121,10 +128,20 @@ export function buildReport(info: RunInfo, limits: Limits, scenarios: readonly S
       viewer_query_per_s: round(api.viewerQueryPerSecond),
       publish_to_viewer: round(api.publishEventPerSecond / api.viewerQueryPerSecond, 3),
     },
+    isolation: {
+      healthy_delivery_ms: isolation.healthyDeliveryMs === null ? null : round(isolation.healthyDeliveryMs),
+      queued_ahead: isolation.queuedAhead,
+      wait_ms: isolation.waitMs,
+    },
     targets: {
       ratio_to_bound: { target: ">= 0.6", value: round(ratio, 3), met: ratio >= 0.6 },
       p99_ms_at_offered_rate: { target: "<= 100", value: latency?.p99 ?? null, met: latency !== null && latency.p99 <= 100 },
       sql_statements_per_delivery: { target: "<= 6", value: headlinePer.sql_statements, met: headlinePer.sql_statements <= 6 },
+      isolation_healthy_delivery_ms: {
+        target: "<= 1000",
+        value: isolation.healthyDeliveryMs === null ? `not within ${isolation.waitMs}` : round(isolation.healthyDeliveryMs),
+        met: isolation.healthyDeliveryMs !== null && isolation.healthyDeliveryMs <= 1000,
+      },
       api_publish_to_viewer: {
         target: ">= 0.5",
         value: round(api.publishEventPerSecond / api.viewerQueryPerSecond, 3),
@@ -203,6 +220,9 @@ export function formatReport(report: Report): string {
     `token fetches per 1000: ${report.token_fetches_per_1000}`);
   lines.push(`api (HTTP, 20 connections): publishEvent ${report.api.publish_event_per_s}/s, viewer query ${report.api.viewer_query_per_s}/s ` +
     `(ratio ${report.api.publish_to_viewer})`);
+  const healthy = report.isolation.healthy_delivery_ms;
+  lines.push(`isolation: a healthy partner's delivery arrived ${healthy === null ? `not within ${report.isolation.wait_ms}` : healthy} ms after ` +
+    `its publication, behind ${report.isolation.queued_ahead.hanging} to a hanging and ${report.isolation.queued_ahead.slow} to a 2 s partner`);
   lines.push(`pg_stat_statements: ${report.pg_stat_statements}`);
   lines.push("");
   lines.push("targets (reported, not asserted)");

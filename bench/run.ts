@@ -14,6 +14,7 @@ import type { RunningHookgate } from "../src/app.js";
 import { openDbStats, type DbStats } from "./db-stats.js";
 import { benchConfig, startSetupInstance, workerPoolSize } from "./hookgate.js";
 import { measureApi } from "./api.js";
+import { runIsolation } from "./isolation.js";
 import { measureHttpPosts, measureOriginQueries, measureQueueJobs } from "./limits.js";
 import { openBenchDatabase, type BenchDatabase } from "./postgres.js";
 import { startReceiverProcess, type ReceiverHandle } from "./receiver-handle.js";
@@ -52,8 +53,8 @@ function parseArgs(argv: readonly string[]): Options {
 /** Sizes: --quick fits the whole run in a minute on a 2-core machine. */
 function sizes(quick: boolean) {
   return quick
-    ? { fanout1: 2000, fanout10: 200, slow: 500, retry: 1000, httpMs: 1000, httpSlowMs: 600, queueJobs: 4000, originMs: 1000, apiMs: 2000 }
-    : { fanout1: 20000, fanout10: 2000, slow: 4000, retry: 10000, httpMs: 5000, httpSlowMs: 2000, queueJobs: 20000, originMs: 5000, apiMs: 5000 };
+    ? { fanout1: 2000, fanout10: 200, slow: 500, retry: 1000, httpMs: 1000, httpSlowMs: 600, queueJobs: 4000, originMs: 1000, apiMs: 2000, isolationQueued: 200, isolationWaitMs: 30_000 }
+    : { fanout1: 20000, fanout10: 2000, slow: 4000, retry: 10000, httpMs: 5000, httpSlowMs: 2000, queueJobs: 20000, originMs: 5000, apiMs: 5000, isolationQueued: 1000, isolationWaitMs: 60_000 };
 }
 
 const specs: ScenarioSpec[] = [
@@ -62,6 +63,10 @@ const specs: ScenarioSpec[] = [
   { name: "slow-50ms", path: "/slow", fanOut: 1 },
   { name: "retry-5pct", path: "/flaky", fanOut: 1 },
   { name: "latency", path: "/ok", fanOut: 1 },
+  // Isolation: a partner that never answers (the delivery timeout ends each try), one that answers after 2 s, a healthy one.
+  { name: "isolation-hanging", path: "/slow?delay=600000", fanOut: 1 },
+  { name: "isolation-slow", path: "/slow?delay=2000", fanOut: 1 },
+  { name: "isolation-healthy", path: "/ok", fanOut: 1 },
 ];
 
 async function main(): Promise<number> {
@@ -134,6 +139,14 @@ async function main(): Promise<number> {
     measurements.push(await runLatency(ctx, latencyTarget, options.rate, options.latencySeconds));
     log("api: viewer query and publishEvent over HTTP, 20 connections");
     const api = await measureApi(config, size.apiMs);
+    // Last: what it leaves queued (and the slow partner's late answers) would disturb any scenario after it.
+    log(`scenario isolation: ${size.isolationQueued} deliveries each queued to a hanging and a 2 s partner, then one healthy one`);
+    const isolation = await runIsolation(
+      ctx,
+      { hanging: targets.get("isolation-hanging")!, slow: targets.get("isolation-slow")!, healthy: targets.get("isolation-healthy")! },
+      size.isolationQueued,
+      size.isolationWaitMs,
+    );
 
     const report = buildReport(
       {
@@ -152,6 +165,7 @@ async function main(): Promise<number> {
       { http, httpSlow, queue, origin },
       measurements,
       api,
+      isolation,
     );
     console.log(formatReport(report));
     const file = await writeReport(report, resultsDir);

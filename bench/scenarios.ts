@@ -18,7 +18,7 @@ export function publicationOf(target: Target, i: number, publicationId?: string)
 }
 
 /** Publishes `events` publications in transactions of `batch`, through publish() (the same SQL publishEvent runs). */
-async function publishUpFront(db: Db, target: Target, events: number, batch = 100, chains = 2): Promise<number> {
+export async function publishUpFront(db: Db, target: Target, events: number, batch = 100, chains = 2): Promise<number> {
   let deliveries = 0;
   let next = 0;
   await Promise.all(
