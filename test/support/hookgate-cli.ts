@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
+import { useForTests } from "./use-for-tests.js";
 import { createDatabase, type Db } from "../../src/store/database.js";
 import { admin, databaseUrl } from "./global-setup.js";
 
@@ -69,14 +70,7 @@ export async function createEmptyDatabase(): Promise<EmptyDatabase> {
 
 /** An empty database for the file's tests: created before them, dropped after them. */
 export function useEmptyDatabase(): EmptyDatabase {
-  const database = {} as EmptyDatabase;
-  beforeAll(async () => {
-    Object.assign(database, await createEmptyDatabase());
-  });
-  afterAll(async () => {
-    await database.drop?.();
-  });
-  return database;
+  return useForTests(createEmptyDatabase, (database) => database.drop());
 }
 
 /** For tests that each need an empty database of their own: every one made is dropped after its test. */

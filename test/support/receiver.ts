@@ -1,5 +1,5 @@
 import http from "node:http";
-import { afterAll, beforeAll } from "vitest";
+import { useForTests } from "./use-for-tests.js";
 import { listenOnLoopback } from "./loopback-server.js";
 
 export interface ReceivedRequest {
@@ -87,12 +87,5 @@ export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 /** A receiver for the file's (or describe block's) tests: started before them, closed after them. */
 export function useReceiver(): Receiver {
-  const receiver = {} as Receiver;
-  beforeAll(async () => {
-    Object.assign(receiver, await startReceiver());
-  });
-  afterAll(async () => {
-    await receiver.close?.();
-  });
-  return receiver;
+  return useForTests(startReceiver, (receiver) => receiver.close());
 }

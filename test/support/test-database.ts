@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, inject } from "vitest";
+import { inject } from "vitest";
+import { useForTests } from "./use-for-tests.js";
 import { createDatabase, type Db } from "../../src/store/database.js";
 import { admin, databaseUrl } from "./global-setup.js";
 
@@ -30,14 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 /** A test database for the file's (or describe block's) tests: cloned before them, dropped after them. */
 export function useTestDatabase(): TestDatabase {
-  const database = {} as TestDatabase;
-  beforeAll(async () => {
-    Object.assign(database, await createTestDatabase());
-  });
-  afterAll(async () => {
-    await database.drop?.();
-  });
-  return database;
+  return useForTests(createTestDatabase, (database) => database.drop());
 }
 
 async function cloneTemplate(serverUrl: string, name: string, template: string): Promise<void> {

@@ -1,5 +1,5 @@
 import http from "node:http";
-import { afterAll, beforeAll } from "vitest";
+import { useForTests } from "./use-for-tests.js";
 import { listenOnLoopback } from "./loopback-server.js";
 
 export interface TokenRequest {
@@ -64,13 +64,6 @@ export type TokenEndpoint = Awaited<ReturnType<typeof startTokenEndpoint>>;
 
 /** A token endpoint for the file's (or describe block's) tests: started before them, closed after them. */
 export function useTokenEndpoint(options: Parameters<typeof startTokenEndpoint>[0] = {}): TokenEndpoint {
-  const endpoint = {} as TokenEndpoint;
-  beforeAll(async () => {
-    // Copied property by property: `lastToken` is a getter, which must keep reading the live count.
-    Object.defineProperties(endpoint, Object.getOwnPropertyDescriptors(await startTokenEndpoint(options)));
-  });
-  afterAll(async () => {
-    await endpoint.close?.();
-  });
-  return endpoint;
+  // `lastToken` is a getter: useForTests copies it as one, so it keeps reading the live count.
+  return useForTests(() => startTokenEndpoint(options), (endpoint) => endpoint.close());
 }
