@@ -1,4 +1,4 @@
-import { type DeliveryToSend, findDeliveryToSend } from "../store/delivery.repository.js";
+import type { DeliveryToSend } from "../store/delivery.repository.js";
 import type { DeliverJob } from "../store/jobs.js";
 import type { NewAttempt } from "../store/record-attempts.js";
 import type { AttemptOutcome } from "./retry/retry-policy.js";
@@ -16,19 +16,19 @@ import type { WorkerContext } from "./worker-context.js";
  * in the log, and the round ends recorded: succeeded, gone, failed, or the next round queued.
  */
 export async function deliver(context: WorkerContext, job: DeliverJob): Promise<void> {
-  const delivery = await findDeliveryToSend(context.services.db, job.deliveryId);
+  const delivery = await context.batches.loadDelivery(job.deliveryId);
   // Finished, or this round is already recorded (a duplicate job after a crash): nothing to do.
   if (!delivery || delivery.finished_at !== null || delivery.attempt_count !== job.attemptsRecorded) return;
 
   const stopped = whyNotSent(delivery);
   if (stopped) {
     const attempt = unansweredAttempt(delivery, job.attemptsRecorded + 1, new Date(), { error: stopped, note: null });
-    await record(context, delivery, job, [attempt], notSent);
+    await record(context, delivery, job, { attempts: [attempt], payload: null }, notSent);
     return;
   }
   const round = await attemptRound(context, delivery);
   const decision = decide(job, round.outcome, context.services.config, new Date());
-  const group = await record(context, delivery, job, round.attempts, decision);
+  const group = await record(context, delivery, job, round, decision);
   if (group) await updateGroupHealth(context, delivery, decision, group);
 }
 
@@ -42,22 +42,24 @@ function whyNotSent(delivery: DeliveryToSend): string | null {
   return null;
 }
 
-/** The round's attempts, in the order made, and how the last one ended. */
+/** The round's attempts, in the order made, how the last one ended, and the payload it built. */
 async function attemptRound(
   context: WorkerContext,
   delivery: DeliveryToSend,
-): Promise<{ attempts: NewAttempt[]; outcome: AttemptOutcome }> {
+): Promise<{ attempts: NewAttempt[]; outcome: AttemptOutcome; payload: { body: string; errors: unknown } | null }> {
   const startedAt = new Date();
   const attempts: NewAttempt[] = [];
+  let payload: { body: string; errors: unknown } | null = null;
   const failed = (error: string, at: Date) => {
     attempts.push(unansweredAttempt(delivery, delivery.attempt_count + attempts.length + 1, at, { error, note: null }));
-    return { attempts, outcome: {} };
+    return { attempts, outcome: {}, payload };
   };
   try {
     const built = await buildPayload(context, delivery);
     if (!built.ok) return failed(built.error, startedAt);
+    payload = built.toStore;
     const outcome = await sendRefreshingToken(context, delivery, { body: built.payload, note: built.note }, attempts, startedAt);
-    return { attempts, outcome };
+    return { attempts, outcome, payload };
   } catch (error) {
     // Whatever went wrong is an attempt in the log and a retry on the schedule, never a job that
     // crashes until the queue gives up with the delivery still pending.

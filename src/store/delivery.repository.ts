@@ -1,6 +1,5 @@
 import { sql } from "kysely";
 import { type Db, runPrepared } from "./database.js";
-import { storableJson, storableText } from "./storable-text.js";
 import { fetchPage, type Page, type PageRequest } from "./pagination.js";
 import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus, HookType } from "./tables.js";
 
@@ -31,7 +30,11 @@ export interface DeliveryToSend extends DeliveryRow {
   previous_signing_secret_expires_at: Date | null;
 }
 
-export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryToSend | undefined> {
+/**
+ * The deliveries among `ids` with what sending them needs, in one statement: the worker loads
+ * the deliveries its jobs name together rather than one query per delivery.
+ */
+export async function findDeliveriesToSend(db: Db, ids: readonly string[]): Promise<DeliveryToSend[]> {
   const query = db
     .selectFrom("deliveries as d")
     .innerJoin("hooks as h", "h.id", "d.hook_id")
@@ -63,27 +66,10 @@ export async function findDeliveryToSend(db: Db, id: string): Promise<DeliveryTo
       "g.previous_signing_secret_encrypted",
       "g.previous_signing_secret_expires_at",
     ])
-    .where("d.id", "=", id)
+    // One array parameter: the same statement text, prepared once, whatever the batch's size.
+    .where(sql<boolean>`d.id = any(${[...ids]}::uuid[])`)
     .compile();
-  const [row] = await runPrepared(db, query);
-  return row as DeliveryToSend | undefined;
-}
-
-/**
- * Stores the payload built for a delivery unless one is stored already, and answers the one
- * that is: two workers racing on one delivery still send the same bytes.
- */
-export async function storePayload(db: Db, id: string, payload: string, errors: unknown): Promise<string> {
-  const rows = await runPrepared(db, sql<{ payload: string }>`
-    with stored as (
-      update deliveries set payload = ${storableText(payload)}, payload_errors = ${errors === null ? null : JSON.stringify(storableJson(errors))}::jsonb
-      where id = ${id} and payload is null
-      returning payload
-    )
-    select payload from stored
-    union all
-    select payload from deliveries where id = ${id} and not exists (select 1 from stored)`.compile(db));
-  return rows[0]!.payload;
+  return (await runPrepared(db, query)) as DeliveryToSend[];
 }
 
 export interface DeliveryFilter {

@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from "kysely";
+import { isUuid } from "./ids.js";
 
 /**
  * The job contract: every queue task hookgate runs, its payload, and the one function that
@@ -29,7 +30,7 @@ export const jobMaxAttempts = 10;
 /** A deliver job's payload as the queue hands it back; throws on anything else (a bug, or tampering). */
 export function parseDeliverJob(payload: unknown): DeliverJob {
   const job = payload as Partial<DeliverJob> | null;
-  if (typeof job?.deliveryId !== "string" || !isCount(job.round) || job.round < 1 || !isCount(job.attemptsRecorded)) {
+  if (typeof job?.deliveryId !== "string" || !isUuid(job.deliveryId) || !isCount(job.round) || job.round < 1 || !isCount(job.attemptsRecorded)) {
     throw new Error(`${taskNames.deliver}: malformed job payload ${JSON.stringify(payload)}`);
   }
   return { deliveryId: job.deliveryId, round: job.round, attemptsRecorded: job.attemptsRecorded };

@@ -33,59 +33,92 @@ export interface GroupSeen {
   failingForMs: number | null;
 }
 
+/** What one round of one delivery did, to be recorded. */
+export interface RoundRecord {
+  readonly deliveryId: string;
+  /** The attempt count the round started from: the guard against a round that lost a race. */
+  readonly attemptsRecorded: number;
+  readonly attempts: readonly NewAttempt[];
+  readonly outcome: DeliveryOutcome;
+  /** The payload this round built, stored unless one is stored already; null when none was built. */
+  readonly payload: { readonly body: string; readonly errors: unknown } | null;
+}
+
 /**
- * Records what a round of a delivery did, in one statement: its attempts, the delivery's new
- * state and, for a retry, the next job. Guarded by the attempt count the round started from, so a
- * round that lost a race (its job handed to another worker) changes nothing: then it answers
- * null. Otherwise it answers the group as it stood, for the group-health step.
+ * Records many rounds in one statement: for each, its attempts, the delivery's new state, the
+ * payload it built (so every retry sends the same bytes) and, for a retry, the next job. Each
+ * round is guarded by the attempt count it started from, so a round that lost a race (its job
+ * handed to another worker) changes nothing and answers null; the others answer their group as
+ * it stood, for the group-health step. Answers in the order of `rounds`.
  */
-export async function recordAttempts(
-  db: Db,
-  deliveryId: string,
-  attemptsRecorded: number,
-  attempts: readonly NewAttempt[],
-  outcome: DeliveryOutcome,
-): Promise<GroupSeen | null> {
-  const finished = outcome.retry === null;
-  const values = sql.join(
-    attempts.map(storableAttempt).map(
-      (attempt) => sql`(${attempt.number}::int, ${attempt.startedAt}::timestamptz, ${attempt.durationMs}::int,
-        ${attempt.requestMethod}::text, ${attempt.requestUrl}::text, ${JSON.stringify(attempt.requestHeaders)}::jsonb,
-        ${attempt.responseStatus}::int, ${attempt.responseHeaders ? JSON.stringify(attempt.responseHeaders) : null}::jsonb,
-        ${attempt.responseBody}::text, ${attempt.responseBodyTruncated}::boolean, ${attempt.error}::text, ${attempt.note}::text)`,
-    ),
-  );
-  const retry = outcome.retry;
-  const queued = retry
-    ? queueDeliverJobs(sql`updated`, {
-        deliveryId: sql`id`,
-        round: retry.round,
-        attemptsRecorded: attemptsRecorded + attempts.length,
-        runAt: retry.at,
-      })
-    : sql`0`;
-  const rows = await runPrepared(db, sql<{ group_enabled: boolean; group_failing_for_ms: string | null }>`
-    with updated as (
-      update deliveries
-      set status = ${outcome.status},
-          attempt_count = ${attemptsRecorded + attempts.length},
-          next_attempt_at = ${outcome.retry?.at ?? null}::timestamptz,
-          finished_at = ${finished ? sql`now()` : sql`null`}
-      where id = ${deliveryId} and attempt_count = ${attemptsRecorded} and finished_at is null
-      returning id, webhook_group_id
+export async function recordRounds(db: Db, rounds: readonly RoundRecord[]): Promise<(GroupSeen | null)[]> {
+  if (rounds.length === 0) return [];
+  // One JSON parameter: the statement's text is the same for any number of rounds, so it is
+  // prepared once per connection.
+  const input = JSON.stringify(rounds.map(roundInput));
+  const rows = await runPrepared(db, sql<{ i: number; group_enabled: boolean; group_failing_for_ms: string | null }>`
+    with input as (
+      select * from jsonb_to_recordset(${input}::jsonb) as r(i int, delivery_id uuid, attempts_recorded int, status text,
+        retry_at timestamptz, retry_round int, payload text, payload_errors jsonb, attempts jsonb)
+    ), updated as (
+      update deliveries d
+      set status = input.status,
+          attempt_count = input.attempts_recorded + jsonb_array_length(input.attempts),
+          next_attempt_at = input.retry_at,
+          finished_at = case when input.retry_at is null then now() end,
+          payload = coalesce(d.payload, input.payload),
+          payload_errors = case when d.payload is null then input.payload_errors else d.payload_errors end
+      from input
+      where d.id = input.delivery_id and d.attempt_count = input.attempts_recorded and d.finished_at is null
+      returning input.i, d.id, d.webhook_group_id, d.attempt_count, input.retry_at, input.retry_round, input.attempts
     ), inserted as (
       insert into delivery_attempts (delivery_id, number, started_at, duration_ms, request_method, request_url,
         request_headers, response_status, response_headers, response_body, response_body_truncated, error, note)
-      select updated.id, a.* from updated, (values ${values}) as a
+      select u.id, a.* from updated u cross join lateral jsonb_to_recordset(u.attempts) as a(number int,
+        started_at timestamptz, duration_ms int, request_method text, request_url text, request_headers jsonb,
+        response_status int, response_headers jsonb, response_body text, response_body_truncated boolean,
+        error text, note text)
       returning 1
+    ), retried as (
+      select id, retry_round, attempt_count, retry_at from updated where retry_at is not null
     )
-    select g.enabled as group_enabled,
+    select u.i, g.enabled as group_enabled,
            (extract(epoch from now() - g.failing_since) * 1000)::bigint::text as group_failing_for_ms,
-           (select count(*) from inserted) as inserted, ${queued} as queued
-    from updated join webhook_groups g on g.id = updated.webhook_group_id`.compile(db));
-  const row = rows[0];
-  if (!row) return null;
-  return { enabled: row.group_enabled, failingForMs: row.group_failing_for_ms === null ? null : Number(row.group_failing_for_ms) };
+           (select count(*) from inserted) as inserted,
+           ${queueDeliverJobs(sql`retried`, { deliveryId: sql`id`, round: sql`retry_round`, attemptsRecorded: sql`attempt_count`, runAt: sql`retry_at` })} as queued
+    from updated u join webhook_groups g on g.id = u.webhook_group_id`.compile(db));
+  const seen: (GroupSeen | null)[] = rounds.map(() => null);
+  for (const row of rows) {
+    seen[row.i] = { enabled: row.group_enabled, failingForMs: row.group_failing_for_ms === null ? null : Number(row.group_failing_for_ms) };
+  }
+  return seen;
+}
+
+function roundInput(round: RoundRecord, i: number) {
+  return {
+    i,
+    delivery_id: round.deliveryId,
+    attempts_recorded: round.attemptsRecorded,
+    status: round.outcome.status,
+    retry_at: round.outcome.retry?.at ?? null,
+    retry_round: round.outcome.retry?.round ?? null,
+    payload: round.payload ? storableText(round.payload.body) : null,
+    payload_errors: round.payload?.errors == null ? null : storableJson(round.payload.errors),
+    attempts: round.attempts.map(storableAttempt).map((attempt) => ({
+      number: attempt.number,
+      started_at: attempt.startedAt,
+      duration_ms: attempt.durationMs,
+      request_method: attempt.requestMethod,
+      request_url: attempt.requestUrl,
+      request_headers: attempt.requestHeaders,
+      response_status: attempt.responseStatus,
+      response_headers: attempt.responseHeaders,
+      response_body: attempt.responseBody,
+      response_body_truncated: attempt.responseBodyTruncated,
+      error: attempt.error,
+      note: attempt.note,
+    })),
+  };
 }
 
 /** A partner's answer may hold what PostgreSQL cannot store (U+0000); recorded faithfully otherwise. */

@@ -1,19 +1,26 @@
 import { originCall, OriginUnavailableError, runOrigin } from "../../origin/run-origin.js";
-import { type DeliveryToSend, storePayload } from "../../store/delivery.repository.js";
+import type { DeliveryToSend } from "../../store/delivery.repository.js";
 import type { WorkerContext } from "../worker-context.js";
 import { defaultPayload } from "./default-payload.js";
 
 export type BuiltPayload =
-  | { readonly ok: true; readonly payload: string; readonly note: string | null }
+  | {
+      readonly ok: true;
+      readonly payload: string;
+      readonly note: string | null;
+      /** Built this round, to be stored with the round's record; null: it was stored already. */
+      readonly toStore: { readonly body: string; readonly errors: unknown } | null;
+    }
   | { readonly ok: false; readonly error: string };
 
 /**
- * Step 1: the payload, built once and stored, so every retry sends the same bytes. The hook's
+ * Step 1: the payload, built once and stored with the first round's record, so every retry sends
+ * the same bytes. The hook's
  * origin query (GraphQL errors in its answer are delivered as they are, and noted), or the
  * default payload. An origin that cannot answer fails this round, to be retried.
  */
 export async function buildPayload(context: WorkerContext, delivery: DeliveryToSend): Promise<BuiltPayload> {
-  if (delivery.payload !== null) return { ok: true, payload: delivery.payload, note: null };
+  if (delivery.payload !== null) return { ok: true, payload: delivery.payload, note: null, toStore: null };
   let built: { body: string; errors: readonly { message: string }[] | null };
   try {
     built =
@@ -35,8 +42,6 @@ export async function buildPayload(context: WorkerContext, delivery: DeliveryToS
     if (error instanceof OriginUnavailableError) return { ok: false, error: error.message };
     throw error;
   }
-  // Two workers racing on one delivery store one payload and both send that one.
-  const payload = await storePayload(context.services.db, delivery.id, built.body, built.errors);
   const note = built.errors ? `the origin answered with GraphQL errors: ${built.errors.map((e) => e.message).join("; ")}` : null;
-  return { ok: true, payload, note };
+  return { ok: true, payload: built.body, note, toStore: { body: built.body, errors: built.errors } };
 }

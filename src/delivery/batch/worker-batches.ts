@@ -1,0 +1,40 @@
+import { type DeliveryToSend, findDeliveriesToSend } from "../../store/delivery.repository.js";
+import type { Db } from "../../store/database.js";
+import { type GroupSeen, recordRounds, type RoundRecord } from "../../store/record-attempts.js";
+import { retryTransient } from "../../store/transient.js";
+import { microBatch } from "./micro-batch.js";
+
+/**
+ * The database work of the deliveries in hand, done per batch rather than per delivery: one
+ * statement loads the deliveries that jobs started together name, one records the rounds that
+ * ended within a few milliseconds of each other. The POSTs between stay each delivery's own.
+ */
+export interface WorkerBatches {
+  /** The delivery with what sending it needs; null when it no longer exists. */
+  readonly loadDelivery: (id: string) => Promise<DeliveryToSend | null>;
+  /**
+   * Records a round (see recordRounds); null: another worker's round was recorded first. The
+   * partner may have the request already, so a busy or restarting database is waited out.
+   */
+  readonly recordRound: (round: RoundRecord) => Promise<GroupSeen | null>;
+}
+
+/** How long a recording batch stays open: a few ms of latency for many rounds per statement. */
+const recordWindowMs = 3;
+const maxBatchSize = 500;
+
+export function createWorkerBatches(db: () => Db): WorkerBatches {
+  return {
+    loadDelivery: microBatch(
+      async (ids: readonly string[]) => {
+        const found = new Map((await findDeliveriesToSend(db(), ids)).map((row) => [row.id, row]));
+        return ids.map((id) => found.get(id) ?? null);
+      },
+      { windowMs: 0, maxBatchSize },
+    ),
+    recordRound: microBatch((rounds: readonly RoundRecord[]) => retryTransient(() => recordRounds(db(), rounds)), {
+      windowMs: recordWindowMs,
+      maxBatchSize,
+    }),
+  };
+}
