@@ -1,6 +1,6 @@
 import type { Services } from "../services.js";
 import type { ApiKeyRole } from "../store/tables.js";
-import { createLoaders, type Loaders } from "./loaders.js";
+import { createLoaders, type Loaders, type SourceLoaders } from "./loaders.js";
 
 /** Who is calling: an API key of one organization. */
 export interface Caller {
@@ -24,7 +24,10 @@ export interface RequestContext {
   readonly loaders: Loaders;
 }
 
-/** A context for one request (HTTP) or one in-process origin query (delivery). */
-export function createRequestContext(services: Services, credentials: Credentials): RequestContext {
-  return { services, credentials, loaders: createLoaders(services.db, credentials.caller?.organizationId) };
+/**
+ * A context for one request (HTTP) or one in-process origin query (delivery); origin queries
+ * pass `source` loaders shared with the other executions in hand.
+ */
+export function createRequestContext(services: Services, credentials: Credentials, source?: SourceLoaders): RequestContext {
+  return { services, credentials, loaders: createLoaders(services.db, credentials.caller?.organizationId, source) };
 }

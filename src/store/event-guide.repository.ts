@@ -22,8 +22,3 @@ export async function findEventGuide(db: Db, organizationId: string, id: string)
 export async function pageEventGuides(db: Db, organizationId: string, request: PageRequest): Promise<Page<EventGuideRow>> {
   return fetchPage(db.selectFrom("event_guides").selectAll().where("organization_id", "=", organizationId), request);
 }
-
-/** Event guides of the organization among `ids`; for per-request batching. */
-export async function findEventGuidesByIds(db: Db, organizationId: string, ids: readonly string[]): Promise<EventGuideRow[]> {
-  return db.selectFrom("event_guides").selectAll().where("organization_id", "=", organizationId).where("id", "in", ids).execute();
-}

@@ -70,8 +70,3 @@ export async function pageEvents(
   if (!filter.includeRemoved) query = query.where("removed_at", "is", null);
   return fetchPage(query, request);
 }
-
-/** Events of the organization among `ids`, removed ones included; for per-request batching. */
-export async function findEventsByIds(db: Db, organizationId: string, ids: readonly string[]): Promise<EventRow[]> {
-  return db.selectFrom("events").selectAll().where("organization_id", "=", organizationId).where("id", "in", ids).execute();
-}

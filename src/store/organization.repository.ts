@@ -25,8 +25,3 @@ const organizationCreationLock = 0x686f6f6b;
 export async function lockOrganizationCreation(trx: Db): Promise<void> {
   await sql`select pg_advisory_xact_lock(${organizationCreationLock})`.execute(trx);
 }
-
-/** `ids` that name the caller's own organization (the only one a caller may see). */
-export async function findOrganizationsByIds(db: Db, organizationId: string, ids: readonly string[]): Promise<OrganizationRow[]> {
-  return db.selectFrom("organizations").selectAll().where("id", "=", organizationId).where("id", "in", ids).execute();
-}

@@ -1,10 +1,10 @@
 import { createEventGuide } from "../../source/event-guides.js";
 import { changeEvent, createEvent, removeEvent } from "../../source/events.js";
 import { cancelOrder, changeOrder, createOrder, removeOrder } from "../../source/orders.js";
-import { findEventGuide, pageEventGuides } from "../../store/event-guide.repository.js";
-import { findEvent, pageEvents } from "../../store/event.repository.js";
+import { pageEventGuides } from "../../store/event-guide.repository.js";
+import { pageEvents } from "../../store/event.repository.js";
 import { isUuid } from "../../store/ids.js";
-import { findOrder, pageOrders } from "../../store/order.repository.js";
+import { pageOrders } from "../../store/order.repository.js";
 import { pageRequest } from "../../store/pagination.js";
 import { requireAdmin, requireReader } from "../access.js";
 import { toConnection } from "../connection.js";
@@ -14,8 +14,8 @@ import type { Resolvers } from "../generated/resolvers.js";
 export const sourceResolvers: Resolvers = {
   Query: {
     event: (_, { id }, context) => {
-      const { organizationId } = requireReader(context);
-      return isUuid(id) ? findEvent(context.services.db, organizationId, id).then(orNull) : null;
+      requireReader(context);
+      return isUuid(id) ? context.loaders.event.load(id) : null;
     },
     events: async (_, args, context) => {
       const { organizationId } = requireReader(context);
@@ -23,8 +23,8 @@ export const sourceResolvers: Resolvers = {
       return toConnection(page);
     },
     order: (_, { id }, context) => {
-      const { organizationId } = requireReader(context);
-      return isUuid(id) ? findOrder(context.services.db, organizationId, id).then(orNull) : null;
+      requireReader(context);
+      return isUuid(id) ? context.loaders.order.load(id) : null;
     },
     orders: async (_, args, context) => {
       const { organizationId } = requireReader(context);
@@ -34,8 +34,8 @@ export const sourceResolvers: Resolvers = {
       return toConnection(await pageOrders(context.services.db, organizationId, filter, pageRequest(args)));
     },
     eventGuide: (_, { id }, context) => {
-      const { organizationId } = requireReader(context);
-      return isUuid(id) ? findEventGuide(context.services.db, organizationId, id).then(orNull) : null;
+      requireReader(context);
+      return isUuid(id) ? context.loaders.eventGuide.load(id) : null;
     },
     eventGuides: async (_, args, context) => {
       const { organizationId } = requireReader(context);
@@ -94,7 +94,3 @@ export const sourceResolvers: Resolvers = {
     removeOrder: (_, { id }, context) => removeOrder(context.services, requireAdmin(context).organizationId, id),
   },
 };
-
-function orNull<T>(value: T | undefined): T | null {
-  return value ?? null;
-}
