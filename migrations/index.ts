@@ -4,6 +4,7 @@ import * as deliveries from "./0002_deliveries.js";
 import * as secretKeyCheck from "./0003_secret_key_check.js";
 import * as integratorTools from "./0004_integrator_tools.js";
 import * as conditions from "./0005_conditions.js";
+import * as deliveryOptions from "./0006_delivery_options.js";
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so they load the
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "0003_secret_key_check": secretKeyCheck,
   "0004_integrator_tools": integratorTools,
   "0005_conditions": conditions,
+  "0006_delivery_options": deliveryOptions,
 };

@@ -15,6 +15,7 @@ export interface Database {
   delivery_attempts: DeliveryAttemptTable;
   worker_heartbeats: WorkerHeartbeatTable;
   secret_key_check: SecretKeyCheckTable;
+  endpoint_rate_limits: EndpointRateLimitTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -104,6 +105,10 @@ export interface WebhookGroupTable {
   disabled_at: Date | null;
   disabled_reason: string | null;
   failing_since: Date | null;
+  /** Deliveries reach each endpoint one at a time, in publication order. */
+  ordered: Generated<boolean>;
+  /** 1–10,000 requests per second to any one endpoint of the group; null: no limit. */
+  max_requests_per_second: number | null;
 }
 
 export interface HookTable {
@@ -192,6 +197,13 @@ export interface SecretKeyCheckTable {
   singleton: Generated<boolean>;
   encrypted: string;
   created_at: CreatedAt;
+}
+
+/** A rate-limited endpoint of a group: the earliest time its next request may be sent. */
+export interface EndpointRateLimitTable {
+  webhook_group_id: string;
+  endpoint: string;
+  next_free_at: Date;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
