@@ -52,6 +52,8 @@ export async function insertGroupDraft(
       header_names: draft.headers.map((header) => header.name),
       headers_encrypted: draft.headers.length ? secrets.encrypt(JSON.stringify(draft.headers), secretPurpose.headers) : null,
       jwt_secret_encrypted: draft.secretKey === null ? null : secrets.encrypt(draft.secretKey, secretPurpose.jwtSecret),
+      ordered: draft.ordered,
+      max_requests_per_second: draft.maxRequestsPerSecond,
     },
     draft.hooks.map((hook) => ({
       type: hook.type,

@@ -106,7 +106,19 @@ export type CreateWebhookGroupInput = {
   hooks: Array<HookInput>;
   /** The default payload carries the whole event or order under `data`. */
   includeData?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * At most this many requests per second (1 to 10000) to any one endpoint of the group: in no
+   * one-second window do requests exceed it. Deliveries over the limit wait their turn without
+   * using up attempts; none is dropped. Absent or null: no limit.
+   */
+  maxRequestsPerSecond?: InputMaybe<Scalars['Int']['input']>;
   name: Scalars['String']['input'];
+  /**
+   * Deliver to each endpoint one at a time, in publication order: the next delivery is sent once
+   * the one before it has succeeded or ended FAILED or GONE, so a failing delivery holds those
+   * behind it while it is retried.
+   */
+  ordered?: InputMaybe<Scalars['Boolean']['input']>;
   /** At least 8 characters: each request also carries an HS256 JWT signed with it in x-webhook-secret. */
   secretKey?: InputMaybe<Scalars['String']['input']>;
 };
@@ -732,7 +744,19 @@ export type WebhookGroup = {
   id: Scalars['ID']['output'];
   /** The default payload carries the whole event or order under `data`. */
   includeData: Scalars['Boolean']['output'];
+  /**
+   * At most this many requests per second to any one endpoint of the group: in no one-second
+   * window do requests exceed it. Deliveries over the limit wait their turn without using up
+   * attempts; none is dropped. Null: no limit.
+   */
+  maxRequestsPerSecond?: Maybe<Scalars['Int']['output']>;
   name: Scalars['String']['output'];
+  /**
+   * Deliveries reach each endpoint one at a time, in publication order: the next one is sent once
+   * the one before it has succeeded or ended FAILED or GONE, so a failing delivery holds those
+   * behind it while it is retried.
+   */
+  ordered: Scalars['Boolean']['output'];
   /** Until then, after rotateSigningSecret, requests are signed with the previous secret too. */
   previousSigningSecretExpiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -1205,7 +1229,9 @@ export type WebhookGroupResolvers<ContextType = RequestContext, ParentType exten
   hooks?: Resolver<Array<ResolversTypes['Hook']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   includeData?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  maxRequestsPerSecond?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ordered?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   previousSigningSecretExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 

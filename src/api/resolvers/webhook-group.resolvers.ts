@@ -37,6 +37,7 @@ export const webhookGroupResolvers: Resolvers = {
       row.previous_signing_secret_expires_at && row.previous_signing_secret_expires_at > new Date()
         ? row.previous_signing_secret_expires_at
         : null,
+    maxRequestsPerSecond: (row) => row.max_requests_per_second,
   },
   Hook: {
     origin: (row) => (row.origin_body === null ? null : row),

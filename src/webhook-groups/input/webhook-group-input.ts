@@ -9,6 +9,7 @@ import { parseCondition } from "../../publish/condition/validate-condition.js";
 import { isUuid } from "../../store/ids.js";
 import type { HookType, HttpMethod } from "../../store/tables.js";
 import { checkEndpointUrl } from "../../outbound/endpoint-url.js";
+import { type DeliveryOptionsDraft, parseDeliveryOptions } from "./delivery-options.js";
 import { type GroupOptionsDraft, parseGroupOptions } from "./group-options.js";
 import { checkHeaderName } from "./header-name.js";
 
@@ -23,6 +24,8 @@ export interface CreateWebhookGroupInput {
   headers?: Array<{ name: string; value: string }> | null;
   secretKey?: string | null;
   includeData?: boolean | null;
+  ordered?: boolean | null;
+  maxRequestsPerSecond?: number | null;
 }
 export type WebhookGroupInput = CreateWebhookGroupInput;
 export interface HookInput {
@@ -47,7 +50,7 @@ export interface AuthenticationInput {
   headerValueFormat?: string | null;
 }
 
-export interface WebhookGroupDraft extends GroupOptionsDraft {
+export interface WebhookGroupDraft extends GroupOptionsDraft, DeliveryOptionsDraft {
   name: string;
   description: string | null;
   eventId: string | null;
@@ -116,6 +119,7 @@ export function parseWebhookGroupInput(input: CreateWebhookGroupInput, options: 
     hooks: parsedHooks,
     authentication,
     ...parseGroupOptions(input, authentication?.headerFormat ?? null),
+    ...parseDeliveryOptions(input),
   };
 }
 

@@ -65,6 +65,8 @@ describe("parseWebhookGroupInput", () => {
       headers: [],
       secretKey: null,
       includeData: false,
+      ordered: false,
+      maxRequestsPerSecond: null,
     });
   });
 
