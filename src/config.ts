@@ -32,6 +32,11 @@ export interface Config {
   readonly allowPrivateTargets: boolean;
   /** Deliveries one worker process runs at once. */
   readonly workerConcurrency: number;
+  /**
+   * Of those, how many one endpoint (scheme, host, port) may hold: an endpoint that hangs or
+   * answers slowly cannot take the slots of the others.
+   */
+  readonly endpointConcurrency: number;
   /** A worker silent this long is presumed dead and its locked jobs are handed to others. */
   readonly workerStaleAfterMs: number;
   /** How often an idle worker looks for retries that have come due (new jobs arrive at once). */
@@ -49,6 +54,8 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, "PORT", 4000, { min: 0, max: 65535 });
   const publicUrl = trimTrailingSlash(httpUrl(env, "HOOKGATE_PUBLIC_URL") ?? `http://localhost:${port}`);
+  // Deliveries wait on partners, not on the CPU: a worker holds hundreds at once (see docs/scaling.md).
+  const workerConcurrency = integer(env, "HOOKGATE_WORKER_CONCURRENCY", 200, { min: 1, max: 2000 });
   return Object.freeze({
     port,
     host: env.HOST || "0.0.0.0",
@@ -65,7 +72,11 @@ export function loadConfig(env: Env = process.env): Config {
     retrySchedule: Object.freeze(retrySchedule(env)),
     deliveryTimeoutMs: duration(env, "HOOKGATE_DELIVERY_TIMEOUT", 15_000),
     allowPrivateTargets: flag(env, "HOOKGATE_ALLOW_PRIVATE_TARGETS"),
-    workerConcurrency: integer(env, "HOOKGATE_WORKER_CONCURRENCY", 20, { min: 1, max: 1000 }),
+    workerConcurrency,
+    endpointConcurrency: integer(env, "HOOKGATE_ENDPOINT_CONCURRENCY", Math.max(1, Math.ceil(workerConcurrency / 4)), {
+      min: 1,
+      max: workerConcurrency,
+    }),
     workerStaleAfterMs: duration(env, "HOOKGATE_WORKER_STALE_AFTER", 30_000),
     workerPollIntervalMs: duration(env, "HOOKGATE_WORKER_POLL_INTERVAL", 1_000),
     tokenDefaultTtlMs: duration(env, "HOOKGATE_TOKEN_DEFAULT_TTL", 5 * 60_000),

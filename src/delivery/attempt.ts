@@ -50,3 +50,13 @@ export function sentAttempt(
     error: result.status >= 200 && result.status < 300 ? null : `the endpoint answered HTTP ${result.status}`,
   };
 }
+
+/**
+ * What a round says about its endpoint: answered (any HTTP status), not answered (timeout,
+ * connection refused or reset), or null when no request left (no payload, no token).
+ */
+export function partnerAnswered(attempts: readonly NewAttempt[]): boolean | null {
+  const sent = attempts.filter((attempt) => Object.keys(attempt.requestHeaders).length > 0);
+  const last = sent.at(-1);
+  return last === undefined ? null : last.responseStatus !== null;
+}

@@ -2,7 +2,7 @@ import type { DeliveryToSend } from "../store/delivery.repository.js";
 import type { DeliverJob } from "../store/jobs.js";
 import type { NewAttempt } from "../store/record-attempts.js";
 import type { AttemptOutcome } from "./retry/retry-policy.js";
-import { unansweredAttempt } from "./attempt.js";
+import { partnerAnswered, unansweredAttempt } from "./attempt.js";
 import { buildPayload } from "./steps/build-payload.js";
 import { decide, notSent } from "./steps/decide.js";
 import { updateGroupHealth } from "./steps/group-health.js";
@@ -11,9 +11,11 @@ import { sendRefreshingToken } from "./steps/send.js";
 import type { WorkerContext } from "./worker-context.js";
 
 /**
- * One round of a delivery, the deliver task: build payload → prepare request → send (a 401
- * refreshes the token once) → decide → record → group health. Every step's failure is an attempt
- * in the log, and the round ends recorded: succeeded, gone, failed, or the next round queued.
+ * One round of a delivery, the deliver task: gate → build payload → prepare request → send (a
+ * 401 refreshes the token once) → decide → record → group health. The gate may put the round
+ * back in the queue for later (its endpoint busy or cut off) without an attempt; otherwise every
+ * step's failure is an attempt in the log, and the round ends recorded: succeeded, gone, failed,
+ * or the next round queued.
  */
 export async function deliver(context: WorkerContext, job: DeliverJob): Promise<void> {
   const delivery = await context.batches.loadDelivery(job.deliveryId);
@@ -26,7 +28,14 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
     await record(context, delivery, job, { attempts: [attempt], payload: null }, notSent);
     return;
   }
+  const pass = context.gate.enter(delivery.hook_endpoint);
+  if (!pass.ok) {
+    const { round, attemptsRecorded } = job;
+    await context.batches.deferRound({ deliveryId: delivery.id, round, attemptsRecorded, runAt: pass.until });
+    return;
+  }
   const round = await attemptRound(context, delivery);
+  pass.settle(partnerAnswered(round.attempts));
   const decision = decide(job, round.outcome, context.services.config, new Date());
   const group = await record(context, delivery, job, round, decision);
   if (group) await updateGroupHealth(context, delivery, decision, group);

@@ -23,9 +23,10 @@ export function workerRunOptions(config: Config): Pick<RunnerOptions, "concurren
 }
 
 /**
- * Connections a process needs: the API's few, plus one per two concurrent deliveries (a delivery
- * holds a connection only while it reads or records, never while it waits on a partner).
+ * Connections a process needs: the API's few, plus one per ten concurrent deliveries. The
+ * deliveries in hand share their statements (one loads a batch, one records a batch), and a
+ * delivery never holds a connection while it waits on a partner.
  */
 export function poolSizeFor(config: Config, roles: { worker: boolean }): number {
-  return 10 + (roles.worker ? Math.ceil(config.workerConcurrency / 2) : 0);
+  return 10 + (roles.worker ? Math.ceil(config.workerConcurrency / 10) : 0);
 }

@@ -1,5 +1,6 @@
 import { type DeliveryToSend, findDeliveriesToSend } from "../../store/delivery.repository.js";
 import type { Db } from "../../store/database.js";
+import { type DeferredRound, deferRounds } from "../../store/defer-rounds.js";
 import { type GroupSeen, recordRounds, type RoundRecord } from "../../store/record-attempts.js";
 import { retryTransient } from "../../store/transient.js";
 import { microBatch } from "./micro-batch.js";
@@ -17,6 +18,8 @@ export interface WorkerBatches {
    * partner may have the request already, so a busy or restarting database is waited out.
    */
   readonly recordRound: (round: RoundRecord) => Promise<GroupSeen | null>;
+  /** Queues a round again for later without running it (see deferRounds). */
+  readonly deferRound: (round: DeferredRound) => Promise<void>;
 }
 
 /** How long a recording batch stays open: a few ms of latency for many rounds per statement. */
@@ -36,5 +39,12 @@ export function createWorkerBatches(db: () => Db): WorkerBatches {
       windowMs: recordWindowMs,
       maxBatchSize,
     }),
+    deferRound: microBatch(
+      async (rounds: readonly DeferredRound[]) => {
+        await retryTransient(() => deferRounds(db(), rounds));
+        return rounds.map(() => undefined);
+      },
+      { windowMs: recordWindowMs, maxBatchSize },
+    ),
   };
 }
