@@ -45,6 +45,8 @@ export interface Config {
   readonly tokenDefaultTtlMs: number;
   /** A group whose every attempt has failed this long is disabled. */
   readonly autoDisableAfterMs: number;
+  /** How long an API process trusts an API key it looked up; 0: every request looks it up. */
+  readonly apiKeyCacheTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -81,8 +83,13 @@ export function loadConfig(env: Env = process.env): Config {
     workerPollIntervalMs: duration(env, "HOOKGATE_WORKER_POLL_INTERVAL", 1_000),
     tokenDefaultTtlMs: duration(env, "HOOKGATE_TOKEN_DEFAULT_TTL", 5 * 60_000),
     autoDisableAfterMs: duration(env, "HOOKGATE_AUTO_DISABLE_AFTER", 5 * 24 * 3_600_000),
+    // A key revoked in another API process keeps working here for up to this long.
+    apiKeyCacheTtlMs:
+      env.HOOKGATE_API_KEY_CACHE_TTL?.trim() === "0" ? 0 : duration(env, "HOOKGATE_API_KEY_CACHE_TTL", defaultApiKeyCacheTtlMs),
   });
 }
+
+export const defaultApiKeyCacheTtlMs = 5_000;
 
 /** URLs are compared in their WHATWG-normalized form without a trailing slash. */
 export function normalizeUrl(url: string): string {

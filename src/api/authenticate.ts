@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { safeEqual } from "../secrets/constant-time.js";
 import { hashApiKey, looksLikeApiKey } from "../secrets/api-key-token.js";
-import { findActiveApiKeyByHash, touchApiKey } from "../store/api-key.repository.js";
+import { defaultApiKeyCacheTtlMs } from "../config.js";
 import type { Db } from "../store/database.js";
+import { apiKeyCacheFor } from "./api-key-cache.js";
 import type { Credentials } from "./context.js";
 
 const anonymous: Credentials = { caller: null, operator: false, rejected: false };
@@ -10,11 +11,13 @@ const anonymous: Credentials = { caller: null, operator: false, rejected: false 
 /**
  * `x-api-key: <key>` wins over `Authorization: Bearer <key>`: doo clients send both, the Bearer
  * being their own access token. A Bearer equal to the operator token makes an operator request.
+ * Keys are looked up through the process's key cache (`keyCacheTtlMs`: HOOKGATE_API_KEY_CACHE_TTL).
  */
 export async function authenticate(
   db: Db,
   headers: IncomingHttpHeaders,
   operatorToken: string | undefined,
+  keyCacheTtlMs: number = defaultApiKeyCacheTtlMs,
 ): Promise<Credentials> {
   const apiKeyHeader = single(headers["x-api-key"]);
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(single(headers.authorization) ?? "")?.[1];
@@ -24,10 +27,8 @@ export async function authenticate(
   const key = apiKeyHeader ?? bearer;
   if (!key) return anonymous;
   if (!looksLikeApiKey(key)) return { ...anonymous, rejected: true };
-  const row = await findActiveApiKeyByHash(db, hashApiKey(key));
+  const row = await apiKeyCacheFor(db, keyCacheTtlMs).find(hashApiKey(key));
   if (!row) return { ...anonymous, rejected: true };
-  // Best effort bookkeeping: a failed write must not fail the request.
-  touchApiKey(db, row.id).catch(() => {});
   return {
     caller: { organizationId: row.organization_id, role: row.role, apiKeyId: row.id },
     operator: false,

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Db } from "./database.js";
+import { type Db, runPrepared } from "./database.js";
 import type { ApiKeyRole, ApiKeyRow } from "./tables.js";
 
 export async function insertApiKey(
@@ -13,13 +13,31 @@ export async function insertApiKey(
     .executeTakeFirstOrThrow();
 }
 
-export async function findActiveApiKeyByHash(db: Db, hash: Buffer): Promise<ApiKeyRow | undefined> {
-  return db
-    .selectFrom("api_keys")
-    .selectAll()
-    .where("key_hash", "=", hash)
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
+/** What a request needs of an active key. */
+export interface ActiveApiKey {
+  id: string;
+  organization_id: string;
+  role: ApiKeyRole;
+}
+
+/**
+ * The active key with this hash, noting its use in the same round trip: `last_used_at` moves at
+ * most once a minute, so a lookup writes only then. The API looks a key up once per its cache's
+ * lifetime, not per request (src/api/api-key-cache.ts).
+ */
+export async function findActiveApiKeyNotingUse(db: Db, hash: Buffer): Promise<ActiveApiKey | undefined> {
+  const query = sql<ActiveApiKey>`
+    with found as (
+      select id, organization_id, role from api_keys where key_hash = ${hash} and revoked_at is null
+    ), used as (
+      update api_keys set last_used_at = now()
+      where id = (select id from found)
+        and revoked_at is null
+        and (last_used_at is null or last_used_at < now() - interval '1 minute')
+    )
+    select id, organization_id, role from found`.compile(db);
+  const [row] = await runPrepared(db, query);
+  return row;
 }
 
 export async function listApiKeys(db: Db, organizationId: string): Promise<ApiKeyRow[]> {
@@ -31,7 +49,10 @@ export async function listApiKeys(db: Db, organizationId: string): Promise<ApiKe
     .execute();
 }
 
-/** True when an active key of that organization was revoked. */
+/**
+ * True when an active key of that organization was revoked. The id is noted at once, before the
+ * caller's transaction commits, so this process's key caches stop trusting the key from then on.
+ */
 export async function revokeApiKey(db: Db, organizationId: string, id: string): Promise<boolean> {
   const result = await db
     .updateTable("api_keys")
@@ -40,17 +61,26 @@ export async function revokeApiKey(db: Db, organizationId: string, id: string): 
     .where("id", "=", id)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const revoked = result.numUpdatedRows > 0n;
+  if (revoked) noteRevokedHere(id);
+  return revoked;
 }
 
-/** Records use at most once a minute per key, so reads do not each cost a write. */
-export async function touchApiKey(db: Db, id: string): Promise<void> {
-  await db
-    .updateTable("api_keys")
-    .set({ last_used_at: new Date() })
-    .where("id", "=", id)
-    .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", sql<Date>`now() - interval '1 minute'`)]))
-    .execute();
+// Revocations are rare (a person asks for each); the bound only keeps a long-lived process finite.
+const revokedHere = new Set<string>();
+const revokedHereLimit = 10_000;
+
+function noteRevokedHere(id: string): void {
+  revokedHere.add(id);
+  if (revokedHere.size > revokedHereLimit) revokedHere.delete(revokedHere.values().next().value!);
+}
+
+/**
+ * True when this process revoked the key (its transaction may not have committed yet): a cached
+ * copy of it must be looked up again. Other processes' revocations reach a cache when it expires.
+ */
+export function wasRevokedHere(id: string): boolean {
+  return revokedHere.has(id);
 }
 
 /** The ids of the organization's active ADMIN keys, locked until the transaction ends. */

@@ -40,5 +40,6 @@ export function createGraphqlHandler(apollo: ApolloServer<RequestContext>, servi
 }
 
 async function createContext(services: Services, request: IncomingMessage): Promise<RequestContext> {
-  return createRequestContext(services, await authenticate(services.db, request.headers, services.config.operatorToken));
+  const { operatorToken, apiKeyCacheTtlMs } = services.config;
+  return createRequestContext(services, await authenticate(services.db, request.headers, operatorToken, apiKeyCacheTtlMs));
 }

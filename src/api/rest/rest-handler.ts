@@ -34,7 +34,8 @@ async function answerRequest(services: Services, request: IncomingMessage, url: 
   }
   // Read (within the size limit) before answering anything else, as /graphql does.
   const body = method === "POST" ? await readJsonBody(request, services.config.maxRequestBytes) : undefined;
-  const credentials = await authenticate(services.db, request.headers, services.config.operatorToken);
+  const { operatorToken, apiKeyCacheTtlMs } = services.config;
+  const credentials = await authenticate(services.db, request.headers, operatorToken, apiKeyCacheTtlMs);
   const params = route.path.exec(url.pathname)?.slice(1) ?? [];
   return action({ services, context: createRequestContext(services, credentials), params, url, body });
 }
