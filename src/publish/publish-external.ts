@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { InputError } from "../errors.js";
 import type { Services } from "../services.js";
 import { isUuid } from "../store/ids.js";
-import { claimPublicationKey, findKeyedPublication } from "../store/publication.repository.js";
+import { findKeyedPublication } from "../store/publication.repository.js";
 import { unstorableStringAt } from "../store/storable-text.js";
 import type { HookType } from "../store/tables.js";
-import { publish } from "./publish.js";
+import { publish, publishOnce } from "./publish.js";
 
 /** What an external platform reports (GraphQL `PublishEventInput`). */
 export interface ExternalPublication {
@@ -36,26 +35,13 @@ export async function publishExternal(
   organizationId: string,
   input: ExternalPublication,
 ): Promise<ExternalPublished> {
-  const publication = checkInput(input);
-  return services.db.transaction().execute(async (trx) => {
-    const publicationId = randomUUID();
-    const idempotencyKey = publication.idempotencyKey;
-    if (idempotencyKey !== null && !(await claimPublicationKey(trx, { organizationId, idempotencyKey, publicationId }))) {
-      return { ...(await findKeyedPublication(trx, organizationId, idempotencyKey)), duplicate: true };
-    }
-    const { deliveryCount } = await publish(trx, {
-      organizationId,
-      publicationId,
-      type: publication.type,
-      eventId: publication.eventId,
-      orderId: publication.orderId,
-      eventGuideId: publication.eventGuideId,
-      occurredAt: publication.occurredAt,
-      data: publication.data,
-      external: true,
-    });
-    return { publicationId, deliveryCount, duplicate: false };
-  });
+  const { idempotencyKey, ...checked } = checkInput(input);
+  const publication = { organizationId, ...checked, external: true };
+  // One statement, its own transaction: no BEGIN and COMMIT round trips around it.
+  if (idempotencyKey === null) return { ...(await publish(services.db, publication)), duplicate: false };
+  const published = await publishOnce(services.db, publication, idempotencyKey);
+  if (published) return { ...published, duplicate: false };
+  return { ...(await findKeyedPublication(services.db, organizationId, idempotencyKey)), duplicate: true };
 }
 
 function checkInput(input: ExternalPublication) {

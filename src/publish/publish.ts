@@ -1,5 +1,10 @@
+import { randomUUID } from "node:crypto";
 import type { Db } from "../store/database.js";
-import { insertPublicationWithDeliveries } from "../store/publication.repository.js";
+import {
+  insertKeyedPublicationWithDeliveries,
+  insertPublicationWithDeliveries,
+  type NewPublication,
+} from "../store/publication.repository.js";
 import type { HookType } from "../store/tables.js";
 
 /**
@@ -22,7 +27,7 @@ export interface Publication {
   data?: unknown;
   /** True when `data` came from an external platform (publishEvent); false for the built-in source. */
   external?: boolean;
-  /** Set when the caller already claimed an id for the publication (idempotent publishEvent). */
+  /** The publication's id when the caller chose it; absent: a new one. */
   publicationId?: string;
 }
 
@@ -34,10 +39,24 @@ export interface Published {
 /**
  * Records a publication and fans it out in the caller's transaction (the transactional outbox):
  * one delivery and one queue job per matching hook, or, if the transaction rolls back, nothing.
+ * It is one statement, so a caller with nothing else to write needs no transaction of its own.
  */
 export async function publish(trx: Db, publication: Publication): Promise<Published> {
+  return insertPublicationWithDeliveries(trx, stored(publication));
+}
+
+/**
+ * Like `publish`, claiming `idempotencyKey` for the publication in the same statement: null when
+ * a publication of the last 24 hours holds the key, and then nothing is published.
+ */
+export async function publishOnce(db: Db, publication: Publication, idempotencyKey: string): Promise<Published | null> {
+  const publicationId = publication.publicationId ?? randomUUID();
+  return insertKeyedPublicationWithDeliveries(db, { ...stored(publication), publicationId }, idempotencyKey);
+}
+
+function stored(publication: Publication): NewPublication {
   const data = publication.data === undefined || publication.data === null ? null : JSON.stringify(publication.data);
-  return insertPublicationWithDeliveries(trx, {
+  return {
     organizationId: publication.organizationId,
     type: publication.type,
     eventId: publication.eventId,
@@ -47,5 +66,5 @@ export async function publish(trx: Db, publication: Publication): Promise<Publis
     dataJson: data,
     external: publication.external ?? false,
     publicationId: publication.publicationId ?? null,
-  });
+  };
 }

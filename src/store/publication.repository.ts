@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Db } from "./database.js";
+import { type Db, runPrepared } from "./database.js";
 import { queueDeliverJobs } from "./jobs.js";
 import type { HookType } from "./tables.js";
 
@@ -24,24 +24,54 @@ export interface NewPublication {
  * One statement: the publication, one delivery per enabled hook of its type whose group's scope
  * matches and whose condition the subject meets, and one queue job per delivery. However many
  * hooks match, a change costs what one does; in the caller's transaction, a rolled-back change
- * delivers nothing.
+ * delivers nothing. Prepared once per connection when run outside a transaction.
  */
 export async function insertPublicationWithDeliveries(
-  trx: Db,
+  db: Db,
   publication: NewPublication,
 ): Promise<{ publicationId: string; deliveryCount: number }> {
+  const published = await runPublicationStatement(db, publication, null);
+  if (!published) throw new Error("an unkeyed publication was not written");
+  return published;
+}
+
+/**
+ * The same statement, first claiming `idempotencyKey` for the publication (its id, which must be
+ * given): null when another publication holds the key, and then nothing is written. A key older
+ * than 24 hours may be claimed again; a concurrent claim waits for the first to commit. Alone, the
+ * statement is its own transaction: the key, the publication and its deliveries commit together.
+ */
+export async function insertKeyedPublicationWithDeliveries(
+  db: Db,
+  publication: NewPublication & { publicationId: string },
+  idempotencyKey: string,
+): Promise<{ publicationId: string; deliveryCount: number } | null> {
+  return runPublicationStatement(db, publication, idempotencyKey);
+}
+
+async function runPublicationStatement(db: Db, publication: NewPublication, idempotencyKey: string | null) {
   const { organizationId, type, eventId, orderId } = publication;
-  const { rows } = await sql<{ publication_id: string; delivery_count: number }>`
-    with publication as (
+  // One text for keyed and unkeyed publications (a null key claims nothing), so one prepared statement.
+  const query = sql<{ publication_id: string | null; delivery_count: number }>`
+    with claim as (
+      insert into publication_keys (organization_id, idempotency_key, publication_id)
+      select ${organizationId}::uuid, ${idempotencyKey}::text, ${publication.publicationId}::uuid
+      where ${idempotencyKey}::text is not null
+      on conflict (organization_id, idempotency_key) do update
+        set publication_id = excluded.publication_id, created_at = now()
+        where publication_keys.created_at < now() - interval '24 hours'
+      returning publication_id
+    ), publication as (
       insert into publications (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external)
-      values (
+      select
         coalesce(${publication.publicationId}::uuid, gen_random_uuid()),
-        ${organizationId}, ${type}, ${eventId}, ${orderId},
+        ${organizationId}::uuid, ${type}::text, ${eventId}::uuid, ${orderId}::uuid,
         coalesce(${publication.eventGuideId}::uuid,
-          (select event_guide_id from events where organization_id = ${organizationId} and id = ${eventId}::uuid)),
+          (select event_guide_id from events where organization_id = ${organizationId}::uuid and id = ${eventId}::uuid)),
         coalesce(${publication.occurredAt}::timestamptz, now()),
-        ${publication.dataJson}::jsonb, ${publication.external})
-      returning *
+        ${publication.dataJson}::jsonb, ${publication.external}::boolean
+      where ${idempotencyKey}::text is null or exists (select 1 from claim)
+      returning id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data
     ), created as (
       insert into deliveries (organization_id, publication_id, webhook_group_id, hook_id, type,
                               event_id, order_id, event_guide_id, occurred_at)
@@ -60,27 +90,10 @@ export async function insertPublicationWithDeliveries(
     )
     select (select id from publication) as publication_id,
            ${queueDeliverJobs(sql`created`, { deliveryId: sql`id`, round: 1, attemptsRecorded: 0 })} as delivery_count
-  `.execute(trx);
-  const row = rows[0]!;
+  `.compile(db);
+  const [row] = await runPrepared(db, query);
+  if (!row?.publication_id) return null;
   return { publicationId: row.publication_id, deliveryCount: Number(row.delivery_count) };
-}
-
-/**
- * Claims an idempotency key for `publicationId`, or finds who holds it: true when claimed. A key
- * older than 24 hours may be claimed again; a concurrent claim waits for the first to commit.
- */
-export async function claimPublicationKey(
-  trx: Db,
-  key: { organizationId: string; idempotencyKey: string; publicationId: string },
-): Promise<boolean> {
-  const { rows } = await sql<{ claimed: boolean }>`
-    insert into publication_keys (organization_id, idempotency_key, publication_id)
-    values (${key.organizationId}, ${key.idempotencyKey}, ${key.publicationId})
-    on conflict (organization_id, idempotency_key) do update
-      set publication_id = excluded.publication_id, created_at = now()
-      where publication_keys.created_at < now() - interval '24 hours'
-    returning true as claimed`.execute(trx);
-  return rows.length > 0;
 }
 
 /** The publication an idempotency key names, with how many deliveries it made. */
