@@ -5,6 +5,7 @@ import * as secretKeyCheck from "./0003_secret_key_check.js";
 import * as integratorTools from "./0004_integrator_tools.js";
 import * as conditions from "./0005_conditions.js";
 import * as deliveryOptions from "./0006_delivery_options.js";
+import * as deliveryLanes from "./0007_delivery_lanes.js";
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so they load the
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "0004_integrator_tools": integratorTools,
   "0005_conditions": conditions,
   "0006_delivery_options": deliveryOptions,
+  "0007_delivery_lanes": deliveryLanes,
 };

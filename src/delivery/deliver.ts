@@ -4,6 +4,7 @@ import type { NewAttempt } from "../store/record-attempts.js";
 import type { AttemptOutcome } from "./retry/retry-policy.js";
 import { partnerAnswered, unansweredAttempt } from "./attempt.js";
 import { buildPayload } from "./steps/build-payload.js";
+import { laneWait } from "./steps/pace.js";
 import { decide, notSent } from "./steps/decide.js";
 import { updateGroupHealth } from "./steps/group-health.js";
 import { record } from "./steps/record.js";
@@ -11,11 +12,12 @@ import { sendRefreshingToken } from "./steps/send.js";
 import type { WorkerContext } from "./worker-context.js";
 
 /**
- * One round of a delivery, the deliver task: gate → build payload → prepare request → send (a
- * 401 refreshes the token once) → decide → record → group health. The gate may put the round
- * back in the queue for later (its endpoint busy or cut off) without an attempt; otherwise every
- * step's failure is an attempt in the log, and the round ends recorded: succeeded, gone, failed,
- * or the next round queued.
+ * One round of a delivery, the deliver task: wait its turn (an ordered group's lane; the
+ * endpoint's slots and circuit) → build payload → prepare request → send (at a rate-limited
+ * endpoint's reserved time; a 401 refreshes the token once) → decide → record → group health.
+ * Waiting its turn puts the round back in the queue for later without an attempt; otherwise
+ * every step's failure is an attempt in the log, and the round ends recorded: succeeded, gone,
+ * failed, or the next round queued.
  */
 export async function deliver(context: WorkerContext, job: DeliverJob): Promise<void> {
   const delivery = await context.batches.loadDelivery(job.deliveryId);
@@ -28,12 +30,12 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
     await record(context, delivery, job, { attempts: [attempt], payload: null }, notSent);
     return;
   }
+  const later = (runAt: Date) =>
+    context.batches.deferRound({ deliveryId: delivery.id, round: job.round, attemptsRecorded: job.attemptsRecorded, runAt });
+  const behind = await laneWait(context, delivery);
+  if (behind) return later(behind);
   const pass = context.gate.enter(delivery.hook_endpoint);
-  if (!pass.ok) {
-    const { round, attemptsRecorded } = job;
-    await context.batches.deferRound({ deliveryId: delivery.id, round, attemptsRecorded, runAt: pass.until });
-    return;
-  }
+  if (!pass.ok) return later(pass.until);
   const round = await attemptRound(context, delivery);
   pass.settle(partnerAnswered(round.attempts));
   const decision = decide(job, round.outcome, context.services.config, new Date());

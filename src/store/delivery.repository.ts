@@ -23,6 +23,8 @@ export interface DeliveryToSend extends DeliveryRow {
   group_deleted_at: Date | null;
   group_enabled: boolean;
   group_failing_since: Date | null;
+  group_ordered: boolean;
+  group_max_requests_per_second: number | null;
   include_data: boolean;
   headers_encrypted: string | null;
   jwt_secret_encrypted: string | null;
@@ -59,6 +61,8 @@ export async function findDeliveriesToSend(db: Db, ids: readonly string[]): Prom
       "g.deleted_at as group_deleted_at",
       "g.enabled as group_enabled",
       "g.failing_since as group_failing_since",
+      "g.ordered as group_ordered",
+      "g.max_requests_per_second as group_max_requests_per_second",
       "p.external as publication_external",
       "g.include_data",
       "g.headers_encrypted",

@@ -167,6 +167,8 @@ export interface DeliveryTable {
   payload_errors: ColumnType<unknown, string | null, string | null>;
   created_at: CreatedAt;
   finished_at: Date | null;
+  /** Creation order, for ordered groups (publication order on each endpoint). */
+  lane_seq: Generated<string>;
 }
 
 export interface DeliveryAttemptTable {

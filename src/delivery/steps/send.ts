@@ -4,6 +4,7 @@ import type { NewAttempt } from "../../store/record-attempts.js";
 import { sentAttempt, unansweredAttempt } from "../attempt.js";
 import { parseRetryAfter, type AttemptOutcome } from "../retry/retry-policy.js";
 import type { WorkerContext } from "../worker-context.js";
+import { waitForSendTime } from "./pace.js";
 import { credentialOf, prepareRequest, type PreparedRequest } from "./prepare-request.js";
 
 /**
@@ -34,6 +35,7 @@ export async function sendRefreshingToken(
       return {};
     }
     const { request } = prepared;
+    await waitForSendTime(context, delivery);
     const result = await send(context, request);
     attempts.push(sentAttempt(delivery, number, { at: request.at, loggedHeaders: request.headers.logged }, result, note));
     // The note (the origin's GraphQL errors) belongs to the first attempt with this payload.

@@ -1,0 +1,45 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { isFinished, waitForDelivery, waitForDeliveryIds } from "../support/delivery-log.js";
+import { createEvent, createGroup, createOrder, groupInput } from "../support/fixtures.js";
+import { useReceiver } from "../support/receiver.js";
+import { useTestApp } from "../support/test-app.js";
+
+const app = useTestApp({}, { worker: true });
+const receiver = useReceiver();
+let eventId: string;
+
+beforeAll(async () => {
+  eventId = (await createEvent(app)).id;
+});
+
+/** The most requests that arrived within any one-second window. */
+function busiestSecond(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= 1_000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+describe("a group with maxRequestsPerSecond", () => {
+  it("never sends an endpoint more than its limit in any second, and delivers everything without using attempts", async () => {
+    const input = groupInput({
+      maxRequestsPerSecond: 4,
+      hooks: [{ type: "ORDER_CREATED", endpoint: `${receiver.url}/limited` }],
+      authentication: null,
+    });
+    const groupId = (await createGroup(app, input)).webhookGroup.id as string;
+    await Promise.all(Array.from({ length: 14 }, () => createOrder(app, eventId)));
+    const ids = await waitForDeliveryIds(app, { groupId }, 14);
+    for (const id of ids) {
+      const delivery = await waitForDelivery(app, id, isFinished, { timeoutMs: 30_000 });
+      expect(delivery.status).toBe("SUCCEEDED");
+      expect(delivery.attemptCount).toBe(1);
+    }
+    const times = receiver.requests.filter((request) => request.path === "/limited").map((request) => request.receivedAt);
+    expect(times).toHaveLength(14);
+    expect(busiestSecond(times)).toBe(4);
+  });
+});
