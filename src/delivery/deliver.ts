@@ -34,7 +34,7 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
     context.batches.deferRound({ deliveryId: delivery.id, round: job.round, attemptsRecorded: job.attemptsRecorded, runAt });
   const behind = await laneWait(context, delivery);
   if (behind) return later(behind);
-  const pass = context.gate.enter(delivery.hook_endpoint);
+  const pass = await context.gate.enter(delivery.hook_endpoint);
   if (!pass.ok) return later(pass.until);
   const round = await attemptRound(context, delivery);
   pass.settle(partnerAnswered(round.attempts));

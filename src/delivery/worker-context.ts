@@ -24,7 +24,7 @@ export function createWorkerContext(services: Services): WorkerContext {
   return {
     services,
     batches: createWorkerBatches(() => services.db),
-    gate: new EndpointGate({ perEndpoint: config.endpointConcurrency, breaker: circuitBreaker }),
+    gate: new EndpointGate({ perEndpoint: config.endpointConcurrency, breaker: circuitBreaker, maxSlotWaitMs: 250 }),
     tokens: new TokenCache({
       // simple-oauth2 speaks node:http (through wreck): the same address guard, on node's agents.
       agents: createGuardedNodeAgents({ allowPrivateTargets: config.allowPrivateTargets }),

@@ -1,9 +1,12 @@
 import { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.js";
+import { EndpointSlots } from "./endpoint-slots.js";
 
 export interface EndpointGateOptions {
   /** Requests one endpoint (scheme, host and port) may have in flight at once in this process. */
   readonly perEndpoint: number;
   readonly breaker: BreakerOptions;
+  /** How long a delivery may wait in its worker slot for a busy endpoint that is answering quickly. */
+  readonly maxSlotWaitMs: number;
 }
 
 /** A request let through: settle it when it has ended. */
@@ -13,7 +16,7 @@ export interface Pass {
   settle(answered: boolean | null): void;
 }
 
-/** Not now: the delivery waits until `until` without running or using an attempt. */
+/** Not now: the delivery waits in the queue until `until`, without running or using an attempt. */
 export interface Wait {
   readonly ok: false;
   readonly until: Date;
@@ -21,18 +24,18 @@ export interface Wait {
 }
 
 interface EndpointState {
-  inFlight: number;
-  /** Smoothed duration of this endpoint's requests, for spacing the ones that wait. */
-  averageMs: number;
-  /** The time the last waiting delivery was given: the next waits a little beyond it. */
+  readonly slots: EndpointSlots;
+  /** The time the last delivery sent back to the queue was given: the next goes a little beyond it. */
   horizon: number;
   readonly breaker: CircuitBreaker;
 }
 
 /**
- * Fairness between tenants within one worker process: an endpoint that hangs or answers slowly
- * holds at most `perEndpoint` of the worker's slots, and an endpoint that keeps timing out is
- * cut off by its circuit breaker; their other deliveries wait in the queue rather than in a slot.
+ * Fairness between tenants within one worker process: an endpoint holds at most `perEndpoint`
+ * requests in flight, and one that keeps going unanswered is cut off by its circuit breaker.
+ * A delivery to a busy endpoint that answers quickly waits a moment in its worker slot for a
+ * free one; to an endpoint that hangs or answers slowly it goes back to the queue, spread out
+ * at the pace the endpoint answers, so it cannot take the worker slots the other endpoints need.
  * Keyed by the URL's origin, so varying the path does not buy more slots.
  */
 export class EndpointGate {
@@ -40,34 +43,31 @@ export class EndpointGate {
 
   constructor(private readonly options: EndpointGateOptions) {}
 
-  enter(url: string, now = Date.now()): Pass | Wait {
+  async enter(url: string): Promise<Pass | Wait> {
     const key = endpointKey(url);
     const state = this.stateOf(key);
+    const now = Date.now();
     const blockedUntil = state.breaker.blockedUntil(now);
     if (blockedUntil !== null) return { ok: false, until: new Date(blockedUntil + jitter()), reason: "open" };
-    if (state.inFlight >= this.options.perEndpoint) {
-      // Waiting deliveries come back spread at the rate the endpoint has been answering.
-      state.horizon = Math.max(state.horizon, now) + Math.max(5, state.averageMs / this.options.perEndpoint);
+    const pace = state.slots.pace(now);
+    const slot =
+      state.slots.tryTake(now) ??
+      (pace <= this.options.maxSlotWaitMs ? await state.slots.waitToTake(this.options.maxSlotWaitMs) : null);
+    if (slot === null) {
+      state.horizon = Math.max(state.horizon, now) + Math.max(5, pace / this.options.perEndpoint);
       return { ok: false, until: new Date(state.horizon), reason: "busy" };
     }
-    const admitted = state.breaker.admit();
-    state.inFlight += 1;
-    const startedAt = now;
+    const { probe } = state.breaker.admit();
     let settled = false;
     return {
       ok: true,
       settle: (answered) => {
         if (settled) return;
         settled = true;
-        state.inFlight -= 1;
         const ended = Date.now();
-        if (answered !== null) {
-          state.averageMs = state.averageMs * 0.8 + (ended - startedAt) * 0.2;
-          state.breaker.settle(answered, ended, admitted.probe);
-        } else if (admitted.probe) {
-          state.breaker.settle(false, ended, true);
-        }
-        if (state.inFlight === 0 && state.breaker.idle && state.horizon < ended) this.endpoints.delete(key);
+        state.slots.give(slot, ended, answered !== null);
+        if (answered !== null || probe) state.breaker.settle(answered ?? false, ended, probe);
+        if (state.slots.idle && state.breaker.idle && state.horizon < ended) this.endpoints.delete(key);
       },
     };
   }
@@ -76,7 +76,7 @@ export class EndpointGate {
     let state = this.endpoints.get(key);
     if (!state) {
       if (this.endpoints.size >= maxRemembered) this.forgetIdle();
-      state = { inFlight: 0, averageMs: 1_000, horizon: 0, breaker: new CircuitBreaker(this.options.breaker) };
+      state = { slots: new EndpointSlots(this.options.perEndpoint), horizon: 0, breaker: new CircuitBreaker(this.options.breaker) };
       this.endpoints.set(key, state);
     }
     return state;
@@ -85,7 +85,7 @@ export class EndpointGate {
   private forgetIdle(): void {
     const now = Date.now();
     for (const [key, state] of this.endpoints) {
-      if (state.inFlight === 0 && state.breaker.idle && state.horizon < now) this.endpoints.delete(key);
+      if (state.slots.idle && state.breaker.idle && state.horizon < now) this.endpoints.delete(key);
     }
   }
 }

@@ -1,46 +1,53 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { EndpointGate, type Pass } from "../../../src/delivery/gate/endpoint-gate.js";
+import { EndpointGate, type Pass, type Wait } from "../../../src/delivery/gate/endpoint-gate.js";
 
 const breaker = { threshold: 2, firstOpenMs: 30_000, maxOpenMs: 60_000 };
+const gateOf = (perEndpoint: number, maxSlotWaitMs: number) => new EndpointGate({ perEndpoint, breaker, maxSlotWaitMs });
 
 describe("the endpoint gate", () => {
-  it("lets an endpoint hold its share of slots, and sends the rest to wait, spread out", () => {
-    const gate = new EndpointGate({ perEndpoint: 2, breaker });
-    const now = Date.now();
-    expect(gate.enter("https://slow.example/a", now).ok).toBe(true);
-    expect(gate.enter("https://slow.example/b", now).ok).toBe(true);
-    const first = gate.enter("https://slow.example/a", now);
-    const second = gate.enter("https://slow.example/a", now);
-    expect(first.ok || second.ok).toBe(false);
-    if (first.ok || second.ok) return;
-    expect(first.reason).toBe("busy");
+  it("lets an endpoint hold its share of slots, and sends the rest back to the queue, spread out", async () => {
+    const gate = gateOf(2, 0);
+    expect((await gate.enter("https://slow.example/a")).ok).toBe(true);
+    expect((await gate.enter("https://slow.example/b")).ok).toBe(true);
+    const first = (await gate.enter("https://slow.example/a")) as Wait;
+    const second = (await gate.enter("https://slow.example/a")) as Wait;
+    expect([first.ok, first.reason, second.ok]).toEqual([false, "busy", false]);
     expect(second.until.getTime()).toBeGreaterThan(first.until.getTime());
     // Another endpoint is not affected, and neither is another port of the same host.
-    expect(gate.enter("https://healthy.example/a", now).ok).toBe(true);
-    expect(gate.enter("https://slow.example:8443/a", now).ok).toBe(true);
+    expect((await gate.enter("https://healthy.example/a")).ok).toBe(true);
+    expect((await gate.enter("https://slow.example:8443/a")).ok).toBe(true);
   });
 
-  it("frees a slot when a request settles", () => {
-    const gate = new EndpointGate({ perEndpoint: 1, breaker });
-    const pass = gate.enter("https://partner.example/hooks") as Pass;
-    expect(gate.enter("https://partner.example/hooks").ok).toBe(false);
+  it("hands a freed slot to a delivery waiting for an endpoint that answers quickly", async () => {
+    const gate = gateOf(1, 1_000);
+    const pass = (await gate.enter("https://partner.example/hooks")) as Pass;
+    const waiting = gate.enter("https://partner.example/hooks");
     pass.settle(true);
-    expect(gate.enter("https://partner.example/hooks").ok).toBe(true);
+    expect((await waiting).ok).toBe(true);
   });
 
-  it("cuts off an endpoint that keeps going unanswered, until its cool-down has passed", () => {
-    const gate = new EndpointGate({ perEndpoint: 5, breaker });
-    (gate.enter("https://down.example/hooks") as Pass).settle(false);
-    (gate.enter("https://down.example/hooks") as Pass).settle(false);
-    const wait = gate.enter("https://down.example/hooks");
+  it("does not keep a delivery in its worker slot for an endpoint that has been slower than the wait allowed", async () => {
+    const gate = gateOf(1, 50);
+    await gate.enter("https://hanging.example/hooks");
+    await sleep(80);
+    const startedAt = Date.now();
+    const wait = await gate.enter("https://hanging.example/hooks");
     expect(wait.ok).toBe(false);
-    if (wait.ok) return;
-    expect(wait.reason).toBe("open");
+    expect(Date.now() - startedAt).toBeLessThan(20);
+  });
+
+  it("cuts off an endpoint that keeps going unanswered, until its cool-down has passed", async () => {
+    const gate = gateOf(5, 0);
+    ((await gate.enter("https://down.example/hooks")) as Pass).settle(false);
+    ((await gate.enter("https://down.example/hooks")) as Pass).settle(false);
+    const wait = (await gate.enter("https://down.example/hooks")) as Wait;
+    expect([wait.ok, wait.reason]).toEqual([false, "open"]);
     expect(wait.until.getTime() - Date.now()).toBeGreaterThanOrEqual(29_000);
     // Nothing sent (no payload, no token) says nothing about the endpoint.
-    const other = new EndpointGate({ perEndpoint: 5, breaker });
-    (other.enter("https://quiet.example/") as Pass).settle(null);
-    (other.enter("https://quiet.example/") as Pass).settle(null);
-    expect(other.enter("https://quiet.example/").ok).toBe(true);
+    const other = gateOf(5, 0);
+    ((await other.enter("https://quiet.example/")) as Pass).settle(null);
+    ((await other.enter("https://quiet.example/")) as Pass).settle(null);
+    expect((await other.enter("https://quiet.example/")).ok).toBe(true);
   });
 });

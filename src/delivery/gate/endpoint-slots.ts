@@ -1,0 +1,67 @@
+/** A slot taken: when its request started. */
+export interface Slot {
+  readonly startedAt: number;
+}
+
+/**
+ * One endpoint's share of a worker: at most `size` requests in flight, the slots handed on in
+ * arrival order to the deliveries waiting for one, and how fast the endpoint has been answering.
+ */
+export class EndpointSlots {
+  private readonly inFlight = new Set<Slot>();
+  private readonly waiting: Array<(slot: Slot) => void> = [];
+  /** Smoothed duration of the endpoint's requests; 0 until one has ended. */
+  private averageMs = 0;
+
+  constructor(private readonly size: number) {}
+
+  tryTake(now: number): Slot | null {
+    if (this.inFlight.size >= this.size) return null;
+    const slot = { startedAt: now };
+    this.inFlight.add(slot);
+    return slot;
+  }
+
+  /** A slot handed on by a request that ends within `timeoutMs`, or null. */
+  waitToTake(timeoutMs: number): Promise<Slot | null> {
+    return new Promise((resolve) => {
+      const handOn = (slot: Slot) => {
+        clearTimeout(timer);
+        resolve(slot);
+      };
+      const timer = setTimeout(() => {
+        const index = this.waiting.indexOf(handOn);
+        if (index >= 0) this.waiting.splice(index, 1);
+        resolve(null);
+      }, timeoutMs);
+      this.waiting.push(handOn);
+    });
+  }
+
+  /** The slot is free again: to the first waiting delivery, if any. `timed`: its request was sent. */
+  give(slot: Slot, now: number, timed: boolean): void {
+    if (!this.inFlight.delete(slot)) return;
+    if (timed) this.averageMs = this.averageMs === 0 ? now - slot.startedAt : this.averageMs * 0.8 + (now - slot.startedAt) * 0.2;
+    const next = this.waiting.shift();
+    if (next) {
+      const handed = { startedAt: now };
+      this.inFlight.add(handed);
+      next(handed);
+    }
+  }
+
+  /**
+   * How long the endpoint takes to answer, as far as can be told: the smoothed duration, or the
+   * age of the oldest request still in flight when that is longer (an endpoint that hangs has
+   * no durations to show for it yet).
+   */
+  pace(now: number): number {
+    let oldest = now;
+    for (const slot of this.inFlight) oldest = Math.min(oldest, slot.startedAt);
+    return Math.max(this.averageMs, now - oldest);
+  }
+
+  get idle(): boolean {
+    return this.inFlight.size === 0 && this.waiting.length === 0;
+  }
+}
