@@ -33,7 +33,7 @@ export interface Config {
   /** Deliveries one worker process runs at once. */
   readonly workerConcurrency: number;
   /**
-   * Of those, how many one endpoint (scheme, host, port) may hold: an endpoint that hangs or
+   * Of those, how many one endpoint (URL) may hold: an endpoint that hangs or
    * answers slowly cannot take the slots of the others.
    */
   readonly endpointConcurrency: number;

@@ -2,7 +2,7 @@ import { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.js";
 import { EndpointSlots } from "./endpoint-slots.js";
 
 export interface EndpointGateOptions {
-  /** Requests one endpoint (scheme, host and port) may have in flight at once in this process. */
+  /** Requests one endpoint (a URL) may have in flight at once in this process. */
   readonly perEndpoint: number;
   readonly breaker: BreakerOptions;
   /** How long a delivery may wait in its worker slot for a busy endpoint that is answering quickly. */
@@ -36,7 +36,8 @@ interface EndpointState {
  * A delivery to a busy endpoint that answers quickly waits a moment in its worker slot for a
  * free one; to an endpoint that hangs or answers slowly it goes back to the queue, spread out
  * at the pace the endpoint answers, so it cannot take the worker slots the other endpoints need.
- * Keyed by the URL's origin, so varying the path does not buy more slots.
+ * Keyed by the whole URL: partners often serve many tenants from one host (one path each), and
+ * one tenant's hanging path must not cost the others theirs.
  */
 export class EndpointGate {
   private readonly endpoints = new Map<string, EndpointState>();
@@ -95,7 +96,7 @@ const maxRemembered = 10_000;
 
 function endpointKey(url: string): string {
   try {
-    return new URL(url).origin;
+    return new URL(url).href;
   } catch {
     return url;
   }
