@@ -5,7 +5,10 @@ export interface EndpointGateOptions {
   /** Requests one endpoint (a URL) may have in flight at once in this process. */
   readonly perEndpoint: number;
   readonly breaker: BreakerOptions;
-  /** How long a delivery may wait in its worker slot for a busy endpoint that is answering quickly. */
+  /**
+   * A delivery to a busy endpoint waits in its worker slot while the endpoint answers within
+   * this; once it answers slower (or hangs), the waiting ones go back to the queue.
+   */
   readonly maxSlotWaitMs: number;
 }
 
@@ -50,13 +53,21 @@ export class EndpointGate {
     const now = Date.now();
     const blockedUntil = state.breaker.blockedUntil(now);
     if (blockedUntil !== null) return { ok: false, until: new Date(blockedUntil + jitter()), reason: "open" };
-    const pace = state.slots.pace(now);
+    // Worth waiting in a worker slot only while the endpoint answers within the wait allowed.
+    const answersQuickly = () => state.slots.pace(Date.now()) <= this.options.maxSlotWaitMs;
     const slot =
-      state.slots.tryTake(now) ??
-      (pace <= this.options.maxSlotWaitMs ? await state.slots.waitToTake(this.options.maxSlotWaitMs) : null);
+      state.slots.tryTake(now) ?? (answersQuickly() ? await state.slots.waitToTake(this.options.maxSlotWaitMs, answersQuickly) : null);
     if (slot === null) {
-      state.horizon = Math.max(state.horizon, now) + Math.max(5, pace / this.options.perEndpoint);
+      const at = Date.now();
+      const pace = state.slots.pace(at);
+      state.horizon = Math.max(state.horizon, at) + Math.max(5, pace / this.options.perEndpoint);
       return { ok: false, until: new Date(state.horizon), reason: "busy" };
+    }
+    // The circuit may have opened while this one waited.
+    const openedUntil = state.breaker.blockedUntil(Date.now());
+    if (openedUntil !== null) {
+      state.slots.give(slot, Date.now(), false);
+      return { ok: false, until: new Date(openedUntil + jitter()), reason: "open" };
     }
     const { probe } = state.breaker.admit();
     let settled = false;

@@ -22,18 +22,26 @@ export class EndpointSlots {
     return slot;
   }
 
-  /** A slot handed on by a request that ends within `timeoutMs`, or null. */
-  waitToTake(timeoutMs: number): Promise<Slot | null> {
+  /**
+   * A slot handed on when a request ends, or null once `keepWaiting` (asked every `checkEveryMs`)
+   * says waiting is no longer worth it.
+   */
+  waitToTake(checkEveryMs: number, keepWaiting: () => boolean): Promise<Slot | null> {
     return new Promise((resolve) => {
       const handOn = (slot: Slot) => {
         clearTimeout(timer);
         resolve(slot);
       };
-      const timer = setTimeout(() => {
+      const check = () => {
+        if (keepWaiting()) {
+          timer = setTimeout(check, checkEveryMs);
+          return;
+        }
         const index = this.waiting.indexOf(handOn);
         if (index >= 0) this.waiting.splice(index, 1);
         resolve(null);
-      }, timeoutMs);
+      };
+      let timer = setTimeout(check, checkEveryMs);
       this.waiting.push(handOn);
     });
   }
