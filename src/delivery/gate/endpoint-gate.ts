@@ -79,7 +79,6 @@ export class EndpointGate {
         const ended = Date.now();
         state.slots.give(slot, ended, answered !== null);
         if (answered !== null || probe) state.breaker.settle(answered ?? false, ended, probe);
-        if (state.slots.idle && state.breaker.idle && state.horizon < ended) this.endpoints.delete(key);
       },
     };
   }

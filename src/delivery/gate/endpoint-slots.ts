@@ -10,8 +10,8 @@ export interface Slot {
 export class EndpointSlots {
   private readonly inFlight = new Set<Slot>();
   private readonly waiting: Array<(slot: Slot) => void> = [];
-  /** Smoothed duration of the endpoint's requests; 0 until one has ended. */
-  private averageMs = 0;
+  /** Smoothed duration of the endpoint's requests; null until one has been answered. */
+  private averageMs: number | null = null;
 
   constructor(private readonly size: number) {}
 
@@ -49,7 +49,7 @@ export class EndpointSlots {
   /** The slot is free again: to the first waiting delivery, if any. `timed`: its request was sent. */
   give(slot: Slot, now: number, timed: boolean): void {
     if (!this.inFlight.delete(slot)) return;
-    if (timed) this.averageMs = this.averageMs === 0 ? now - slot.startedAt : this.averageMs * 0.8 + (now - slot.startedAt) * 0.2;
+    if (timed) this.averageMs = this.averageMs === null ? now - slot.startedAt : this.averageMs * 0.8 + (now - slot.startedAt) * 0.2;
     const next = this.waiting.shift();
     if (next) {
       const handed = { startedAt: now };
@@ -66,10 +66,15 @@ export class EndpointSlots {
   pace(now: number): number {
     let oldest = now;
     for (const slot of this.inFlight) oldest = Math.min(oldest, slot.startedAt);
-    return Math.max(this.averageMs, now - oldest);
+    // Until the endpoint has answered once, its first requests also open connections and fetch
+    // tokens: they are allowed a second more before the endpoint counts as slow.
+    const age = now - oldest - (this.averageMs === null ? firstAnswerAllowanceMs : 0);
+    return Math.max(this.averageMs ?? 0, age);
   }
 
   get idle(): boolean {
     return this.inFlight.size === 0 && this.waiting.length === 0;
   }
 }
+
+const firstAnswerAllowanceMs = 1_000;

@@ -29,6 +29,8 @@ describe("the endpoint gate", () => {
 
   it("does not keep a delivery in its worker slot for an endpoint that has been slower than the wait allowed", async () => {
     const gate = gateOf(1, 50);
+    // It answered once, quickly; now it hangs.
+    ((await gate.enter("https://hanging.example/hooks")) as Pass).settle(true);
     await gate.enter("https://hanging.example/hooks");
     await sleep(80);
     const startedAt = Date.now();
