@@ -67,7 +67,7 @@ export class EndpointSlots {
     let oldest = now;
     for (const slot of this.inFlight) oldest = Math.min(oldest, slot.startedAt);
     // Until the endpoint has answered once, its first requests also open connections and fetch
-    // tokens: they are allowed a second more before the endpoint counts as slow.
+    // tokens: they are allowed half a second more before the endpoint counts as slow.
     const age = now - oldest - (this.averageMs === null ? firstAnswerAllowanceMs : 0);
     return Math.max(this.averageMs ?? 0, age);
   }
@@ -77,4 +77,4 @@ export class EndpointSlots {
   }
 }
 
-const firstAnswerAllowanceMs = 1_000;
+const firstAnswerAllowanceMs = 500;
