@@ -4,7 +4,7 @@ import { isUuid } from "../store/ids.js";
 import { findKeyedPublication } from "../store/publication.repository.js";
 import { unstorableStringAt } from "../store/storable-text.js";
 import type { HookType } from "../store/tables.js";
-import { publish, publishOnce } from "./publish.js";
+import { publishAlone } from "./publish.js";
 
 /** What an external platform reports (GraphQL `PublishEventInput`). */
 export interface ExternalPublication {
@@ -36,12 +36,12 @@ export async function publishExternal(
   input: ExternalPublication,
 ): Promise<ExternalPublished> {
   const { idempotencyKey, ...checked } = checkInput(input);
-  const publication = { organizationId, ...checked, external: true };
-  // One statement, its own transaction: no BEGIN and COMMIT round trips around it.
-  if (idempotencyKey === null) return { ...(await publish(services.db, publication)), duplicate: false };
-  const published = await publishOnce(services.db, publication, idempotencyKey);
+  // Nothing else to commit: no transaction of its own, and written together with the publications
+  // that arrive at the same time (publishAlone).
+  const published = await publishAlone(services.db, { organizationId, ...checked, external: true }, idempotencyKey);
   if (published) return { ...published, duplicate: false };
-  return { ...(await findKeyedPublication(services.db, organizationId, idempotencyKey)), duplicate: true };
+  // Only a publication with a key goes unpublished: the publication holding the key answers.
+  return { ...(await findKeyedPublication(services.db, organizationId, idempotencyKey!)), duplicate: true };
 }
 
 function checkInput(input: ExternalPublication) {

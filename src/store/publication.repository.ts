@@ -5,6 +5,8 @@ import type { HookType } from "./tables.js";
 
 /** A publication as stored: what happened in an organization, and to what. */
 export interface NewPublication {
+  /** Chosen by the caller, so each publication of a statement can be found in its answer. */
+  publicationId: string;
   organizationId: string;
   type: HookType;
   eventId: string | null;
@@ -16,61 +18,57 @@ export interface NewPublication {
   /** The subject as JSON text (what conditions and includeData see), or null. */
   dataJson: string | null;
   external: boolean;
-  /** Null: a new id. */
-  publicationId: string | null;
+  /** publishEvent's key, claimed for the publication in the same statement; null: none. */
+  idempotencyKey: string | null;
+}
+
+export interface PublicationOutcome {
+  publicationId: string;
+  /** False when another publication holds its idempotency key: nothing was written for it. */
+  published: boolean;
+  deliveryCount: number;
 }
 
 /**
- * One statement: the publication, one delivery per enabled hook of its type whose group's scope
- * matches and whose condition the subject meets, and one queue job per delivery. However many
- * hooks match, a change costs what one does; in the caller's transaction, a rolled-back change
- * delivers nothing. Prepared once per connection when run outside a transaction.
+ * One statement for any number of publications: each one's idempotency key claimed, if it has
+ * one (a key older than 24 hours may be claimed again; a concurrent claim waits for the first to
+ * commit); each publication whose claim succeeded; one delivery per enabled hook of its type whose
+ * group's scope matches and whose condition its subject meets; one queue job per delivery. However
+ * many publications and hooks, it is one round trip. In the caller's transaction, a rolled-back
+ * change delivers nothing; alone, it is its own transaction. Two publications of one statement
+ * must not share an idempotency key (a statement cannot claim one row twice). The same text
+ * whatever the number, so prepared once per connection when run outside a transaction.
  */
-export async function insertPublicationWithDeliveries(
+export async function insertPublicationsWithDeliveries(
   db: Db,
-  publication: NewPublication,
-): Promise<{ publicationId: string; deliveryCount: number }> {
-  const published = await runPublicationStatement(db, publication, null);
-  if (!published) throw new Error("an unkeyed publication was not written");
-  return published;
-}
-
-/**
- * The same statement, first claiming `idempotencyKey` for the publication (its id, which must be
- * given): null when another publication holds the key, and then nothing is written. A key older
- * than 24 hours may be claimed again; a concurrent claim waits for the first to commit. Alone, the
- * statement is its own transaction: the key, the publication and its deliveries commit together.
- */
-export async function insertKeyedPublicationWithDeliveries(
-  db: Db,
-  publication: NewPublication & { publicationId: string },
-  idempotencyKey: string,
-): Promise<{ publicationId: string; deliveryCount: number } | null> {
-  return runPublicationStatement(db, publication, idempotencyKey);
-}
-
-async function runPublicationStatement(db: Db, publication: NewPublication, idempotencyKey: string | null) {
-  const { organizationId, type, eventId, orderId } = publication;
-  // One text for keyed and unkeyed publications (a null key claims nothing), so one prepared statement.
-  const query = sql<{ publication_id: string | null; delivery_count: number }>`
-    with claim as (
+  publications: readonly NewPublication[],
+): Promise<PublicationOutcome[]> {
+  const column = <T>(value: (publication: NewPublication) => T) => publications.map(value);
+  const query = sql<{ publication_id: string; published: boolean; delivery_count: number }>`
+    with input as (
+      select * from unnest(
+        ${column((p) => p.publicationId)}::uuid[], ${column((p) => p.organizationId)}::uuid[],
+        ${column((p) => p.type)}::text[], ${column((p) => p.eventId)}::uuid[], ${column((p) => p.orderId)}::uuid[],
+        ${column((p) => p.eventGuideId)}::uuid[], ${column((p) => p.occurredAt)}::timestamptz[],
+        ${column((p) => p.dataJson)}::jsonb[], ${column((p) => p.external)}::boolean[], ${column((p) => p.idempotencyKey)}::text[]
+      ) as i (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external, idempotency_key)
+    ), claim as (
       insert into publication_keys (organization_id, idempotency_key, publication_id)
-      select ${organizationId}::uuid, ${idempotencyKey}::text, ${publication.publicationId}::uuid
-      where ${idempotencyKey}::text is not null
+      select organization_id, idempotency_key, id from input where idempotency_key is not null
+      -- One order for every statement, so two claiming the same keys wait rather than deadlock.
+      order by organization_id, idempotency_key
       on conflict (organization_id, idempotency_key) do update
         set publication_id = excluded.publication_id, created_at = now()
         where publication_keys.created_at < now() - interval '24 hours'
       returning publication_id
     ), publication as (
       insert into publications (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external)
-      select
-        coalesce(${publication.publicationId}::uuid, gen_random_uuid()),
-        ${organizationId}::uuid, ${type}::text, ${eventId}::uuid, ${orderId}::uuid,
-        coalesce(${publication.eventGuideId}::uuid,
-          (select event_guide_id from events where organization_id = ${organizationId}::uuid and id = ${eventId}::uuid)),
-        coalesce(${publication.occurredAt}::timestamptz, now()),
-        ${publication.dataJson}::jsonb, ${publication.external}::boolean
-      where ${idempotencyKey}::text is null or exists (select 1 from claim)
+      select i.id, i.organization_id, i.type, i.event_id, i.order_id,
+        coalesce(i.event_guide_id,
+          (select e.event_guide_id from events e where e.organization_id = i.organization_id and e.id = i.event_id)),
+        coalesce(i.occurred_at, now()), i.data, i.external
+      from input i
+      where i.idempotency_key is null or i.id in (select publication_id from claim)
       returning id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data
     ), created as (
       insert into deliveries (organization_id, publication_id, webhook_group_id, hook_id, type,
@@ -86,14 +84,22 @@ async function runPublicationStatement(db: Db, publication: NewPublication, idem
           or g.event_guide_id = p.event_guide_id)
         -- The hook's condition over the subject (migrations/0005_conditions.ts); no data: {}.
         and (h.condition is null or hookgate_condition_matches(h.condition, coalesce(p.data, '{}'::jsonb)))
-      returning id
+      returning id, publication_id
+    ), queued as materialized (
+      select ${queueDeliverJobs(sql`created`, { deliveryId: sql`id`, round: 1, attemptsRecorded: 0 })} as jobs
     )
-    select (select id from publication) as publication_id,
-           ${queueDeliverJobs(sql`created`, { deliveryId: sql`id`, round: 1, attemptsRecorded: 0 })} as delivery_count
+    select i.id as publication_id, p.id is not null as published, coalesce(c.deliveries, 0) as delivery_count
+    from input i
+    left join publication p on p.id = i.id
+    left join (select publication_id, count(*)::int as deliveries from created group by publication_id) c on c.publication_id = i.id
+    cross join queued
   `.compile(db);
-  const [row] = await runPrepared(db, query);
-  if (!row?.publication_id) return null;
-  return { publicationId: row.publication_id, deliveryCount: Number(row.delivery_count) };
+  const rows = await runPrepared(db, query);
+  const byId = new Map(rows.map((row) => [row.publication_id, row]));
+  return publications.map(({ publicationId }) => {
+    const row = byId.get(publicationId)!;
+    return { publicationId, published: row.published, deliveryCount: Number(row.delivery_count) };
+  });
 }
 
 /** The publication an idempotency key names, with how many deliveries it made. */
