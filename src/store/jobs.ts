@@ -61,6 +61,12 @@ export interface DeliverJobColumns {
  * SQL that queues one deliver job per row of `from` (a CTE or subquery of the same statement)
  * and evaluates to how many it queued. The only place a job is written: it goes into the
  * statement that creates or changes the deliveries, so a delivery and its job commit together.
+ *
+ * Each job is keyed by its delivery, so a delivery has at most one job that can still run: a new
+ * one replaces a waiting one, and one already running is retired (graphile-worker's add_jobs
+ * clears its key and sets its attempts to the maximum, so it is never fetched again, even if a
+ * crash unlocks it). A round put back in the queue, or a retry queued while its round's job is
+ * still being completed, therefore never leaves two jobs that could both send.
  */
 export function queueDeliverJobs(from: Column, columns: DeliverJobColumns): RawBuilder<number> {
   const payload = sql`json_build_object('deliveryId', ${columns.deliveryId}, 'round', ${columns.round}::int,
@@ -68,6 +74,6 @@ export function queueDeliverJobs(from: Column, columns: DeliverJobColumns): RawB
   const runAt = columns.runAt === undefined ? sql`null` : sql`${columns.runAt}::timestamptz`;
   // No rows, no call into graphile-worker at all.
   return sql<number>`(case when exists (select 1 from ${from}) then (select count(*)::int from graphile_worker.add_jobs(
-    (select array_agg(row(${taskNames.deliver}, ${payload}, null, ${runAt}, ${jobMaxAttempts}, null, null, null)::graphile_worker.job_spec)
+    (select array_agg(row(${taskNames.deliver}, ${payload}, null, ${runAt}, ${jobMaxAttempts}, 'delivery:' || ${columns.deliveryId}, null, null)::graphile_worker.job_spec)
      from ${from}))) else 0 end)`;
 }

@@ -64,11 +64,12 @@ describe("queueDeliverJobs", () => {
       select t.identifier as task_identifier, j.payload, j.run_at, j.max_attempts, j.priority, j.job_queue_id, j.key
       from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id`.execute(database.db);
     // Retries are hookgate's own; the queue's attempts only cover a crashed task. No queue name
-    // (jobs run in parallel), no key (every job stands), default priority.
-    expect(jobs.map(({ max_attempts, priority, job_queue_id, key }) => ({ max_attempts, priority, job_queue_id, key }))).toEqual([
-      { max_attempts: 10, priority: 0, job_queue_id: null, key: null },
-      { max_attempts: 10, priority: 0, job_queue_id: null, key: null },
-    ]);
+    // (jobs run in parallel), keyed by the delivery (one live job each), default priority.
+    expect(
+      jobs.map(({ max_attempts, priority, job_queue_id, key }) => ({ max_attempts, priority, job_queue_id, key })).sort((a, b) => a.key!.localeCompare(b.key!)),
+    ).toEqual(
+      [...ids].sort().map((id) => ({ max_attempts: 10, priority: 0, job_queue_id: null, key: `delivery:${id}` })),
+    );
     expect(jobs.map((job) => job.task_identifier)).toEqual([taskNames.deliver, taskNames.deliver]);
     expect(jobs.map((job) => parseDeliverJob(job.payload)).sort((a, b) => a.deliveryId.localeCompare(b.deliveryId))).toEqual(
       [...ids].sort().map((deliveryId) => ({ deliveryId, round: 2, attemptsRecorded: 7 })),
@@ -97,5 +98,26 @@ describe("queueDeliverJobs", () => {
     } finally {
       await listener.end();
     }
+  });
+
+  it("keeps one job per delivery that can still run: a second replaces a waiting one and retires a running one", async () => {
+    const id = randomUUID();
+    const queue = (round: number) =>
+      sql`select ${queueDeliverJobs(sql`(select ${id}::uuid as id) as one`, { deliveryId: sql`id`, round, attemptsRecorded: 0 })}`.execute(database.db);
+    const live = async () =>
+      (
+        await sql<{ payload: { round: number }; locked: boolean; runnable: boolean }>`
+          select payload, locked_at is not null as locked, attempts < max_attempts as runnable
+          from graphile_worker._private_jobs where payload->>'deliveryId' = ${id}`.execute(database.db)
+      ).rows;
+    await queue(1);
+    await queue(2);
+    expect((await live()).map((job) => job.payload.round)).toEqual([2]);
+    // A worker takes the job; a round queued meanwhile (a retry, a deferral) retires the taken one.
+    await sql`update graphile_worker._private_jobs set locked_at = now(), locked_by = 'test' where payload->>'deliveryId' = ${id}`.execute(database.db);
+    await queue(3);
+    const jobs = await live();
+    expect(jobs.filter((job) => job.runnable).map((job) => job.payload.round)).toEqual([3]);
+    expect(jobs.find((job) => job.locked)?.runnable).toBe(false);
   });
 });
