@@ -2,14 +2,17 @@ import { randomBytes } from "node:crypto";
 import { poolSizeFor } from "../src/delivery/worker-options.js";
 import type pg from "pg";
 import { servicesOn, startHookgate, type RunningHookgate } from "../src/app.js";
-import { loadConfig, type Config } from "../src/config.js";
+import type { Config } from "../src/config.js";
 import { startWorker, type RunningWorker } from "../src/delivery/worker.js";
 import { createOutboundDispatcher } from "../src/outbound/guarded-connect.js";
 import { createPool, databaseOn } from "../src/store/database.js";
 
-/** hookgate's configuration for the bench: loopback partners allowed, quick retries, quiet logs. */
-export function benchConfig(databaseUrl: string, dataDir: string, env: NodeJS.ProcessEnv): Config {
-  return loadConfig({
+/**
+ * hookgate's environment for the bench: loopback partners allowed, quick retries, quiet logs. The
+ * in-process parts load their Config from it; worker processes (--workers) are started with it.
+ */
+export function benchEnv(databaseUrl: string, dataDir: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const settings: Record<string, string | undefined> = {
     DATABASE_URL: databaseUrl,
     HOOKGATE_DATA_DIR: dataDir,
     HOOKGATE_SECRET_KEY: randomBytes(32).toString("base64"),
@@ -21,7 +24,8 @@ export function benchConfig(databaseUrl: string, dataDir: string, env: NodeJS.Pr
     HOOKGATE_WORKER_POLL_INTERVAL: env.HOOKGATE_WORKER_POLL_INTERVAL,
     HOOKGATE_DELIVERY_TIMEOUT: env.HOOKGATE_DELIVERY_TIMEOUT,
     LOG_LEVEL: env.LOG_LEVEL ?? "warn",
-  });
+  };
+  return Object.fromEntries(Object.entries(settings).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /** hookgate without API or worker: migrations, secrets, the Default organization; used to set up. */

@@ -4,6 +4,7 @@ import type { RunningHookgate } from "../src/app.js";
 import type { DbStats } from "./db-stats.js";
 import type { ReceiverHandle } from "./receiver-handle.js";
 import type { TokenEndpoint } from "./token-endpoint.js";
+import type { WorkerCosts } from "./worker-processes.js";
 
 // What a scenario measures, and the clock and CPU figures it measures with.
 
@@ -38,7 +39,10 @@ export interface ScenarioMeasurement {
   /** Every core's busy time (os.cpus) over the worker's run: hookgate + receiver + PostgreSQL + the rest. */
   machineCpuMs: number;
   worker: {
+    /** Statements, and CPU below, of the scenario's workers: in process, or summed over --workers processes. */
     statements: number;
+    /** Statements each worker process sent (idle start/stop included); empty in process. */
+    perProcessStatements: number[];
     pgssCalls: number | null;
     rowsWritten: number;
     cpuMs: number;
@@ -70,7 +74,9 @@ export interface ScenarioContext {
   receiver: ReceiverHandle;
   tokens: TokenEndpoint;
   stats: DbStats;
-  /** Statements a worker sends starting and stopping with nothing to do; subtracted. */
-  idleWorkerStatements: number;
+  /** 1: hookgate's worker in the bench process; N > 1: N `hookgate worker` processes started with `env`. */
+  workers: { count: number; env: Record<string, string> };
+  /** What the workers send (and, as processes, spend) starting and stopping with nothing to do; subtracted. */
+  idle: WorkerCosts;
   log: (line: string) => void;
 }

@@ -1,8 +1,9 @@
 /**
- * npm run bench [-- --quick] [--rate=1000] [--latency-seconds=20] [--cpu-prof]
+ * npm run bench [-- --quick] [--rate=1000] [--latency-seconds=20] [--cpu-prof] [--workers=1]
  *
  * PostgreSQL (embedded unless DATABASE_URL; a fresh database, dropped after), a receiver in a child
- * process, a loopback OAuth token endpoint, hookgate's delivery worker in this process. Measures
+ * process, a loopback OAuth token endpoint, hookgate's delivery worker in this process (or, with
+ * --workers=N > 1, N `hookgate worker` processes for the throughput and latency scenarios). Measures
  * this machine's limits (B1 HTTP, B2 queue, B3 origin query), then the scenarios, then prints and
  * writes bench/results/<timestamp>.json. See bench/README.md.
  */
@@ -11,8 +12,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunningHookgate } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
 import { openDbStats, type DbStats } from "./db-stats.js";
-import { benchConfig, startSetupInstance, workerPoolSize } from "./hookgate.js";
+import { benchEnv, startSetupInstance, workerPoolSize } from "./hookgate.js";
 import { measureApi } from "./api.js";
 import { runIsolation } from "./isolation.js";
 import { measureHttpPosts, measureOriginQueries, measureQueueJobs } from "./limits.js";
@@ -22,9 +24,10 @@ import { startCpuProfile, summarizeProfile } from "./profile.js";
 import { buildReport, formatReport, writeReport } from "./report.js";
 import { runLatency } from "./latency.js";
 import type { ScenarioMeasurement } from "./measurement.js";
-import { idleWorkerStatements, runThroughput } from "./scenarios.js";
+import { runThroughput } from "./scenarios.js";
 import { originBody, setUpTargets, type ScenarioSpec } from "./targets.js";
 import { startTokenEndpoint, type TokenEndpoint } from "./token-endpoint.js";
+import { idleWorkerCosts } from "./worker-processes.js";
 
 interface Options {
   quick: boolean;
@@ -32,10 +35,12 @@ interface Options {
   cpuProf: boolean;
   rate: number;
   latencySeconds: number;
+  /** Worker processes for the throughput and latency scenarios; 1 runs the worker in this process. */
+  workers: number;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { quick: false, cpuProf: false, rate: 1000, latencySeconds: NaN };
+  const options: Options = { quick: false, cpuProf: false, rate: 1000, latencySeconds: NaN, workers: 1 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split("=", 2) as [string, string | undefined];
     const value = () => Number(inline ?? argv[++i]);
@@ -43,9 +48,12 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === "--cpu-prof") options.cpuProf = true;
     else if (flag === "--rate") options.rate = value();
     else if (flag === "--latency-seconds") options.latencySeconds = value();
-    else throw new Error(`unknown argument ${argv[i]}; usage: npm run bench [-- --quick] [--rate=1000] [--latency-seconds=20] [--cpu-prof]`);
+    else if (flag === "--workers") options.workers = value();
+    else throw new Error(`unknown argument ${argv[i]}; usage: npm run bench [-- --quick] [--rate=1000] [--latency-seconds=20] [--cpu-prof] [--workers=1]`);
   }
   if (!(options.rate > 0)) throw new Error("--rate must be a positive number");
+  if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error("--workers must be a whole number ≥ 1");
+  if (options.cpuProf && options.workers > 1) throw new Error("--cpu-prof profiles the in-process worker; use it with --workers=1");
   if (Number.isNaN(options.latencySeconds)) options.latencySeconds = options.quick ? 5 : 20;
   return options;
 }
@@ -82,7 +90,8 @@ async function main(): Promise<number> {
     log(`database ${database.name} on ${database.server === "external" ? "DATABASE_URL's server" : "an embedded server"}`);
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "hookgate-bench-data-"));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
-    const config = benchConfig(database.url, dataDir, process.env);
+    const env = benchEnv(database.url, dataDir, process.env);
+    const config = loadConfig(env);
 
     const receiver: ReceiverHandle = await startReceiverProcess();
     cleanup.push(() => receiver.stop());
@@ -98,7 +107,9 @@ async function main(): Promise<number> {
 
     const stats: DbStats = await openDbStats(database.url, database.name);
     cleanup.push(() => stats.close());
-    const idle = await idleWorkerStatements(setup);
+    const workers = { count: options.workers, env };
+    const idle = await idleWorkerCosts({ setup, stats, workers });
+    if (workers.count > 1) log(`${workers.count} worker processes; idle start and stop: ${idle.statements} statements, ${Math.round(idle.cpuMs ?? 0)} ms CPU`);
 
     const concurrency = config.workerConcurrency;
     log(`B1: undici POSTs at concurrency ${concurrency}`);
@@ -120,7 +131,7 @@ async function main(): Promise<number> {
     const resultsDir = fileURLToPath(new URL("./results/", import.meta.url));
     const profileFile = path.join(resultsDir, `${startedAt.toISOString().replace(/[:.]/g, "-")}-fanout-1.cpuprofile`);
     await mkdir(resultsDir, { recursive: true });
-    const ctx = { setup, databaseUrl: database.url, receiver, tokens, stats, idleWorkerStatements: idle, log };
+    const ctx = { setup, databaseUrl: database.url, receiver, tokens, stats, workers, idle, log };
     const measurements: ScenarioMeasurement[] = [];
     const throughput: Array<[string, number]> = [
       ["fanout-1", size.fanout1],
@@ -158,7 +169,9 @@ async function main(): Promise<number> {
         workerConcurrency: concurrency,
         workerPoolSize: workerPoolSize(config),
         workerPollIntervalMs: config.workerPollIntervalMs,
-        idleWorkerStatements: idle,
+        workers: workers.count,
+        idleWorkerStatements: idle.statements,
+        idleWorkerCpuMs: idle.cpuMs,
         pgStatStatements: stats.statementsUnavailable === null ? stats.statementsNote : `unavailable: ${stats.statementsUnavailable}`,
         tokenLifetimeS: tokens.expiresIn,
       },

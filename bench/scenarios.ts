@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { RunningHookgate } from "../src/app.js";
 import { publish } from "../src/publish/publish.js";
 import { createPool, databaseOn, type Db } from "../src/store/database.js";
-import { startBenchWorker } from "./hookgate.js";
 import { type Ledger, machineBusyMs, now, type ScenarioContext, type ScenarioMeasurement } from "./measurement.js";
 import { startCpuProfile } from "./profile.js";
 import type { Target } from "./targets.js";
+import { prepareWorkers, type WorkerCosts } from "./worker-processes.js";
 
 export function publicationOf(target: Target, i: number, publicationId?: string) {
   return {
@@ -135,7 +134,7 @@ export async function runThroughput(
   };
 }
 
-/** Starts a worker, runs `during` (the open-loop publisher), waits for every delivery, stops it. */
+/** Starts the worker(s), runs `during` (the open-loop publisher), waits for every delivery, stops them. */
 export async function runWorkerUntilDone(
   ctx: ScenarioContext,
   target: Target,
@@ -145,14 +144,17 @@ export async function runWorkerUntilDone(
   const receiverCpu0 = await ctx.receiver.stats();
   const tokens0 = ctx.tokens.fetches;
   await ctx.stats.resetStatements();
+  // Worker processes are spawned and their modules loaded before the window opens.
+  const workers = await prepareWorkers(ctx);
   const machine0 = machineBusyMs();
   const cpu0 = process.cpuUsage();
-  const bench = await startBenchWorker(ctx.setup);
   let timedOut = false;
   let cpu: NodeJS.CpuUsage;
   let pgssCalls: number | null;
   let machineCpuMs: number;
+  let costs: WorkerCosts;
   try {
+    await workers.start();
     await during();
     const total = typeof expected === "number" ? expected : expected();
     const deadline = now() + Math.max(60_000, total * 20);
@@ -162,17 +164,19 @@ export async function runWorkerUntilDone(
     cpu = process.cpuUsage(cpu0);
     machineCpuMs = machineBusyMs() - machine0;
     pgssCalls = await ctx.stats.statementCalls();
-    await bench.stop();
+    costs = await workers.stop();
   }
-  const statements = bench.counting.statements;
+  if (costs.perProcess.length > 0) ctx.log(`  ${target.name}: statements per worker process ${costs.perProcess.join(", ")}`);
   const receiverCpu1 = await ctx.receiver.stats();
   return {
     timedOut,
     machineCpuMs,
     worker: {
-      statements: Math.max(0, statements - ctx.idleWorkerStatements),
+      statements: Math.max(0, costs.statements - ctx.idle.statements),
+      perProcessStatements: costs.perProcess,
       pgssCalls,
-      cpuMs: (cpu.user + cpu.system) / 1000,
+      // In process: the bench process's CPU over the window. Processes: theirs, an idle set's subtracted.
+      cpuMs: costs.cpuMs === null ? (cpu.user + cpu.system) / 1000 : costs.cpuMs - (ctx.idle.cpuMs ?? 0),
       tokenFetches: ctx.tokens.fetches - tokens0,
       credentials: target.groups,
     },
@@ -183,12 +187,4 @@ export async function runWorkerUntilDone(
       failedOnPurpose: receiverCpu1.failedOnPurpose,
     },
   };
-}
-
-/** Statements a worker sends just starting and stopping (graphile-worker's checks, LISTEN, heartbeat). */
-export async function idleWorkerStatements(setup: RunningHookgate): Promise<number> {
-  const bench = await startBenchWorker(setup);
-  await sleep(300);
-  await bench.stop();
-  return bench.counting.statements;
 }
