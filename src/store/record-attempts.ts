@@ -60,6 +60,10 @@ export async function recordRounds(db: Db, rounds: readonly RoundRecord[]): Prom
     with input as (
       select * from jsonb_to_recordset(${input}::jsonb) as r(i int, delivery_id uuid, attempts_recorded int, status text,
         retry_at timestamptz, retry_round int, payload text, payload_errors jsonb, attempts jsonb)
+    ), locked as (
+      -- Rows locked in id order before any is written: two batches that share a delivery (a
+      -- race after a crash) wait for each other instead of deadlocking.
+      select id from deliveries where id in (select delivery_id from input) order by id for update
     ), updated as (
       update deliveries d
       set status = input.status,
@@ -68,7 +72,7 @@ export async function recordRounds(db: Db, rounds: readonly RoundRecord[]): Prom
           finished_at = case when input.retry_at is null then now() end,
           payload = coalesce(d.payload, input.payload),
           payload_errors = case when d.payload is null then input.payload_errors else d.payload_errors end
-      from input
+      from input join locked on locked.id = input.delivery_id
       where d.id = input.delivery_id and d.attempt_count = input.attempts_recorded and d.finished_at is null
       returning input.i, d.id, d.webhook_group_id, d.attempt_count, input.retry_at, input.retry_round, input.attempts
     ), inserted as (

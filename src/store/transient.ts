@@ -1,6 +1,7 @@
 /**
- * Errors worth trying again: the server is busy (too many connections), restarting, or the
- * connection dropped. Anything else (a constraint, a bug) fails at once.
+ * Errors worth trying again: the server is busy (too many connections), restarting, the
+ * connection dropped, or the transaction lost a deadlock or serialization race (nothing it wrote
+ * was kept). Anything else (a constraint, a bug) fails at once.
  */
 export function isTransientDatabaseError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -9,6 +10,8 @@ export function isTransientDatabaseError(error: unknown): boolean {
     code === "53300" || // too_many_connections
     code === "57P01" || // admin_shutdown
     code === "57P03" || // cannot_connect_now (starting up)
+    code === "40P01" || // deadlock_detected
+    code === "40001" || // serialization_failure
     code.startsWith("08") || // connection_exception
     code === "ECONNREFUSED" ||
     code === "ECONNRESET"

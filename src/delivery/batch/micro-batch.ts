@@ -10,10 +10,11 @@ export interface MicroBatchOptions {
 /**
  * Calls made by the deliveries in hand within one short window, answered by one call of `run`
  * (one statement for all of them). DataLoader does the collecting; no cache, so every call
- * reads or writes afresh. `run` answers in the order of its inputs.
+ * reads or writes afresh. `run` answers in the order of its inputs; an Error in its answer
+ * rejects that one call only.
  */
 export function microBatch<In, Out>(
-  run: (inputs: readonly In[]) => Promise<readonly Out[]>,
+  run: (inputs: readonly In[]) => Promise<readonly (Out | Error)[]>,
   options: MicroBatchOptions,
 ): (input: In) => Promise<Out> {
   const loader = new DataLoader<In, Out>(async (inputs) => run(inputs), {

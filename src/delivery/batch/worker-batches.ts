@@ -31,6 +31,8 @@ export interface WorkerBatches {
 /** How long a recording batch stays open: a few ms of latency for many rounds per statement. */
 const recordWindowMs = 3;
 const maxBatchSize = 500;
+/** Rounds carry payloads and answers (up to 16 KiB each): a recording statement stays a few MB. */
+const maxRecordBatchSize = 100;
 
 export function createWorkerBatches(db: () => Db): WorkerBatches {
   return {
@@ -41,9 +43,9 @@ export function createWorkerBatches(db: () => Db): WorkerBatches {
       },
       { windowMs: 0, maxBatchSize },
     ),
-    recordRound: microBatch((rounds: readonly RoundRecord[]) => retryTransient(() => recordRounds(db(), rounds)), {
+    recordRound: microBatch((rounds: readonly RoundRecord[]) => recordTogetherOrAlone(db(), rounds), {
       windowMs: recordWindowMs,
-      maxBatchSize,
+      maxBatchSize: maxRecordBatchSize,
     }),
     deferRound: microBatch(
       async (rounds: readonly DeferredRound[]) => {
@@ -58,4 +60,26 @@ export function createWorkerBatches(db: () => Db): WorkerBatches {
       maxBatchSize,
     }),
   };
+}
+
+/**
+ * Every round of the batch in one statement. Each was POSTed already, so one round the statement
+ * refuses (content PostgreSQL will not take, a bug) must not fail the others, whose jobs would
+ * send again: on such a failure each round is recorded on its own, and only the one that fails
+ * alone fails (as an Error for its caller). Transient failures are waited out first.
+ */
+async function recordTogetherOrAlone(db: Db, rounds: readonly RoundRecord[]): Promise<(GroupSeen | null | Error)[]> {
+  try {
+    return await retryTransient(() => recordRounds(db, rounds));
+  } catch (error) {
+    if (rounds.length === 1) throw error;
+    return Promise.all(
+      rounds.map((round) =>
+        retryTransient(() => recordRounds(db, [round])).then(
+          ([seen]) => seen ?? null,
+          (failure: unknown) => (failure instanceof Error ? failure : new Error(String(failure))),
+        ),
+      ),
+    );
+  }
 }
