@@ -36,9 +36,14 @@ export class CircuitBreaker {
     return { probe: true };
   }
 
-  /** What became of a request that was let through: answered (any HTTP status) or not. */
-  settle(answered: boolean, now: number, probe: boolean): void {
+  /**
+   * What became of a request that was let through: answered (any HTTP status), not answered, or
+   * null when nothing was sent (no payload, no token): that says nothing, and a probe that sent
+   * nothing leaves the next one to go.
+   */
+  settle(answered: boolean | null, now: number, probe: boolean): void {
     if (probe) this.probing = false;
+    if (answered === null) return;
     if (answered) {
       this.unanswered = 0;
       this.openUntil = 0;

@@ -54,9 +54,12 @@ export class EndpointGate {
     const blockedUntil = state.breaker.blockedUntil(now);
     if (blockedUntil !== null) return { ok: false, until: new Date(blockedUntil + jitter()), reason: "open" };
     // Worth waiting in a worker slot only while the endpoint answers within the wait allowed.
+    // As many may wait as the endpoint has slots: beyond that, waiting would let one busy
+    // endpoint, however quick, hold the worker slots the deliveries queued behind it need.
     const answersQuickly = () => state.slots.pace(Date.now()) <= this.options.maxSlotWaitMs;
+    const mayWait = () => state.slots.waitingCount < this.options.perEndpoint && answersQuickly();
     const slot =
-      state.slots.tryTake(now) ?? (answersQuickly() ? await state.slots.waitToTake(this.options.maxSlotWaitMs, answersQuickly) : null);
+      state.slots.tryTake(now) ?? (mayWait() ? await state.slots.waitToTake(this.options.maxSlotWaitMs, answersQuickly) : null);
     if (slot === null) {
       const at = Date.now();
       const pace = state.slots.pace(at);
@@ -78,7 +81,7 @@ export class EndpointGate {
         settled = true;
         const ended = Date.now();
         state.slots.give(slot, ended, answered !== null);
-        if (answered !== null || probe) state.breaker.settle(answered ?? false, ended, probe);
+        state.breaker.settle(answered, ended, probe);
       },
     };
   }

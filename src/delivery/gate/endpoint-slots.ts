@@ -46,6 +46,11 @@ export class EndpointSlots {
     });
   }
 
+  /** Deliveries waiting in worker slots for one of this endpoint's. */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
   /** The slot is free again: to the first waiting delivery, if any. `timed`: its request was sent. */
   give(slot: Slot, now: number, timed: boolean): void {
     if (!this.inFlight.delete(slot)) return;

@@ -46,4 +46,13 @@ describe("an endpoint's circuit breaker", () => {
     }
     expect(coolDowns).toEqual([2_000, 4_000, 4_000, 4_000]);
   });
+
+  it("lets the next probe go, without a longer cool-down, when a probe sent nothing", () => {
+    const breaker = new CircuitBreaker(options);
+    failTimes(breaker, 3, 0);
+    expect(breaker.admit().probe).toBe(true);
+    breaker.settle(null, 1_000, true);
+    expect(breaker.blockedUntil(1_000)).toBeNull();
+    expect(breaker.admit().probe).toBe(true);
+  });
 });

@@ -52,4 +52,16 @@ describe("the endpoint gate", () => {
     ((await other.enter("https://quiet.example/")) as Pass).settle(null);
     expect((await other.enter("https://quiet.example/")).ok).toBe(true);
   });
+
+  it("lets as many wait for a quick but busy endpoint as it has slots, and sends the rest back to the queue", async () => {
+    const gate = gateOf(1, 1_000);
+    const pass = (await gate.enter("https://busy.example/hooks")) as Pass;
+    const waiting = gate.enter("https://busy.example/hooks");
+    const startedAt = Date.now();
+    const third = (await gate.enter("https://busy.example/hooks")) as Wait;
+    expect([third.ok, third.reason]).toEqual([false, "busy"]);
+    expect(Date.now() - startedAt).toBeLessThan(20);
+    pass.settle(true);
+    expect((await waiting).ok).toBe(true);
+  });
 });
