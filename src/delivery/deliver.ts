@@ -4,7 +4,7 @@ import type { NewAttempt } from "../store/record-attempts.js";
 import type { AttemptOutcome } from "./retry/retry-policy.js";
 import { partnerAnswered, unansweredAttempt } from "./attempt.js";
 import { buildPayload } from "./steps/build-payload.js";
-import { laneWait } from "./steps/pace.js";
+import { claimLaneTurn, laneWait } from "./steps/pace.js";
 import { decide, notSent } from "./steps/decide.js";
 import { updateGroupHealth } from "./steps/group-health.js";
 import { record } from "./steps/record.js";
@@ -36,6 +36,17 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
   if (behind) return later(behind);
   const pass = await context.gate.enter(delivery.hook_endpoint);
   if (!pass.ok) return later(pass.until);
+  let laneHeld: Date | null;
+  try {
+    laneHeld = await claimLaneTurn(context, delivery);
+  } catch (error) {
+    pass.settle(null);
+    throw error;
+  }
+  if (laneHeld) {
+    pass.settle(null);
+    return later(laneHeld);
+  }
   const round = await attemptRound(context, delivery);
   pass.settle(partnerAnswered(round.attempts));
   const decision = decide(job, round.outcome, context.services.config, new Date());

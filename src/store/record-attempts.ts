@@ -83,12 +83,17 @@ export async function recordRounds(db: Db, rounds: readonly RoundRecord[]): Prom
         response_status int, response_headers jsonb, response_body text, response_body_truncated boolean,
         error text, note text)
       returning 1
+    ), released as (
+      -- An ordered lane's claim ends with its round (src/store/delivery-lanes.ts).
+      update delivery_lanes set delivery_id = null
+      where delivery_id in (select id from updated)
+      returning 1
     ), retried as (
       select id, retry_round, attempt_count, retry_at from updated where retry_at is not null
     )
     select u.i, g.enabled as group_enabled,
            (extract(epoch from now() - g.failing_since) * 1000)::bigint::text as group_failing_for_ms,
-           (select count(*) from inserted) as inserted,
+           (select count(*) from inserted) as inserted, (select count(*) from released) as released,
            ${queueDeliverJobs(sql`retried`, { deliveryId: sql`id`, round: sql`retry_round`, attemptsRecorded: sql`attempt_count`, runAt: sql`retry_at` })} as queued
     from updated u join webhook_groups g on g.id = u.webhook_group_id`.compile(db));
   const seen: (GroupSeen | null)[] = rounds.map(() => null);

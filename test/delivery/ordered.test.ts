@@ -64,4 +64,33 @@ describe("an ordered group", () => {
     // Four tries of the first (the whole schedule), then the second.
     expect(arrivals("/gives-up")).toEqual([first, first, first, first, second]);
   });
+
+  it("sends a redelivered older delivery only once the newer one in flight has been recorded", async () => {
+    const groupId = await orderedGroup("/redelivered");
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let release = () => {};
+    const held = new Promise((resolve) => (release = () => resolve(undefined)));
+    receiver.answerAlways((request) => {
+      if (request.path !== "/redelivered") return { status: 200 };
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      const second = arrivals("/redelivered").length === 2;
+      const done = (second ? held : Promise.resolve()).then(() => (inFlight -= 1));
+      return { status: 200, until: done };
+    });
+    const first = (await createOrder(app, eventId)).id;
+    const [firstId] = await waitForDeliveryIds(app, { groupId }, 1);
+    await waitForDelivery(app, firstId!, isFinished);
+    const second = (await createOrder(app, eventId)).id;
+    await receiver.waitFor(receiver.requests.length + 1);
+    const redelivered = await app.graphql(`mutation ($id: ID!) { redeliver(deliveryId: $id) { id } }`, { id: firstId });
+    expect(redelivered.errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(arrivals("/redelivered")).toEqual([first, second]);
+    release();
+    await waitForDelivery(app, firstId!, (delivery) => delivery.attemptCount === 2 && delivery.finishedAt !== null);
+    expect(arrivals("/redelivered")).toEqual([first, second, first]);
+    expect(mostInFlight).toBe(1);
+  });
 });
