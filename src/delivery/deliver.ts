@@ -4,7 +4,7 @@ import type { NewAttempt } from "../store/record-attempts.js";
 import type { AttemptOutcome } from "./retry/retry-policy.js";
 import { partnerAnswered, unansweredAttempt } from "./attempt.js";
 import { buildPayload } from "./steps/build-payload.js";
-import { claimLaneTurn, laneWait } from "./steps/pace.js";
+import { claimLaneTurn, laneWait, rateLimitTurn } from "./steps/pace.js";
 import { decide, notSent } from "./steps/decide.js";
 import { updateGroupHealth } from "./steps/group-health.js";
 import { record } from "./steps/record.js";
@@ -34,6 +34,9 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
     context.batches.deferRound({ deliveryId: delivery.id, round: job.round, attemptsRecorded: job.attemptsRecorded, runAt });
   const behind = await laneWait(context, delivery);
   if (behind) return later(behind);
+  const rateTurn = await rateLimitTurn(context, delivery);
+  if (rateTurn && "later" in rateTurn) return later(rateTurn.later);
+  const sendAt = rateTurn?.sendAt ?? null;
   const pass = await context.gate.enter(delivery.hook_endpoint);
   if (!pass.ok) return later(pass.until);
   let laneHeld: Date | null;
@@ -47,7 +50,7 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
     pass.settle(null);
     return later(laneHeld);
   }
-  const round = await attemptRound(context, delivery);
+  const round = await attemptRound(context, delivery, sendAt);
   pass.settle(partnerAnswered(round.attempts));
   const decision = decide(job, round.outcome, context.services.config, new Date());
   const group = await record(context, delivery, job, round, decision);
@@ -68,6 +71,7 @@ function whyNotSent(delivery: DeliveryToSend): string | null {
 async function attemptRound(
   context: WorkerContext,
   delivery: DeliveryToSend,
+  sendAt: number | null,
 ): Promise<{ attempts: NewAttempt[]; outcome: AttemptOutcome; payload: { body: string; errors: unknown } | null }> {
   const startedAt = new Date();
   const attempts: NewAttempt[] = [];
@@ -80,7 +84,8 @@ async function attemptRound(
     const built = await buildPayload(context, delivery);
     if (!built.ok) return failed(built.error, startedAt);
     payload = built.toStore;
-    const outcome = await sendRefreshingToken(context, delivery, { body: built.payload, note: built.note }, attempts, startedAt);
+    const payloadToSend = { body: built.payload, note: built.note };
+    const outcome = await sendRefreshingToken(context, delivery, payloadToSend, attempts, startedAt, sendAt);
     return { attempts, outcome, payload };
   } catch (error) {
     // Whatever went wrong is an attempt in the log and a retry on the schedule, never a job that

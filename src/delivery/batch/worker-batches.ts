@@ -2,7 +2,6 @@ import { type DeliveryToSend, findDeliveriesToSend } from "../../store/delivery.
 import type { Db } from "../../store/database.js";
 import { type DeferredRound, deferRounds } from "../../store/defer-rounds.js";
 import { findLanePositions, type LanePosition } from "../../store/delivery-lanes.js";
-import { reserveSendTimes, type SendTimeRequest } from "../../store/endpoint-rate-limits.js";
 import { type GroupSeen, recordRounds, type RoundRecord } from "../../store/record-attempts.js";
 import { retryTransient } from "../../store/transient.js";
 import { microBatch } from "./micro-batch.js";
@@ -24,8 +23,6 @@ export interface WorkerBatches {
   readonly deferRound: (round: DeferredRound) => Promise<void>;
   /** What is still ahead of a delivery of an ordered group on its endpoint. */
   readonly lanePosition: (deliveryId: string) => Promise<LanePosition>;
-  /** A send time reserved for a request to a rate-limited endpoint, on the database's clock. */
-  readonly reserveSendTime: (request: SendTimeRequest) => Promise<Date>;
 }
 
 /** How long a recording batch stays open: a few ms of latency for many rounds per statement. */
@@ -55,10 +52,6 @@ export function createWorkerBatches(db: () => Db): WorkerBatches {
       { windowMs: recordWindowMs, maxBatchSize },
     ),
     lanePosition: microBatch((ids: readonly string[]) => findLanePositions(db(), ids), { windowMs: 0, maxBatchSize }),
-    reserveSendTime: microBatch((requests: readonly SendTimeRequest[]) => reserveSendTimes(db(), requests), {
-      windowMs: 0,
-      maxBatchSize,
-    }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
 import { claimLane } from "../../store/delivery-lanes.js";
+import { reserveSendTime } from "../../store/endpoint-rate-limits.js";
 import { retryTransient } from "../../store/transient.js";
 import type { WorkerContext } from "../worker-context.js";
 
@@ -38,21 +39,51 @@ function isInLane(delivery: DeliveryToSend): boolean {
 }
 
 /**
- * A rate-limited group's request waits for a send time reserved on the database (shared by every
- * worker process: see reserveSendTimes). Times are spaced 10% wider than 1 s / limit, which
- * leaves 100 ms of lateness before a request could crowd the next ones into one second: half of
- * it for the way to the partner (a new connection, a busy event loop), so a request that would
- * leave later than `maxLateMs` after its time takes a new time instead.
+ * A rate-limited group's turn, taken before anything else is spent on the round: a send time
+ * reserved on the database (shared by every worker process: see reserveSendTime) if one is free
+ * within a second, answered as the local time to send at; otherwise when to look again, the
+ * round going back to the queue without a reservation. So a delivery holds a worker slot for at
+ * most a second waiting for its time, and its signature is made just before it leaves.
  */
-export async function waitForSendTime(context: WorkerContext, delivery: DeliveryToSend): Promise<void> {
-  const perSecond = delivery.group_max_requests_per_second;
-  if (perSecond === null) return;
-  const request = { groupId: delivery.webhook_group_id, endpoint: delivery.hook_endpoint, perSecond };
+export async function rateLimitTurn(context: WorkerContext, delivery: DeliveryToSend): Promise<{ sendAt: number } | { later: Date } | null> {
+  const request = rateLimited(delivery);
+  if (!request) return null;
+  const time = await retryTransient(() => reserveSendTime(context.services.db, request, maxHoldMs));
+  return time.reserved ? { sendAt: Date.now() + time.waitMs } : { later: new Date(Date.now() + time.retryInMs + jitter()) };
+}
+
+const maxHoldMs = 1_000;
+
+/**
+ * Just before a rate-limited request leaves: waits for its reserved time. Times are spaced 10%
+ * wider than 1 s / limit, which leaves 100 ms of lateness before a request could crowd the next
+ * ones into one second: half of it for the way to the partner, so a request later than
+ * `maxLateMs` (a slow origin, a token fetched), or one with no time yet (the retry after a 401),
+ * takes a new time, waiting for it however far it is.
+ */
+export async function waitForSendTime(context: WorkerContext, delivery: DeliveryToSend, sendAt: number | null): Promise<void> {
+  const request = rateLimited(delivery);
+  if (!request) return;
+  let at = sendAt;
   for (;;) {
-    const at = (await context.batches.reserveSendTime(request)).getTime();
-    if (at > Date.now()) await sleep(at - Date.now());
-    if (Date.now() - at <= maxLateMs) return;
+    if (at !== null) {
+      if (at > Date.now()) await sleep(at - Date.now());
+      if (Date.now() - at <= maxLateMs) return;
+    }
+    const time = await retryTransient(() => reserveSendTime(context.services.db, request, 60_000));
+    at = time.reserved ? Date.now() + time.waitMs : null;
+    if (!time.reserved) await sleep(time.retryInMs);
   }
 }
 
 const maxLateMs = 50;
+
+function rateLimited(delivery: DeliveryToSend) {
+  const perSecond = delivery.group_max_requests_per_second;
+  return perSecond === null ? null : { groupId: delivery.webhook_group_id, endpoint: delivery.hook_endpoint, perSecond };
+}
+
+/** Rounds sent back together do not all come back in the same millisecond. */
+function jitter(): number {
+  return Math.floor(Math.random() * 100);
+}

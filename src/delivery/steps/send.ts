@@ -19,6 +19,7 @@ export async function sendRefreshingToken(
   payload: { body: string; note: string | null },
   attempts: NewAttempt[],
   startedAt: Date,
+  sendAt: number | null,
 ): Promise<AttemptOutcome> {
   const credential = credentialOf(context, delivery);
   const firstNumber = delivery.attempt_count + attempts.length + 1;
@@ -35,7 +36,7 @@ export async function sendRefreshingToken(
       return {};
     }
     const { request } = prepared;
-    await waitForSendTime(context, delivery);
+    await waitForSendTime(context, delivery, first ? sendAt : null);
     const result = await send(context, request);
     attempts.push(sentAttempt(delivery, number, { at: request.at, loggedHeaders: request.headers.logged }, result, note));
     // The note (the origin's GraphQL errors) belongs to the first attempt with this payload.
