@@ -1,6 +1,6 @@
 import type { SendResult } from "../outbound/send-request.js";
 import type { DeliveryToSend } from "../store/delivery.repository.js";
-import type { NewAttempt } from "../store/record-attempts.js";
+import type { NewAttempt } from "../store/record-rounds.js";
 
 /**
  * An attempt that got no HTTP answer: nothing was sent (no payload, no token, the group stopped)

@@ -1,6 +1,6 @@
 import type { DeliveryToSend } from "../store/delivery.repository.js";
 import type { DeliverJob } from "../store/jobs.js";
-import type { NewAttempt } from "../store/record-attempts.js";
+import type { NewAttempt } from "../store/record-rounds.js";
 import type { AttemptOutcome } from "./retry/retry-policy.js";
 import { partnerAnswered, unansweredAttempt } from "./attempt.js";
 import { buildPayload } from "./steps/build-payload.js";

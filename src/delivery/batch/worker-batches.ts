@@ -2,7 +2,7 @@ import { type DeliveryToSend, findDeliveriesToSend } from "../../store/delivery.
 import type { Db } from "../../store/database.js";
 import { type DeferredRound, deferRounds } from "../../store/defer-rounds.js";
 import { findLanePositions, type LanePosition } from "../../store/delivery-lanes.js";
-import { type GroupSeen, recordRounds, type RoundRecord } from "../../store/record-attempts.js";
+import { type GroupSeen, recordRounds, type RoundRecord } from "../../store/record-rounds.js";
 import { retryTransient } from "../../store/transient.js";
 import { microBatch } from "./micro-batch.js";
 

@@ -1,6 +1,6 @@
 import { formatDuration } from "../../duration.js";
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
-import type { GroupSeen } from "../../store/record-attempts.js";
+import type { GroupSeen } from "../../store/record-rounds.js";
 import { retryTransient } from "../../store/transient.js";
 import { recordGroupHealth } from "../../store/webhook-group-state.js";
 import type { WorkerContext } from "../worker-context.js";

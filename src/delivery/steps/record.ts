@@ -1,6 +1,6 @@
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
 import type { DeliverJob } from "../../store/jobs.js";
-import type { GroupSeen, NewAttempt } from "../../store/record-attempts.js";
+import type { GroupSeen, NewAttempt } from "../../store/record-rounds.js";
 import type { WorkerContext } from "../worker-context.js";
 import type { Decision } from "./decide.js";
 

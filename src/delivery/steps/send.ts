@@ -1,6 +1,6 @@
 import { sendRequest, type SendResult } from "../../outbound/send-request.js";
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
-import type { NewAttempt } from "../../store/record-attempts.js";
+import type { NewAttempt } from "../../store/record-rounds.js";
 import { sentAttempt, unansweredAttempt } from "../attempt.js";
 import { parseRetryAfter, type AttemptOutcome } from "../retry/retry-policy.js";
 import type { WorkerContext } from "../worker-context.js";

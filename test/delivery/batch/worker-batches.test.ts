@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createWorkerBatches } from "../../../src/delivery/batch/worker-batches.js";
-import type { RoundRecord } from "../../../src/store/record-attempts.js";
+import type { RoundRecord } from "../../../src/store/record-rounds.js";
 import { createEvent, createGroup, createOrder, groupInput } from "../../support/fixtures.js";
 import { useTestApp } from "../../support/test-app.js";
 
