@@ -25,7 +25,10 @@ export class CircuitBreaker {
   /** Null when a request may go at `now`; otherwise the time from which one may. */
   blockedUntil(now: number): number | null {
     if (this.openUntil === 0) return null;
-    if (now < this.openUntil || this.probing) return Math.max(this.openUntil, now + 1_000);
+    if (now < this.openUntil) return this.openUntil;
+    // While the probe is out (it may take the whole delivery timeout), the rest look again
+    // after a quarter of the cool-down rather than every second.
+    if (this.probing) return now + Math.max(1_000, this.openMs / 4);
     return null;
   }
 

@@ -22,10 +22,10 @@ describe("an endpoint's circuit breaker", () => {
   it("opens after the threshold, lets one probe through once the cool-down has passed, and closes on its answer", () => {
     const breaker = new CircuitBreaker(options);
     failTimes(breaker, 3, 10_000);
-    expect(breaker.blockedUntil(10_500)).toBe(11_500);
+    expect(breaker.blockedUntil(10_500)).toBe(11_000);
     expect(breaker.blockedUntil(11_000)).toBeNull();
     expect(breaker.admit().probe).toBe(true);
-    // While the probe is out, nothing else goes.
+    // While the probe is out, nothing else goes (they look again after a quarter of the cool-down, at least 1 s).
     expect(breaker.blockedUntil(11_001)).toBe(12_001);
     breaker.settle(true, 11_100, true);
     expect(breaker.blockedUntil(11_100)).toBeNull();
