@@ -193,6 +193,41 @@ describe("a worker killed mid-delivery", () => {
   }, 120_000);
 });
 
+describe("a worker killed mid-batch", () => {
+  it("loses nothing, and resends only the deliveries whose rounds it had not recorded", async () => {
+    const earlier = new Set((await app.db.selectFrom("deliveries").select("id").execute()).map((row) => row.id));
+    const first = await startWorkerProcess();
+    const start = receiver.requests.length;
+    // The first ten requests are answered at once; every later one is held open.
+    receiver.answerNext(...Array.from({ length: 10 }, () => ({ status: 200 })));
+    receiver.answerAlways({ status: 200, delayMs: 30_000 });
+    for (let i = 0; i < 30; i++) await createEvent(app, { title: `Batch ${i}` });
+    await receiver.waitFor(start + 30, 30_000);
+    const recordedBefore = await eventually(
+      async () =>
+        (await app.db.selectFrom("deliveries").select("id").where("webhook_group_id", "=", groupId).where("status", "=", "SUCCEEDED").execute())
+          .filter((row) => !earlier.has(row.id)),
+      (rows) => rows.length >= 10,
+      { what: "the ten answered rounds recorded" },
+    );
+    await first.kill("SIGKILL");
+    receiver.answerAlways({ status: 200 });
+
+    await startWorkerProcess();
+    await waitUntilSettled(app, { groupId }, 60_000);
+    const ids = (await app.db.selectFrom("deliveries").select(["id", "status"]).where("webhook_group_id", "=", groupId).execute()).filter(
+      (row) => !earlier.has(row.id),
+    );
+    expect(ids).toHaveLength(30);
+    expect(ids.every((row) => row.status === "SUCCEEDED")).toBe(true);
+    const requestsFor = (id: string) => receiver.requests.slice(start).filter((request) => request.headers["webhook-id"] === id).length;
+    // What was recorded before the kill was not sent again; the rest was, once.
+    for (const { id } of recordedBefore) expect(requestsFor(id)).toBe(1);
+    const recorded = new Set(recordedBefore.map((row) => row.id));
+    for (const { id } of ids.filter((row) => !recorded.has(row.id))) expect(requestsFor(id)).toBeLessThanOrEqual(2);
+  }, 120_000);
+});
+
 describe("two workers sharing one database", () => {
   it("deliver 100 changes, each exactly once when the partner answers 200", async () => {
     // One after the other, so each finds its own heartbeat row.
