@@ -54,10 +54,12 @@ export class EndpointGate {
     const blockedUntil = state.breaker.blockedUntil(now);
     if (blockedUntil !== null) return { ok: false, until: new Date(blockedUntil + jitter()), reason: "open" };
     // Worth waiting in a worker slot only while the endpoint answers within the wait allowed.
-    // As many may wait as the endpoint has slots: beyond that, waiting would let one busy
-    // endpoint, however quick, hold the worker slots the deliveries queued behind it need.
+    // A delivery may wait while its expected wait (those ahead of it, served `perEndpoint` at a
+    // time at the endpoint's pace) stays within the wait allowed: a quick endpoint keeps its
+    // backlog in hand, but no endpoint holds worker slots for long that others' deliveries need.
     const answersQuickly = () => state.slots.pace(Date.now()) <= this.options.maxSlotWaitMs;
-    const mayWait = () => state.slots.waitingCount < this.options.perEndpoint && answersQuickly();
+    const mayWait = () =>
+      ((state.slots.waitingCount + 1) * state.slots.pace(Date.now())) / this.options.perEndpoint <= this.options.maxSlotWaitMs;
     const slot =
       state.slots.tryTake(now) ?? (mayWait() ? await state.slots.waitToTake(this.options.maxSlotWaitMs, answersQuickly) : null);
     if (slot === null) {
