@@ -61,16 +61,17 @@ describe("the endpoint gate", () => {
     await sleep(100);
     timed.settle(true);
     const pass = (await gate.enter(url)) as Pass;
-    const waiting = [gate.enter(url), gate.enter(url)];
+    const waitingFirst = gate.enter(url);
+    const waitingSecond = gate.enter(url);
     // A third in line would wait about 300 ms: it goes back to the queue at once.
     const startedAt = Date.now();
     const third = (await gate.enter(url)) as Wait;
     expect([third.ok, third.reason]).toEqual([false, "busy"]);
     expect(Date.now() - startedAt).toBeLessThan(20);
     pass.settle(true);
-    const first = (await waiting[0]) as Pass;
+    const first = (await waitingFirst) as Pass;
     expect(first.ok).toBe(true);
     first.settle(true);
-    expect((await waiting[1]).ok).toBe(true);
+    expect((await waitingSecond).ok).toBe(true);
   });
 });
