@@ -1,22 +1,33 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Db } from "../store/database.js";
+import { requeueOrphanedDeliveries } from "../store/orphaned-deliveries.js";
 import { beatHeartbeat, deleteHeartbeat, releaseSilentWorkers } from "../store/worker-heartbeats.js";
 
 /**
  * Keeps this worker process's row in worker_heartbeats fresh, and hands the jobs of workers that
  * stopped beating (SIGKILL, a lost host) back to the queue. graphile-worker would otherwise keep
- * them locked for four hours; with this a delivery resumes within `staleAfterMs`.
+ * them locked for four hours; with this a delivery resumes within `staleAfterMs`. Once a stale
+ * window it also gives a job back to any unfinished delivery left without one.
  */
 export async function startHeartbeat(
   db: Db,
   options: { graphileWorkerIds: () => string[]; staleAfterMs: number; logger: Logger },
 ): Promise<{ stop(): Promise<void> }> {
   const id = randomUUID();
+  let beats = 0;
   const beat = async () => {
     await beatHeartbeat(db, id, options.graphileWorkerIds());
     const workers = await releaseSilentWorkers(db, options.staleAfterMs);
     if (workers > 0) options.logger.warn({ workers }, "released the jobs of workers that stopped beating");
+    // After the first beat (a worker starts without waiting for it), once a stale window.
+    if (++beats % 3 === 0) {
+      const orphans = await requeueOrphanedDeliveries(db, { graceMs: options.staleAfterMs, limit: 1_000 }).catch((error: unknown) => {
+        options.logger.error({ err: error }, "queueing again deliveries left without a job failed");
+        return 0;
+      });
+      if (orphans > 0) options.logger.warn({ deliveries: orphans }, "queued again deliveries whose jobs had given up");
+    }
   };
   await beat();
   // Beat three times per stale window, so one late beat never looks like a death.
