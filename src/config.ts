@@ -66,7 +66,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     originAllowlist: Object.freeze(urlList(env, "HOOKGATE_ORIGIN_ALLOWLIST", "")),
     builtInOriginAliases: Object.freeze(urlList(env, "HOOKGATE_BUILTIN_ORIGIN_ALIASES", "https://gql.doo.net")),
-    operatorToken: env.HOOKGATE_OPERATOR_TOKEN || undefined,
+    operatorToken: operatorToken(env),
     secretKey: secretKey(env),
     maxRequestBytes: integer(env, "HOOKGATE_MAX_REQUEST_BYTES", 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
     development: env.NODE_ENV === "development",
@@ -115,6 +115,20 @@ function httpUrl(env: Env, name: string): string | undefined {
   if (!isHttpUrl(value)) throw new ConfigError(`${name}: "${value}" is not an http(s) URL`);
   return value;
 }
+
+/** The token may create organizations: one short enough to guess is refused at start. */
+function operatorToken(env: Env): string | undefined {
+  const value = env.HOOKGATE_OPERATOR_TOKEN || undefined;
+  if (value !== undefined && value.length < minOperatorTokenLength) {
+    throw new ConfigError(
+      `HOOKGATE_OPERATOR_TOKEN: must be at least ${minOperatorTokenLength} characters (it has ${value.length}); ` +
+        "generate one with: openssl rand -base64 32",
+    );
+  }
+  return value;
+}
+
+const minOperatorTokenLength = 32;
 
 function secretKey(env: Env): string | undefined {
   const value = env.HOOKGATE_SECRET_KEY || undefined;

@@ -55,6 +55,8 @@ describe("loadConfig", () => {
     ["HOOKGATE_PUBLIC_URL", "not a url"],
     ["HOOKGATE_ORIGIN_ALLOWLIST", "https://ok.example/graphql, ftp://files.example/graphql"],
     ["HOOKGATE_ORIGIN_ALLOWLIST", "gql.example/graphql"],
+    ["HOOKGATE_OPERATOR_TOKEN", "short-and-guessable-token"],
+    ["HOOKGATE_OPERATOR_TOKEN", "x".repeat(31)],
   ];
   it.each(refusals)("refuses %s=%s with a ConfigError naming the variable", (name, value) => {
     let thrown: unknown;

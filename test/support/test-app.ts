@@ -8,7 +8,7 @@ import { loadConfig } from "../../src/config.js";
 import type { Db } from "../../src/store/database.js";
 import { createTestDatabase } from "./test-database.js";
 
-export const operatorToken = "operator-token-for-tests";
+export const operatorToken = "operator-token-for-tests-0123456789abcdef";
 
 export interface GraphqlResult<Data = Record<string, any>> {
   status: number;
