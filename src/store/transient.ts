@@ -5,7 +5,9 @@
  */
 export function isTransientDatabaseError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== "string") return false;
+  // node-postgres reports a connection cut without a PostgreSQL error (a server killed, a
+  // failover, a network cut) by message only.
+  if (typeof code !== "string") return error instanceof Error && connectionLost.test(error.message);
   return (
     code === "53300" || // too_many_connections
     code === "57P01" || // admin_shutdown
@@ -17,6 +19,8 @@ export function isTransientDatabaseError(error: unknown): boolean {
     code === "ECONNRESET"
   );
 }
+
+const connectionLost = /^Connection terminated|^timeout exceeded when trying to connect/;
 
 /**
  * Runs `operation`, retrying transient database errors with growing pauses (about 6 s in all).
