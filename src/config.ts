@@ -1,5 +1,5 @@
 import path from "node:path";
-import { parseDuration } from "./duration.js";
+import { parseDuration, parseRate, type Rate } from "./duration.js";
 import { SecretBox } from "./secrets/secret-box.js";
 
 /**
@@ -47,6 +47,14 @@ export interface Config {
   readonly autoDisableAfterMs: number;
   /** How long an API process trusts an API key it looked up; 0: every request looks it up. */
   readonly apiKeyCacheTtlMs: number;
+  /** Requests one API key (the operator token: one more budget) may make per window; null: no limit. */
+  readonly apiRateLimit: Rate | null;
+  /** Requests beyond `apiRateLimit` a key may make now and then: once per ten of its windows. */
+  readonly apiRateBurst: number;
+  /** Failed authentications one client address may make per window; past it, every request of it waits. */
+  readonly authFailureLimit: Rate | null;
+  /** Deliveries one request may queue by hand (sendTestDelivery, redeliver), however many aliases it uses. */
+  readonly maxQueuedPerRequest: number;
 }
 
 export class ConfigError extends Error {}
@@ -86,6 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
     // A key revoked in another API process keeps working here for up to this long.
     apiKeyCacheTtlMs:
       env.HOOKGATE_API_KEY_CACHE_TTL?.trim() === "0" ? 0 : duration(env, "HOOKGATE_API_KEY_CACHE_TTL", defaultApiKeyCacheTtlMs),
+    ...requestLimits(env),
   });
 }
 
@@ -129,6 +138,25 @@ function operatorToken(env: Env): string | undefined {
 }
 
 const minOperatorTokenLength = 32;
+
+/** See docs/limits.md. The burst defaults to the rate's own count: a key may double it for a moment. */
+function requestLimits(env: Env) {
+  const apiRateLimit = rate(env, "HOOKGATE_API_RATE_LIMIT", "100/s");
+  return {
+    apiRateLimit,
+    apiRateBurst: integer(env, "HOOKGATE_API_RATE_BURST", apiRateLimit?.count ?? 0, { min: 0, max: 1_000_000_000 }),
+    authFailureLimit: rate(env, "HOOKGATE_AUTH_FAILURE_LIMIT", "10/min"),
+    maxQueuedPerRequest: integer(env, "HOOKGATE_MAX_QUEUED_PER_REQUEST", 10, { min: 1, max: 1_000 }),
+  };
+}
+
+function rate(env: Env, name: string, fallback: string): Rate | null {
+  const raw = env[name]?.trim() || fallback;
+  if (raw.toLowerCase() === "off") return null;
+  const value = parseRate(raw);
+  if (!value) throw new ConfigError(`${name}: expected requests per window such as 100/s, 6000/min or 20/10s, or off; got "${raw}"`);
+  return Object.freeze(value);
+}
 
 function secretKey(env: Env): string | undefined {
   const value = env.HOOKGATE_SECRET_KEY || undefined;

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { HookgateError, InputError } from "../../errors.js";
+import { HookgateError, InputError, RateLimitedError } from "../../errors.js";
 import { RequestBodyError } from "../http/read-body.js";
 import { sendJson } from "../http/send-json.js";
 import { inDooTerms } from "./doo-field-names.js";
@@ -32,7 +32,7 @@ export function failure(status: number, message: string, extra: { code: string; 
   };
 }
 
-const statusOfCode = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404 } as const;
+const statusOfCode = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, RATE_LIMITED: 429 } as const;
 
 /**
  * The one place the REST edge turns errors into answers, as format-error.ts does for GraphQL:
@@ -42,6 +42,9 @@ export function failureOf(error: unknown, logger: Logger): RestAnswer {
   if (error instanceof InputError) {
     const { field, message } = inDooTerms(error);
     return failure(400, message, { code: error.code, field });
+  }
+  if (error instanceof RateLimitedError) {
+    return { ...failure(429, error.message, { code: error.code }), headers: { "retry-after": String(error.retryAfterSeconds) } };
   }
   if (error instanceof HookgateError) return failure(statusOfCode[error.code], error.message, { code: error.code });
   if (error instanceof RequestBodyError) {
