@@ -51,7 +51,7 @@ function keepPublishing() {
         errors: [{ message: error.message }],
       }));
       if (result.data?.createEvent) acknowledged.push(result.data.createEvent.id);
-      else refused.push(`${result.status} ${result.errors?.[0]?.message}`);
+      else refused.push(`${result.status} ${result.errors?.[0]?.extensions?.code ?? result.errors?.[0]?.message}`);
     }
   })();
   return {
@@ -79,6 +79,8 @@ describe("a database restart under load", () => {
     await publisher.stop();
     const before = publisher.acknowledged.length;
     expect(link.dropped).toBeGreaterThan(0);
+    // While the database is away the API says so, in a way a client can act on: never a masked 500.
+    expect(new Set(publisher.refused)).toEqual(new Set(publisher.refused.length > 0 ? ["503 SERVICE_UNAVAILABLE"] : []));
     expect(before).toBeGreaterThan(10);
 
     // Made after the last cut: only a worker that carried on delivers them.

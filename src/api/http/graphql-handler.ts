@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ApolloServer, HeaderMap } from "@apollo/server";
 import { RateLimitedError } from "../../errors.js";
 import type { Services } from "../../services.js";
+import { databaseUnavailable, isDatabaseUnavailable } from "../database-unavailable.js";
 import { createRequestContext, type Credentials, type RequestContext } from "../context.js";
 import type { RequestLimits } from "../limits/request-limits.js";
 import { readJsonBody, RequestBodyError } from "./read-body.js";
@@ -25,6 +26,13 @@ export function createGraphqlHandler(apollo: ApolloServer<RequestContext>, servi
     try {
       credentials = await limits.admit(request);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        services.logger.warn({ err: error }, "the database did not answer a request's authentication");
+        const { status, message, code, retryAfterSeconds } = databaseUnavailable;
+        response.setHeader("retry-after", String(retryAfterSeconds));
+        sendJson(response, status, { errors: [{ message, extensions: { code } }] });
+        return;
+      }
       if (!(error instanceof RateLimitedError)) throw error;
       response.setHeader("retry-after", String(error.retryAfterSeconds));
       sendJson(response, 429, { errors: [{ message: error.message, extensions: { code: error.code } }] });

@@ -5,6 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { Services } from "../../services.js";
 import type { RequestContext } from "../context.js";
+import { databaseUnavailableStatus } from "../database-unavailable.js";
 import { createErrorFormatter } from "../format-error.js";
 import { createRequestLimits } from "../limits/request-limits.js";
 import { queuedDeliveriesRule } from "../limits/queued-deliveries-rule.js";
@@ -31,6 +32,7 @@ export async function startHttpServer(services: Services, listen: { host: string
     formatError: createErrorFormatter({ development: services.config.development, logger: services.logger }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      databaseUnavailableStatus,
       // The playground integrators compose origin queries in, in every environment.
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],

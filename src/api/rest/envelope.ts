@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { HookgateError, InputError, RateLimitedError } from "../../errors.js";
+import { databaseUnavailable, isDatabaseUnavailable } from "../database-unavailable.js";
 import { RequestBodyError } from "../http/read-body.js";
 import { sendJson } from "../http/send-json.js";
 import { inDooTerms } from "./doo-field-names.js";
@@ -49,6 +50,11 @@ export function failureOf(error: unknown, logger: Logger): RestAnswer {
   if (error instanceof HookgateError) return failure(statusOfCode[error.code], error.message, { code: error.code });
   if (error instanceof RequestBodyError) {
     return failure(error.status, error.message, { code: error.status === 413 ? "BAD_USER_INPUT" : "BAD_REQUEST" });
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ err: error }, "the database did not answer a REST request");
+    const { status, message, code, retryAfterSeconds } = databaseUnavailable;
+    return { ...failure(status, message, { code }), headers: { "retry-after": String(retryAfterSeconds) } };
   }
   logger.error({ err: error }, "internal error while answering a REST request");
   return failure(500, "Internal server error", { code: "INTERNAL_SERVER_ERROR" });
