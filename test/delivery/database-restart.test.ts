@@ -10,7 +10,7 @@ import { useDatabaseLink } from "../support/database-link.js";
 import { waitUntilSettled } from "../support/delivery-log.js";
 import { createGroup, groupInput } from "../support/fixtures.js";
 import { useReceiver } from "../support/receiver.js";
-import { operatorToken, useTestApp } from "../support/test-app.js";
+import { type GraphqlResult, operatorToken, useTestApp } from "../support/test-app.js";
 import { createTestDatabase } from "../support/test-database.js";
 
 // Issue 10, item 3: a PostgreSQL restart or failover must not stop a process. hookgate runs here as
@@ -45,11 +45,9 @@ function keepPublishing() {
   let running = true;
   const loop = (async () => {
     while (running) {
-      const result = await app.graphql<{ createEvent: { id: string } }>(createEvent).catch((error: Error) => ({
-        status: 0,
-        data: null,
-        errors: [{ message: error.message }],
-      }));
+      const result: GraphqlResult<{ createEvent: { id: string } }> = await app
+        .graphql<{ createEvent: { id: string } }>(createEvent)
+        .catch((error: Error) => ({ status: 0, data: null, errors: [{ message: error.message }] }));
       if (result.data?.createEvent) acknowledged.push(result.data.createEvent.id);
       else refused.push(`${result.status} ${result.errors?.[0]?.extensions?.code ?? result.errors?.[0]?.message}`);
     }
