@@ -28,7 +28,11 @@ export interface Config {
   readonly retrySchedule: readonly number[];
   /** A whole delivery request (connect, answer, body) must finish within this. */
   readonly deliveryTimeoutMs: number;
-  /** Lets deliveries and token requests reach private, loopback and link-local addresses. */
+  /**
+   * Lets deliveries, token requests and remote origins reach private, loopback and link-local
+   * addresses. HOOKGATE_ALLOW_PRIVATE_TARGETS when set; otherwise allowed everywhere but
+   * NODE_ENV=production (see privateTargetsAllowed).
+   */
   readonly allowPrivateTargets: boolean;
   /** Deliveries one worker process runs at once. */
   readonly workerConcurrency: number;
@@ -81,7 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || "info",
     retrySchedule: Object.freeze(retrySchedule(env)),
     deliveryTimeoutMs: duration(env, "HOOKGATE_DELIVERY_TIMEOUT", 15_000),
-    allowPrivateTargets: flag(env, "HOOKGATE_ALLOW_PRIVATE_TARGETS"),
+    allowPrivateTargets: privateTargetsAllowed(env),
     workerConcurrency,
     endpointConcurrency: integer(env, "HOOKGATE_ENDPOINT_CONCURRENCY", Math.max(1, Math.ceil(workerConcurrency / 4)), {
       min: 1,
@@ -186,9 +190,21 @@ function duration(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-function flag(env: Env, name: string): boolean {
+/**
+ * A laptop's demo delivers to a receiver on localhost, so outside production private targets are
+ * allowed unless refused; a production deployment (NODE_ENV=production) refuses them unless the
+ * operator says otherwise. An explicit HOOKGATE_ALLOW_PRIVATE_TARGETS always wins, and startup
+ * warns whenever they are allowed (src/app.ts).
+ */
+function privateTargetsAllowed(env: Env): boolean {
+  return flag(env, "HOOKGATE_ALLOW_PRIVATE_TARGETS") ?? env.NODE_ENV?.trim() !== "production";
+}
+
+/** true or false, or undefined when the variable is unset or empty. */
+function flag(env: Env, name: string): boolean | undefined {
   const raw = (env[name] ?? "").trim().toLowerCase();
-  if (raw === "" || raw === "false" || raw === "0") return false;
+  if (raw === "") return undefined;
+  if (raw === "false" || raw === "0") return false;
   if (raw === "true" || raw === "1") return true;
   throw new ConfigError(`${name}: expected true or false, got "${env[name]}"`);
 }

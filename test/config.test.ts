@@ -107,6 +107,28 @@ describe("loadConfig", () => {
     });
   });
 
+  describe("private targets (HOOKGATE_ALLOW_PRIVATE_TARGETS, NODE_ENV)", () => {
+    // [environment, allowed]: production refuses unless told; elsewhere the local demo may reach localhost.
+    const cases: Array<[Record<string, string>, boolean]> = [
+      [{ NODE_ENV: "production" }, false],
+      [{ NODE_ENV: "production", HOOKGATE_ALLOW_PRIVATE_TARGETS: "" }, false],
+      [{ NODE_ENV: "production", HOOKGATE_ALLOW_PRIVATE_TARGETS: "true" }, true],
+      [{ NODE_ENV: "production", HOOKGATE_ALLOW_PRIVATE_TARGETS: "1" }, true],
+      [{}, true],
+      [{ NODE_ENV: "development" }, true],
+      [{ NODE_ENV: "test" }, true],
+      [{ HOOKGATE_ALLOW_PRIVATE_TARGETS: "false" }, false],
+      [{ NODE_ENV: "development", HOOKGATE_ALLOW_PRIVATE_TARGETS: "0" }, false],
+    ];
+    it.each(cases)("%j allows private targets: %s", (env, allowed) => {
+      expect(loadConfig(env).allowPrivateTargets).toBe(allowed);
+    });
+
+    it("refuses a value that is not true or false, naming the variable", () => {
+      expect(() => loadConfig({ HOOKGATE_ALLOW_PRIVATE_TARGETS: "yes please" })).toThrow(/^HOOKGATE_ALLOW_PRIVATE_TARGETS: /);
+    });
+  });
+
   it("names the allow-list entry that is not http(s)", () => {
     expect(() => loadConfig({ HOOKGATE_ORIGIN_ALLOWLIST: "https://ok.example, javascript:alert(1)" })).toThrow(/javascript:alert\(1\)/);
   });
