@@ -28,6 +28,8 @@ export interface Config {
   readonly retrySchedule: readonly number[];
   /** A whole delivery request (connect, answer, body) must finish within this. */
   readonly deliveryTimeoutMs: number;
+  /** A built-in origin query's execution starts no database statement past this; the attempt or preview fails. */
+  readonly originTimeoutMs: number;
   /** Lets deliveries and token requests reach private, loopback and link-local addresses. */
   readonly allowPrivateTargets: boolean;
   /** Deliveries one worker process runs at once. */
@@ -73,6 +75,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || "info",
     retrySchedule: Object.freeze(retrySchedule(env)),
     deliveryTimeoutMs: duration(env, "HOOKGATE_DELIVERY_TIMEOUT", 15_000),
+    // An origin query within the query limits reads at most 10,000 objects: well under a second.
+    originTimeoutMs: duration(env, "HOOKGATE_ORIGIN_TIMEOUT", 5_000),
     allowPrivateTargets: flag(env, "HOOKGATE_ALLOW_PRIVATE_TARGETS"),
     workerConcurrency,
     endpointConcurrency: integer(env, "HOOKGATE_ENDPOINT_CONCURRENCY", Math.max(1, Math.ceil(workerConcurrency / 4)), {

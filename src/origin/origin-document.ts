@@ -8,17 +8,20 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import { InputError } from "../errors.js";
-import type { BuiltInTypes } from "./built-in-schema.js";
+import type { BuiltInTypes, QueryLimits } from "./built-in-schema.js";
 import { originScopeRule } from "./origin-scope.js";
 import type { OriginRequest } from "./origin-request.js";
 
 /** How many of graphql's validation messages an error quotes; the first few say what is wrong. */
 const QUOTED_ERRORS = 3;
 
-/** Parses an origin query, turning graphql's syntax error into an InputError on `field`. */
-export function parseOriginQuery(query: string, field: string): DocumentNode {
+/**
+ * Parses an origin query, turning graphql's syntax error into an InputError on `field`; `limits`
+ * (the built-in schema's) stop an oversized one while it is read.
+ */
+export function parseOriginQuery(query: string, field: string, limits?: Pick<QueryLimits, "parse">): DocumentNode {
   try {
-    return parse(query);
+    return limits ? limits.parse(query) : parse(query);
   } catch (error) {
     if (error instanceof GraphQLError) throw new InputError(field, error.message);
     throw error;
@@ -32,7 +35,24 @@ export function parseOriginQuery(query: string, field: string): DocumentNode {
 export function validateOriginQuery(builtIn: BuiltInTypes, request: OriginRequest, field: string): DocumentNode {
   const document = parseValidated(builtIn, request.query, field);
   selectOriginOperation(document, request, field);
+  checkOriginCost(builtIn, document, request, field);
   return document;
+}
+
+/**
+ * The API's bound on the objects a query could return, for an origin query with its variables
+ * (placeholders or the ids they stand for: either way a page size is the same). Checked at
+ * creation and preview, and before every run: origins stored before the bound was enforced
+ * must not build megabytes either.
+ */
+export function checkOriginCost(
+  builtIn: Pick<BuiltInTypes, "limits">,
+  document: DocumentNode,
+  request: Pick<OriginRequest, "variables" | "operationName">,
+  field: string,
+): void {
+  const error = builtIn.limits.costError(document, request.variables, request.operationName);
+  if (error) throw new InputError(field, error.message);
 }
 
 /**
@@ -115,8 +135,8 @@ export function createOriginDocumentCache(builtIn: BuiltInTypes, maxEntries = 10
 
 /** GraphQL's own rules, the API's limits, and the origin's read-only view of the schema. */
 function parseValidated(builtIn: BuiltInTypes, query: string, field: string): DocumentNode {
-  const document = parseOriginQuery(query, field);
-  const rules = [...specifiedRules, ...builtIn.rules, originScopeRule];
+  const document = parseOriginQuery(query, field, builtIn.limits);
+  const rules = [...specifiedRules, ...builtIn.limits.rules, originScopeRule];
   const errors = validate(builtIn.schema, document, rules, { maxErrors: QUOTED_ERRORS + 1 });
   if (errors.length > 0) {
     throw new InputError(field, errors.slice(0, QUOTED_ERRORS).map((error) => error.message).join(" "));

@@ -143,6 +143,6 @@ describe("what an origin query may read", () => {
     const wide = "query ($id: ID!) { event(id: $id) { orders(first: 100) { edges { node { event { orders(first: 101) { totalCount } } } } } } }";
     expect(inputErrorOf(() => validateOriginQuery(builtIn, request(wide, { id: "%EVENT_ID%" }), FIELD)).message).toContain("more than 10000");
     const deep = `query ($id: ID!) { event(id: $id) { ${"eventGuide { events(first: 1) { edges { node { ".repeat(3)}id${" } } } }".repeat(3)} } }`;
-    expect(inputErrorOf(() => validateOriginQuery(builtIn, request(deep, { id: "%EVENT_ID%" }), FIELD)).message).toContain("deeper than 12");
+    expect(inputErrorOf(() => validateOriginQuery(builtIn, request(deep, { id: "%EVENT_ID%" }), FIELD)).message).toContain("deep, more than 12");
   });
 });

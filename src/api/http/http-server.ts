@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import type { Services } from "../../services.js";
 import type { RequestContext } from "../context.js";
 import { createErrorFormatter } from "../format-error.js";
+import { queryCostPlugin } from "../query-limits.js";
 import { createRestHandler } from "../rest/rest-handler.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
 import { sendJson } from "./send-json.js";
@@ -24,10 +25,14 @@ export async function startHttpServer(services: Services, listen: { host: string
     introspection: true,
     // hookgate's own handler stops the process; Apollo's would re-raise the signal and race it.
     stopOnTerminationSignals: false,
-    validationRules: [...services.builtInSchema.rules],
+    // hookgate's query limits (query-limits.ts): tokens while parsing, depth, aliases and
+    // directives while validating, the objects bound once the variables are known.
+    parseOptions: services.builtInSchema.limits.parseOptions,
+    validationRules: [...services.builtInSchema.limits.rules],
     includeStacktraceInErrorResponses: services.config.development,
     formatError: createErrorFormatter({ development: services.config.development, logger: services.logger }),
     plugins: [
+      queryCostPlugin(services.builtInSchema.limits),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       // The playground integrators compose origin queries in, in every environment.
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
