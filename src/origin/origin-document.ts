@@ -103,34 +103,59 @@ export function selectOriginOperation(
 export interface OriginDocumentCache {
   /** The parsed document, validated against the schema; throws the same InputErrors as creation. */
   get(query: string, field?: string): DocumentNode;
+  /**
+   * `get`, with the objects bound checked for the origin's own variables (a placeholder costs
+   * what the id it stands for costs), remembered per stored origin `body`.
+   */
+  getChecked(body: string, request: OriginRequest, field?: string): DocumentNode;
   readonly size: number;
 }
 
 /**
  * Parse plus validate costs about thirty executions, so delivery keeps the result per distinct
- * query text. Least recently used entries go first once `maxEntries` is reached. Failures are
- * not cached: they should not happen for stored groups, and must not crowd out good entries.
+ * query text (and the objects bound, a third of an execution, per origin body). Least recently
+ * used entries go first once `maxEntries` is reached. Failures are not cached: they should not
+ * happen for stored groups, and must not crowd out good entries.
  */
 export function createOriginDocumentCache(builtIn: BuiltInTypes, maxEntries = 1000): OriginDocumentCache {
   const entries = new Map<string, DocumentNode>();
-  return {
+  const checked = new Map<string, DocumentNode>();
+  const cache: OriginDocumentCache = {
     get(query, field = "origin.body") {
-      const cached = entries.get(query);
-      if (cached) {
-        // Re-inserting moves the entry to the end of the Map's order: the most recently used.
-        entries.delete(query);
-        entries.set(query, cached);
-        return cached;
-      }
+      const cached = recall(entries, query);
+      if (cached) return cached;
       const document = parseValidated(builtIn, query, field);
-      entries.set(query, document);
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      remember(entries, query, document, maxEntries);
+      return document;
+    },
+    getChecked(body, request, field = "origin.body") {
+      const cached = recall(checked, body);
+      if (cached) return cached;
+      const document = cache.get(request.query, field);
+      checkOriginCost(builtIn, document, request, field);
+      remember(checked, body, document, maxEntries);
       return document;
     },
     get size() {
       return entries.size;
     },
   };
+  return cache;
+}
+
+function recall(entries: Map<string, DocumentNode>, key: string): DocumentNode | undefined {
+  const cached = entries.get(key);
+  if (cached) {
+    // Re-inserting moves the entry to the end of the Map's order: the most recently used.
+    entries.delete(key);
+    entries.set(key, cached);
+  }
+  return cached;
+}
+
+function remember(entries: Map<string, DocumentNode>, key: string, document: DocumentNode, maxEntries: number): void {
+  entries.set(key, document);
+  if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
 }
 
 /** GraphQL's own rules, the API's limits, and the origin's read-only view of the schema. */

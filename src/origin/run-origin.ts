@@ -4,8 +4,8 @@ import type { Dispatcher } from "undici";
 import { HookgateError, InputError } from "../errors.js";
 import { guardedFetch } from "../outbound/guarded-fetch.js";
 import type { BuiltInSchema } from "./built-in-schema.js";
-import { checkOriginCost, parseOriginQuery, type OriginDocumentCache } from "./origin-document.js";
-import { parseOriginRequest } from "./origin-request.js";
+import { parseOriginQuery, type OriginDocumentCache } from "./origin-document.js";
+import { parseOriginRequest, type OriginRequest } from "./origin-request.js";
 import { substituteInDocument, substitutePlaceholders, type PlaceholderValues } from "./placeholders.js";
 
 /**
@@ -65,7 +65,7 @@ export async function runOrigin(runner: OriginRunner, call: OriginCall): Promise
   const request = parseOriginRequest(call.body, "origin.body");
   const { variables } = substitutePlaceholders(request, call.values);
   if (call.remoteEndpoint === null) {
-    const document = substituteInDocument(checkedDocument(runner, request.query, variables, request.operationName), call.values);
+    const document = substituteInDocument(checkedDocument(runner, call.body, request), call.values);
     const signal = AbortSignal.timeout(runner.builtInTimeoutMs);
     const execution = runner.builtInSchema.execute({
       organizationId: call.organizationId,
@@ -102,11 +102,9 @@ export async function runOrigin(runner: OriginRunner, call: OriginCall): Promise
  * query the limits refuse (stored before they held, or since tightened) fails the attempt, saying
  * why, instead of building its payload.
  */
-function checkedDocument(runner: OriginRunner, query: string, variables: Record<string, unknown>, operationName: string | null) {
+function checkedDocument(runner: OriginRunner, body: string, request: OriginRequest) {
   try {
-    const document = runner.documents.get(query);
-    checkOriginCost(runner.builtInSchema, document, { variables, operationName }, "origin.body");
-    return document;
+    return runner.documents.getChecked(body, request);
   } catch (error) {
     if (error instanceof InputError) throw new OriginUnavailableError(`the stored origin query is refused: ${error.message}`);
     throw error;
