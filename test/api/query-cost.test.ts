@@ -28,6 +28,7 @@ function expectRefused(result: GraphqlResult, message: RegExp) {
   expect(result.data ?? null).toBeNull();
   expect(result.errors).toHaveLength(1);
   expect(result.errors![0]!.message).toMatch(message);
+  expect(Object.keys(result.errors![0]!.extensions ?? {})).toEqual(["code"]);
   expect(result.errors![0]!.extensions?.code).toMatch(/^GRAPHQL_(VALIDATION|PARSE)_FAILED$/);
 }
 
