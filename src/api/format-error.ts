@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
 import { HookgateError, InputError } from "../errors.js";
 import { databaseUnavailable, isDatabaseUnavailable } from "./database-unavailable.js";
+import { tokenLimitMessage } from "./query-limits.js";
 
 // Codes graphql-js and Apollo attach to errors about the request itself: safe to show as they are.
 const requestErrorCodes = new Set([
@@ -32,6 +33,8 @@ export function createErrorFormatter(options: { development: boolean; logger: Lo
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError && typeof code === "string" && requestErrorCodes.has(code)) {
       const shown = options.development ? formatted : withoutStacktrace(formatted);
+      const tooLong = code === "GRAPHQL_PARSE_FAILED" ? tokenLimitMessage(shown.message) : null;
+      if (tooLong) return { ...shown, message: tooLong };
       if (code !== "BAD_USER_INPUT") return shown;
       const { message, field } = withoutEchoedValue(shown.message);
       return { ...shown, message, extensions: field ? { ...shown.extensions, field } : shown.extensions };

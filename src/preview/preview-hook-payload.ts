@@ -38,7 +38,7 @@ function originRunnerOf(services: Services): OriginRunner {
     documentCaches.set(services.builtInSchema, documents);
   }
   const { builtInSchema, outbound, config } = services;
-  return { builtInSchema, documents, outbound, timeoutMs: config.deliveryTimeoutMs };
+  return { builtInSchema, documents, outbound, timeoutMs: config.deliveryTimeoutMs, builtInTimeoutMs: config.originTimeoutMs };
 }
 
 /**
