@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import type { Services } from "../../services.js";
 import type { RequestContext } from "../context.js";
 import { createErrorFormatter } from "../format-error.js";
+import { storableVariablesPlugin } from "../input/storable-input.js";
 import { createRestHandler } from "../rest/rest-handler.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
 import { sendJson } from "./send-json.js";
@@ -26,9 +27,10 @@ export async function startHttpServer(services: Services, listen: { host: string
     stopOnTerminationSignals: false,
     validationRules: [...services.builtInSchema.rules],
     includeStacktraceInErrorResponses: services.config.development,
-    formatError: createErrorFormatter({ development: services.config.development, logger: services.logger }),
+    formatError: createErrorFormatter({ development: services.config.development, logger: services.logger, schema: services.builtInSchema.schema }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      storableVariablesPlugin(),
       // The playground integrators compose origin queries in, in every environment.
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
