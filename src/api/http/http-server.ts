@@ -10,6 +10,7 @@ import { createErrorFormatter } from "../format-error.js";
 import { createRequestLimits } from "../limits/request-limits.js";
 import { queuedDeliveriesRule } from "../limits/queued-deliveries-rule.js";
 import { queryCostPlugin } from "../query-limits.js";
+import { storableVariablesPlugin } from "../input/storable-input.js";
 import { createRestHandler } from "../rest/rest-handler.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
 import { sendJson } from "./send-json.js";
@@ -34,11 +35,12 @@ export async function startHttpServer(services: Services, listen: { host: string
     parseOptions: services.builtInSchema.limits.parseOptions,
     validationRules: [...services.builtInSchema.limits.rules, queuedDeliveriesRule(services.config.maxQueuedPerRequest)],
     includeStacktraceInErrorResponses: services.config.development,
-    formatError: createErrorFormatter({ development: services.config.development, logger: services.logger }),
+    formatError: createErrorFormatter({ development: services.config.development, logger: services.logger, schema: services.builtInSchema.schema }),
     plugins: [
       queryCostPlugin(services.builtInSchema.limits),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       databaseUnavailableStatus,
+      storableVariablesPlugin(),
       // The playground integrators compose origin queries in, in every environment.
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
