@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { run, type Runner, type RunnerOptions, type WorkerEvents } from "graphile-worker";
+import { run, type Runner, type RunnerOptions, type WorkerEvents, type WorkerPool } from "graphile-worker";
 import type { Logger } from "pino";
 
 export interface SupervisedRunner {
@@ -111,7 +111,10 @@ interface StartedRunner {
 async function startRunner(options: RunnerOptions): Promise<StartedRunner> {
   const ids = new Set<string>();
   const events = new EventEmitter() as WorkerEvents;
-  events.on("pool:create", ({ workerPool }) => ids.add(workerPool.id));
+  events.on("pool:create", ({ workerPool }) => {
+    ids.add(workerPool.id);
+    keepShutdownFailuresHandled(workerPool);
+  });
   events.on("worker:create", ({ worker }) => ids.add(worker.workerId));
   const shutdownBegun = new Promise<void>((resolve) => {
     events.once("pool:gracefulShutdown", () => resolve());
@@ -125,4 +128,22 @@ async function startRunner(options: RunnerOptions): Promise<StartedRunner> {
   );
   void ended.then(() => (hasEnded = true));
   return { runner, ids, ended, shutdownBegun, hasEnded: () => hasEnded };
+}
+
+/**
+ * graphile-worker 0.17.3 shuts its own pool down when a batch of completions fails or jobs cannot
+ * be handed back, and drops the promise of that shutdown; when the shutdown then fails too (the
+ * database is still away), its rejection is unhandled and Node ends the process. Every shutdown
+ * promise gets a handler here; the outcome reaches the supervisor through the runner's promise.
+ */
+function keepShutdownFailuresHandled(pool: WorkerPool): void {
+  const graceful = pool.gracefulShutdown.bind(pool);
+  pool.gracefulShutdown = (message?: string) => handled(graceful(message));
+  const forceful = pool.forcefulShutdown.bind(pool);
+  pool.forcefulShutdown = (message: string) => handled(forceful(message));
+}
+
+function handled<T>(outcome: T): T {
+  Promise.resolve(outcome).catch(() => {});
+  return outcome;
 }
