@@ -7,6 +7,9 @@ export interface DatabaseReport {
   readonly notSucceeded: number;
   /** graphile-worker jobs still queued or locked. */
   readonly jobsLeft: number;
+  /** Of those, locked by a worker; a lock older than the stale-worker timeout is held by a worker that stopped working. */
+  readonly jobsLocked: number;
+  readonly oldestLockSeconds: number | null;
 }
 
 export async function readDatabaseReport(url: string): Promise<DatabaseReport> {
@@ -15,11 +18,18 @@ export async function readDatabaseReport(url: string): Promise<DatabaseReport> {
   try {
     const { rows } = await client.query<{ status: string; n: number }>("select status, count(*)::int as n from deliveries group by status");
     const deliveriesByStatus = Object.fromEntries(rows.map((row) => [row.status, row.n]));
-    const jobs = await client.query<{ n: number }>("select count(*)::int as n from graphile_worker._private_jobs");
+    const jobs = await client.query<{ n: number; locked: number; oldest: number | null }>(
+      `select count(*)::int as n, count(locked_at)::int as locked,
+              extract(epoch from now() - min(locked_at))::float8 as oldest
+         from graphile_worker._private_jobs`,
+    );
+    const [row] = jobs.rows;
     return {
       deliveriesByStatus,
-      notSucceeded: rows.filter((row) => row.status !== "SUCCEEDED").reduce((sum, row) => sum + row.n, 0),
-      jobsLeft: jobs.rows[0]?.n ?? 0,
+      notSucceeded: rows.filter((status) => status.status !== "SUCCEEDED").reduce((sum, status) => sum + status.n, 0),
+      jobsLeft: row?.n ?? 0,
+      jobsLocked: row?.locked ?? 0,
+      oldestLockSeconds: row?.oldest === null || row?.oldest === undefined ? null : Math.round(row.oldest),
     };
   } finally {
     await client.end();

@@ -10,22 +10,22 @@ export interface Profile extends ScheduleSpec {
 }
 
 /**
- * --quick fits in under three minutes with the cluster's start (CI runs it): one of each fault,
- * a worker killed twice. The token endpoint's window outlasts a token's lifetime (tokenLifetimeS),
- * so some worker must ask it for a new token while it is down.
+ * --quick fits in under three minutes with the cluster's start (CI runs it): one window of each
+ * kind, a worker killed twice. The token endpoint's window outlasts the time a token is used
+ * (tokenLifetimeS less hookgate's early refresh), so a new token must be asked for while it is down.
  */
 export const quick: Profile = {
   name: "quick",
   publications: 1_000,
-  offeringMs: 50_000,
-  drainMs: 90_000,
+  offeringMs: 60_000,
+  drainMs: 75_000,
   workers: 2,
   faults: {
     "kill-worker": { count: 2, lengthMs: [1_000, 4_000] },
     "restart-postgres": { count: 1, lengthMs: [500, 3_000] },
     "partner-5xx": { count: 1, lengthMs: [3_000, 8_000] },
     "partner-stall": { count: 1, lengthMs: [3_000, 6_000] },
-    "token-down": { count: 1, lengthMs: [11_000, 14_000] },
+    "token-down": { count: 1, lengthMs: [8_000, 10_000] },
   },
 };
 
@@ -38,14 +38,14 @@ export const full: Profile = {
   faults: {
     "kill-worker": { count: 8, lengthMs: [1_000, 5_000] },
     "restart-postgres": { count: 3, lengthMs: [500, 5_000] },
-    "partner-5xx": { count: 3, lengthMs: [3_000, 15_000] },
+    "partner-5xx": { count: 3, lengthMs: [3_000, 12_000] },
     "partner-stall": { count: 2, lengthMs: [3_000, 8_000] },
-    "token-down": { count: 2, lengthMs: [11_000, 20_000] },
+    "token-down": { count: 2, lengthMs: [8_000, 16_000] },
   },
 };
 
 /** The partner's tokens live this long, so hookgate asks for new ones throughout a run. */
-export const tokenLifetimeS = 10;
+export const tokenLifetimeS = 8;
 
 /**
  * hookgate's settings for every process of a run: retries quick enough that everything can be

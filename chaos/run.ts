@@ -87,12 +87,13 @@ async function main(): Promise<number> {
       stops = await supervisor.stopAll(30_000);
     };
     cleanup.push(stopProcesses);
+    // All at once: loading hookgate takes a few seconds of CPU each, and the database is migrated.
     supervisor.start("api", "serve");
+    for (let i = 0; i < profile.workers; i++) supervisor.start(workerName(i), "worker");
     await waitUntilHealthy(apiUrl, 120_000);
     const api = new ApiClient(apiUrl, organization.apiKey);
     cleanup.push(() => api.close());
     await createGroups(api, partner, tokens.url);
-    for (let i = 0; i < profile.workers; i++) supervisor.start(workerName(i), "worker");
     for (const deadline = Date.now() + 120_000; (await workersBeating(cluster.url)) < profile.workers; await sleep(200)) {
       if (Date.now() > deadline) throw new Error(`${profile.workers} workers not started within 120 s`);
     }

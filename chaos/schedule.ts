@@ -11,7 +11,7 @@ export type Fault =
 export type FaultKind = Fault["kind"];
 
 export interface FaultPlan {
-  /** How many times; each lands in a slot of its own, so two of a kind never overlap. */
+  /** How many times. */
   readonly count: number;
   /** How long it lasts (worker or PostgreSQL down, or the window), from…to, in ms. */
   readonly lengthMs: readonly [number, number];
@@ -26,34 +26,54 @@ export interface ScheduleSpec {
 
 export const faultKinds: readonly FaultKind[] = ["kill-worker", "restart-postgres", "partner-5xx", "partner-stall", "token-down"];
 
+/** Faults that last a window; each gets a slot of its own. */
+const windowKinds: readonly FaultKind[] = ["restart-postgres", "partner-5xx", "partner-stall", "token-down"];
+
 /** A quiet start (publications flowing before the first fault) and a quiet end (every fault over). */
 const quietStart = 0.1;
 const quietEndMs = 3_000;
 
 /**
- * The faults of a run, from its seed alone: the same seed and spec give the same schedule. Each
- * kind's share of the offering phase is cut into `count` equal slots and one fault falls at a
- * random moment of each, so faults of a kind are spread out and never overlap, while faults of
- * different kinds may (a worker killed during a PostgreSQL restart is part of the test).
+ * The faults of a run, from its seed alone: the same seed and spec give the same schedule.
+ * Windows (PostgreSQL down, the partner failing or stalling, the token endpoint down) never
+ * overlap: the offering phase is cut into one slot per window, dealt out in a random order, and
+ * each falls at a random moment of its slot, so each window's effect is its own (a stall while no
+ * token can be had would test nothing). Worker kills are spread the same way on a track of their
+ * own, so they do land in windows (a worker killed while PostgreSQL is down is part of the test).
  */
 export function faultSchedule(random: Random, spec: ScheduleSpec): Fault[] {
-  const faults: Fault[] = [];
-  for (const kind of faultKinds) {
-    const plan = spec.faults[kind];
-    if (plan.count === 0) continue;
-    const [shortest, longest] = plan.lengthMs;
-    const from = Math.round(spec.offeringMs * quietStart);
-    const slotMs = Math.floor((spec.offeringMs - quietEndMs - from) / plan.count);
+  const windows = shuffled(
+    windowKinds.flatMap((kind) => Array.from({ length: spec.faults[kind].count }, () => kind)),
+    random,
+  );
+  const kills = Array.from({ length: spec.faults["kill-worker"].count }, (): FaultKind => "kill-worker");
+  return [...spread(windows, random, spec), ...spread(kills, random, spec)].sort((a, b) => a.atMs - b.atMs);
+}
+
+/** One fault per equal slot of the offering phase (after the quiet start, before the quiet end). */
+function spread(kinds: readonly FaultKind[], random: Random, spec: ScheduleSpec): Fault[] {
+  if (kinds.length === 0) return [];
+  const from = Math.round(spec.offeringMs * quietStart);
+  const slotMs = Math.floor((spec.offeringMs - quietEndMs - from) / kinds.length);
+  return kinds.map((kind, i) => {
+    const [shortest, longest] = spec.faults[kind].lengthMs;
     if (shortest > longest || slotMs < longest + 1_000) {
-      throw new RangeError(`${kind}: ${plan.count} faults of up to ${longest} ms do not fit in ${spec.offeringMs} ms of offering`);
+      throw new RangeError(`${kind}: a fault of up to ${longest} ms does not fit a ${slotMs} ms slot of ${spec.offeringMs} ms of offering`);
     }
-    for (let i = 0; i < plan.count; i++) {
-      const length = random.between(shortest, longest);
-      const atMs = from + i * slotMs + random.between(0, slotMs - length - 1);
-      faults.push(faultOf(kind, atMs, length, random, spec.workers));
-    }
+    const length = random.between(shortest, longest);
+    const atMs = from + i * slotMs + random.between(0, slotMs - length - 1);
+    return faultOf(kind, atMs, length, random, spec.workers);
+  });
+}
+
+/** Fisher–Yates, driven by the run's generator. */
+function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const result = [...items];
+  for (let i = result.length - 1; i > 0; i--) {
+    const j = random.between(0, i);
+    [result[i], result[j]] = [result[j]!, result[i]!];
   }
-  return faults.sort((a, b) => a.atMs - b.atMs);
+  return result;
 }
 
 function faultOf(kind: FaultKind, atMs: number, length: number, random: Random, workers: number): Fault {
