@@ -69,8 +69,12 @@ export async function startHookgate(
   const pool = createPool(database.url, { max: poolSizeFor(config, roles) });
   const db = databaseOn(pool);
   const stopping: Array<() => Promise<void>> = [() => database.stop(), () => db.destroy()];
+  // Each part stops even when one before it failed (the database gone as it stops): the embedded
+  // PostgreSQL, last, must never be left running.
   const stopAll = async () => {
-    for (const stop of stopping.reverse()) await stop();
+    const failures: unknown[] = [];
+    for (const stop of stopping.reverse()) await stop().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures.length === 1 ? failures[0] : new AggregateError(failures, "hookgate did not stop cleanly");
   };
   try {
     const applied = await migrateToLatest(db, database.url);

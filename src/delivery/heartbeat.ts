@@ -38,7 +38,7 @@ export async function startHeartbeat(
   return {
     async stop() {
       clearInterval(timer);
-      await deleteHeartbeat(db, id);
+      await deleteHeartbeat(db, id, options.graphileWorkerIds());
     },
   };
 }

@@ -6,6 +6,8 @@ import type { Config } from "../config.js";
  * a local queue fetches and locks jobs in batches instead of one query per job, and finished jobs
  * are deleted in batches. Both leave a finished job locked a few milliseconds longer; a job run
  * twice after a crash finds its delivery already recorded and does nothing.
+ * A stopping worker lets the deliveries in hand finish: a request ends within the delivery
+ * timeout, and recording it takes a moment more.
  */
 export function workerRunOptions(config: Config): Pick<RunnerOptions, "concurrency" | "noHandleSignals" | "pollInterval" | "preset"> {
   return {
@@ -17,6 +19,7 @@ export function workerRunOptions(config: Config): Pick<RunnerOptions, "concurren
         localQueue: { size: config.workerConcurrency * 2 },
         completeJobBatchDelay: 5,
         failJobBatchDelay: 5,
+        gracefulShutdownAbortTimeout: config.deliveryTimeoutMs + 5_000,
       },
     },
   };

@@ -1,45 +1,47 @@
-import { EventEmitter } from "node:events";
-import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import type { Services } from "../services.js";
 import { parseDeliverJob, parseDeliverJobV1, taskNames } from "../store/jobs.js";
+import { releaseWorkerJobs } from "../store/worker-heartbeats.js";
 import { deliver } from "./deliver.js";
 import { startHeartbeat } from "./heartbeat.js";
+import { superviseRunner } from "./runner-supervisor.js";
 import { createWorkerContext, type WorkerContext } from "./worker-context.js";
 import { workerLogger } from "./worker-logger.js";
 import { workerRunOptions } from "./worker-options.js";
 
 export interface RunningWorker {
   readonly context: WorkerContext;
-  /** Finishes the deliveries in hand, then stops. */
+  /** Finishes the deliveries in hand (within the delivery timeout), hands back the rest, then stops. */
   stop(): Promise<void>;
 }
 
 /**
- * A delivery worker: graphile-worker running the deliver task, plus the heartbeat that lets the
- * workers sharing this database take over from one that died. Any number may run at once.
+ * A delivery worker: graphile-worker running the deliver task — started again by itself should
+ * the database go away under it — plus the heartbeat that lets the workers sharing this database
+ * take over from one that died. Any number may run at once.
  */
 export async function startWorker(services: Services): Promise<RunningWorker> {
   const { config, logger } = services;
   const context = createWorkerContext(services);
-  const graphileWorkerIds = new Set<string>();
-  const events = new EventEmitter() as WorkerEvents;
-  events.on("pool:create", ({ workerPool }) => graphileWorkerIds.add(workerPool.id));
-  events.on("worker:create", ({ worker }) => graphileWorkerIds.add(worker.workerId));
-
-  const runner: Runner = await run({
-    ...workerRunOptions(config),
-    pgPool: services.pool,
-    logger: workerLogger(logger),
-    events,
-    taskList: {
-      [taskNames.deliver]: async (payload) => deliver(context, parseDeliverJob(payload)),
-      [taskNames.deliverV1]: async (payload) => deliver(context, parseDeliverJobV1(payload)),
+  const runner = await superviseRunner(
+    {
+      ...workerRunOptions(config),
+      pgPool: services.pool,
+      logger: workerLogger(logger),
+      taskList: {
+        [taskNames.deliver]: async (payload) => deliver(context, parseDeliverJob(payload)),
+        [taskNames.deliverV1]: async (payload) => deliver(context, parseDeliverJobV1(payload)),
+      },
     },
-  });
+    { logger, releaseJobs: (ids) => releaseWorkerJobs(services.db, ids) },
+  );
   const heartbeat = await startHeartbeat(services.db, {
-    graphileWorkerIds: () => [...graphileWorkerIds],
+    graphileWorkerIds: runner.workerIds,
     staleAfterMs: config.workerStaleAfterMs,
     logger,
+  }).catch(async (error: unknown) => {
+    // Started without a heartbeat, the runner would hold jobs nobody could take over: stop it.
+    await runner.stop();
+    throw error;
   });
   logger.info({ concurrency: config.workerConcurrency }, "delivery worker started");
   return {

@@ -32,7 +32,19 @@ export async function releaseSilentWorkers(db: Db, staleAfterMs: number): Promis
   return rows[0]?.workers ?? 0;
 }
 
-/** A worker stopping cleanly leaves nothing to release. */
-export async function deleteHeartbeat(db: Db, id: string): Promise<void> {
-  await db.deleteFrom("worker_heartbeats").where("id", "=", id).execute();
+/** Hands back to the queue the jobs these graphile-worker ids hold locked (their runner has ended). */
+export async function releaseWorkerJobs(db: Db, graphileWorkerIds: string[]): Promise<void> {
+  if (graphileWorkerIds.length === 0) return;
+  await sql`select graphile_worker.force_unlock_workers(${graphileWorkerIds}::text[])`.execute(db);
+}
+
+/**
+ * A worker stopping cleanly: its row goes, and any job its runner could not hand back (the
+ * database was restarted as it stopped) is released with it, in one statement — never one
+ * without the other, or those jobs would wait for graphile-worker's four hours.
+ */
+export async function deleteHeartbeat(db: Db, id: string, graphileWorkerIds: string[]): Promise<void> {
+  await sql`
+    with gone as (delete from worker_heartbeats where id = ${id})
+    select graphile_worker.force_unlock_workers(${graphileWorkerIds}::text[])`.execute(db);
 }

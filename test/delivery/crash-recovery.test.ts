@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -55,7 +56,7 @@ interface Worker {
 }
 
 /** `npx tsx src/main.ts worker` against the test database, ready once its heartbeat row appears. */
-async function startWorkerProcess(): Promise<Worker> {
+async function startWorkerProcess(env: Record<string, string> = {}): Promise<Worker> {
   const before = new Set((await heartbeats()).map((row) => row.id));
   const { DATABASE_URL: _server, ...inherited } = process.env;
   // What `npx tsx src/main.ts worker` runs, without npm in front: npm exits at once on SIGTERM,
@@ -73,6 +74,7 @@ async function startWorkerProcess(): Promise<Worker> {
       HOOKGATE_DATA_DIR: dataDir,
       // info: the line a stopping worker writes is how a test sees that a signal was handled.
       LOG_LEVEL: "info",
+      ...env,
     },
     // Its own process group: SIGKILL must reach the node running the worker, not only tsx.
     detached: true,
@@ -324,5 +326,45 @@ describe("a worker stopped with SIGTERM", () => {
     answer();
     const ending = await worker.stopped();
     await expectFinishedByTheStoppingWorker(worker, ending, webhookId, start);
+  }, 120_000);
+});
+
+describe("a worker stopped with SIGTERM while its partner hangs", () => {
+  it("exits within the delivery timeout, holding no job: another worker delivers them all at once, not after the stale-worker timeout", async () => {
+    // A delivery timeout longer than graphile-worker's own 5 s shutdown allowance: the worker must wait for it.
+    const patient = { HOOKGATE_WORKER_STALE_AFTER: "10m", HOOKGATE_DELIVERY_TIMEOUT: "7s" };
+    // Two deliveries in hand, a few more fetched into its local queue, the rest still in the table.
+    const first = await startWorkerProcess({ ...patient, HOOKGATE_WORKER_CONCURRENCY: "2" });
+    let answer = () => {};
+    receiver.answerAlways({ status: 200, until: new Promise<void>((resolve) => (answer = resolve)) });
+    const start = receiver.requests.length;
+    const events = await Promise.all(Array.from({ length: 12 }, (_, i) => createEvent(app, { title: `Held ${i}` })));
+    await receiver.waitFor(start + 1, 30_000);
+
+    const stoppedAt = Date.now();
+    first.signal("SIGTERM", "leader");
+    const ending = await first.stopped();
+    expect(ending.code === 0 || ending.signal === "SIGTERM", first.output()).toBe(true);
+    // The deliveries in hand end with the delivery timeout, and the stopping worker records them.
+    expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+    const timedOut = await app.db
+      .selectFrom("delivery_attempts")
+      .select("error")
+      .where("delivery_id", "in", receiver.requests.slice(start).map((request) => request.headers["webhook-id"] as string))
+      .execute();
+    expect(timedOut.length).toBeGreaterThan(0);
+    expect(timedOut.map((attempt) => attempt.error)).toEqual(timedOut.map(() => "no complete answer within 7000 ms"));
+    const locked = await sql<{ count: string }>`
+      select count(*) from graphile_worker._private_jobs where locked_by is not null`.execute(app.db);
+    expect(Number(locked.rows[0]!.count)).toBe(0);
+
+    answer();
+    receiver.answerAlways({ status: 200 });
+    await startWorkerProcess(patient);
+    await waitUntilSettled(app, { groupId }, 30_000);
+    const delivered = new Set(
+      receiver.requests.slice(start).filter((request) => request.path === "/hooks").map((request) => JSON.parse(request.body).event_id as string),
+    );
+    expect(events.filter((event) => !delivered.has(event.id))).toEqual([]);
   }, 120_000);
 });

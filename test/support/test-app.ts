@@ -40,7 +40,10 @@ export interface TestApp {
  * runs a delivery worker in the process, as `npm start` does; API tests leave it off so nothing
  * changes the database behind their backs.
  */
-export function useTestApp(env: Record<string, string> = {}, options: { worker?: boolean } = {}): TestApp {
+export function useTestApp(
+  env: Record<string, string> = {},
+  options: { worker?: boolean; /** How hookgate reaches its database, e.g. through a link a test can cut. */ databaseUrl?: (url: string) => string } = {},
+): TestApp {
   const app = {} as TestApp;
   const secrets = new SecretLedger();
   let dataDir = "";
@@ -50,7 +53,7 @@ export function useTestApp(env: Record<string, string> = {}, options: { worker?:
     dropDatabase = database.drop;
     dataDir = await mkdtemp(path.join(tmpdir(), "hookgate-test-"));
     const config = loadConfig({
-      DATABASE_URL: database.url,
+      DATABASE_URL: options.databaseUrl?.(database.url) ?? database.url,
       PORT: "0",
       HOST: "127.0.0.1",
       HOOKGATE_DATA_DIR: dataDir,

@@ -1,0 +1,107 @@
+import { EventEmitter } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import { run, type Runner, type RunnerOptions, type WorkerEvents } from "graphile-worker";
+import type { Logger } from "pino";
+
+export interface SupervisedRunner {
+  /** The graphile-worker ids whose jobs this process may hold locked: its heartbeat names them. */
+  workerIds(): string[];
+  /** Stops the runner (finishing the jobs in hand); answers once no runner is left. */
+  stop(): Promise<void>;
+}
+
+interface Supervision {
+  logger: Logger;
+  /** Hands the jobs still locked by these graphile-worker ids back to the queue. */
+  releaseJobs(workerIds: string[]): Promise<void>;
+  /** Delay before each attempt to start a runner again (the last repeats). */
+  restartDelaysMs?: readonly number[];
+}
+
+const defaultRestartDelaysMs = [250, 500, 1_000, 2_000, 5_000];
+
+/**
+ * Keeps one graphile-worker runner going for the life of the process. graphile-worker shuts its
+ * pool down for good when it cannot complete, fail or hand back jobs — exactly what a PostgreSQL
+ * restart or failover causes — and its runner then ends, with an error nobody awaits: the process
+ * died of the unhandled rejection, or lived on delivering nothing. graphile-worker has no option
+ * to reconnect (its pools are meant to be restarted by whoever runs them), so this does: once the
+ * database answers again it hands the old runner's locked jobs back and starts a new runner.
+ */
+export async function superviseRunner(options: RunnerOptions, supervision: Supervision): Promise<SupervisedRunner> {
+  const { logger } = supervision;
+  const delays = supervision.restartDelaysMs ?? defaultRestartDelaysMs;
+  // Ids of runners that ended but whose locks are not yet released: named in the heartbeat until
+  // then, so that should this process die meanwhile the others release them.
+  const endedIds = new Set<string>();
+  let stopping = false;
+  const stopped = new AbortController();
+  let current = await startRunner(options);
+  let restarting: Promise<void> | null = null;
+
+  const restart = async (ended: StartedRunner, error: unknown) => {
+    for (const id of ended.ids) endedIds.add(id);
+    logger.error({ err: error }, "the delivery runner stopped on its own (was the database restarted?); starting a new one");
+    for (let attempt = 0; !stopping; attempt++) {
+      await sleep(delays[Math.min(attempt, delays.length - 1)], undefined, { signal: stopped.signal }).catch(() => {});
+      if (stopping) return;
+      try {
+        await supervision.releaseJobs([...endedIds]);
+        endedIds.clear();
+        current = await startRunner(options);
+        watch(current);
+        logger.warn({ attempt: attempt + 1 }, "delivery runner started again");
+        return;
+      } catch (startError) {
+        logger.warn({ err: startError, attempt: attempt + 1 }, "delivery runner could not start yet; trying again");
+      }
+    }
+  };
+  const watch = (started: StartedRunner) => {
+    started.ended.then((error) => {
+      if (stopping) return;
+      restarting = restart(started, error ?? new Error("the runner ended without an error"));
+    });
+  };
+  watch(current);
+
+  return {
+    workerIds: () => [...endedIds, ...current.ids],
+    async stop() {
+      stopping = true;
+      stopped.abort();
+      await restarting;
+      // A runner that already ended (a restart in progress when the stop came) has nothing to stop.
+      if (!current.hasEnded()) {
+        await current.runner.stop().catch((error: unknown) => {
+          // Jobs it could not hand back stay locked; the caller releases them by id.
+          logger.warn({ err: error }, "the delivery runner did not stop cleanly");
+        });
+      }
+    },
+  };
+}
+
+interface StartedRunner {
+  runner: Runner;
+  /** graphile-worker's pool and worker ids: the locks its jobs carry. */
+  ids: Set<string>;
+  /** Settles (with the error, if any) when the runner ends, whoever ended it. */
+  ended: Promise<unknown>;
+  hasEnded(): boolean;
+}
+
+async function startRunner(options: RunnerOptions): Promise<StartedRunner> {
+  const ids = new Set<string>();
+  const events = new EventEmitter() as WorkerEvents;
+  events.on("pool:create", ({ workerPool }) => ids.add(workerPool.id));
+  events.on("worker:create", ({ worker }) => ids.add(worker.workerId));
+  const runner = await run({ ...options, events });
+  let hasEnded = false;
+  const ended = runner.promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  void ended.then(() => (hasEnded = true));
+  return { runner, ids, ended, hasEnded: () => hasEnded };
+}
