@@ -10,8 +10,12 @@ import type { Services } from "./services.js";
 import { createPool, databaseOn } from "./store/database.js";
 import { migrateToLatest } from "./store/migrate.js";
 import { checkSecretKey } from "./store/secret-key-check.js";
+import { waitForDatabase } from "./store/transient.js";
 import { type RunningWorker, startWorker } from "./delivery/worker.js";
 import { poolSizeFor } from "./delivery/worker-options.js";
+
+/** How long a starting process waits for a database that does not accept connections yet. */
+const databaseStartWaitMs = 60_000;
 
 export interface Database {
   readonly url: string;
@@ -76,11 +80,21 @@ export async function startHookgate(
     for (const stop of stopping.reverse()) await stop().catch((error: unknown) => failures.push(error));
     if (failures.length > 0) throw failures.length === 1 ? failures[0] : new AggregateError(failures, "hookgate did not stop cleanly");
   };
+  // A process may start beside its database, or during a restart or failover: it waits for it.
+  let waiting = false;
+  const whenReachable = <T>(step: () => Promise<T>) =>
+    waitForDatabase(step, {
+      waitMs: databaseStartWaitMs,
+      onWait: (error) => {
+        if (!waiting) logger.warn({ err: error }, "waiting for the database to accept connections");
+        waiting = true;
+      },
+    });
   try {
-    const applied = await migrateToLatest(db, database.url);
+    const applied = await whenReachable(() => migrateToLatest(db, database.url));
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     const secrets = await loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
-    await checkSecretKey(db, secrets);
+    await whenReachable(() => checkSecretKey(db, secrets));
     const outbound = createOutboundDispatcher({ allowPrivateTargets: config.allowPrivateTargets });
     stopping.push(() => outbound.close());
     const services: Services = {
@@ -94,11 +108,11 @@ export async function startHookgate(
       outbound,
     };
     // Announced as soon as it is committed: should listening fail next, the key is not lost.
-    const created = await createDefaultOrganizationIfEmpty(db);
+    const created = await whenReachable(() => createDefaultOrganizationIfEmpty(db));
     if (created) {
       (options.announce ?? console.log)(firstStartBanner(created.organization.id, created.apiKey.key, config.publicUrl));
     }
-    const worker = roles.worker ? await startWorker(services) : null;
+    const worker = roles.worker ? await whenReachable(() => startWorker(services)) : null;
     if (worker) stopping.push(() => worker.stop());
     const http = roles.api ? await startHttpServer(services, { host: config.host, port: config.port }) : null;
     if (http) {

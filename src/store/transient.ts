@@ -38,3 +38,24 @@ export async function retryTransient<T>(operation: () => Promise<T>, pausesMs: r
     }
   }
 }
+
+/**
+ * Runs a start-up step, waiting while the database is unreachable or starting (a process started
+ * beside its database, or during a restart or failover) for up to `waitMs`; other errors, and one
+ * that outlasts the wait, fail the start as before.
+ */
+export async function waitForDatabase<T>(
+  step: () => Promise<T>,
+  options: { waitMs: number; onWait?: (error: unknown) => void },
+): Promise<T> {
+  const deadline = Date.now() + options.waitMs;
+  for (let pause = 250; ; pause = Math.min(pause * 2, 2_000)) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!isTransientDatabaseError(error) || Date.now() + pause > deadline) throw error;
+      options.onWait?.(error);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}

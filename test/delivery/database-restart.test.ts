@@ -1,9 +1,17 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHookgate } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
 import { useDatabaseLink } from "../support/database-link.js";
 import { waitUntilSettled } from "../support/delivery-log.js";
 import { createGroup, groupInput } from "../support/fixtures.js";
 import { useReceiver } from "../support/receiver.js";
-import { useTestApp } from "../support/test-app.js";
+import { operatorToken, useTestApp } from "../support/test-app.js";
+import { createTestDatabase } from "../support/test-database.js";
 
 // Issue 10, item 3: a PostgreSQL restart or failover must not stop a process. hookgate runs here as
 // `npm start` does (API and worker in one process), reaching PostgreSQL through a link the test cuts
@@ -85,4 +93,36 @@ describe("a database restart under load", () => {
     expect(missing).toEqual([]);
     expect(unhandled).toEqual([]);
   }, 120_000);
+});
+
+describe("a process started while its database restarts", () => {
+  it("waits for the database instead of exiting, says so once, and starts when it answers", async () => {
+    const database = await createTestDatabase();
+    const dataDir = await mkdtemp(path.join(tmpdir(), "hookgate-wait-"));
+    const lines: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => lines.push(line) });
+    try {
+      const config = loadConfig({
+        DATABASE_URL: link.through(database.url),
+        PORT: "0",
+        HOST: "127.0.0.1",
+        HOOKGATE_DATA_DIR: dataDir,
+        HOOKGATE_SECRET_KEY: randomBytes(32).toString("base64"),
+        HOOKGATE_OPERATOR_TOKEN: operatorToken,
+      });
+      const down = link.cut(2_500);
+      const hookgate = await startHookgate(config, { logger, announce: () => {}, roles: { api: true, worker: true } });
+      await down;
+      try {
+        const health = await fetch(`${hookgate.url}/health`);
+        expect(health.status).toBe(200);
+        expect(lines.filter((line) => line.includes("waiting for the database"))).toHaveLength(1);
+      } finally {
+        await hookgate.stop();
+      }
+    } finally {
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
