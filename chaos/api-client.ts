@@ -3,13 +3,16 @@ import { Pool } from "undici";
 /** What one GraphQL request came to: the answer's data, or why there was none. */
 export type Answer<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly problem: string };
 
-/** hookgate's GraphQL API as an integrator's platform calls it: HTTP, an admin API key, keep-alive connections. */
+/**
+ * hookgate's GraphQL API as a platform calls it: HTTP, keep-alive connections, and its
+ * credentials (`{ "x-api-key": key }`, or the operator's `authorization: Bearer …`).
+ */
 export class ApiClient {
   readonly #pool: Pool;
 
   constructor(
     readonly url: string,
-    private readonly apiKey: string,
+    private readonly credentials: Record<string, string>,
     connections = 16,
   ) {
     this.#pool = new Pool(url, { connections, headersTimeout: 15_000, bodyTimeout: 15_000 });
@@ -24,7 +27,7 @@ export class ApiClient {
       const response = await this.#pool.request({
         path: "/graphql",
         method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": this.apiKey },
+        headers: { "content-type": "application/json", ...this.credentials },
         body: JSON.stringify({ query, variables }),
       });
       const text = await response.body.text();

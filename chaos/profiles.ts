@@ -18,7 +18,9 @@ export const quick: Profile = {
   name: "quick",
   publications: 1_000,
   offeringMs: 60_000,
-  drainMs: 75_000,
+  // The last window ends 3 s before the offering does; a stall's open circuit (30 s) and the
+  // retry schedule's 10 s steps settle well within this.
+  drainMs: 60_000,
   workers: 2,
   faults: {
     "kill-worker": { count: 2, lengthMs: [1_000, 4_000] },

@@ -69,29 +69,29 @@ async function main(): Promise<number> {
 
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const operatorToken = randomBytes(32).toString("base64url");
     const env: Record<string, string> = {
       ...hookgateSettings,
       DATABASE_URL: cluster.url,
       HOOKGATE_DATA_DIR: path.join(tmp, "hookgate"),
       HOOKGATE_SECRET_KEY: randomBytes(32).toString("base64"),
+      HOOKGATE_OPERATOR_TOKEN: operatorToken,
       HOST: "127.0.0.1",
       PORT: String(apiPort),
       HOOKGATE_PUBLIC_URL: apiUrl,
     };
-    const organization = await setUpOrganization(env);
-    log(`organization ${organization.organizationId} created (and the database migrated)`);
-
     const supervisor = new Supervisor({ env, logDir, clock, log });
     let stops: Awaited<ReturnType<Supervisor["stopAll"]>> = [];
     const stopProcesses = async () => {
       stops = await supervisor.stopAll(30_000);
     };
     cleanup.push(stopProcesses);
-    // All at once: loading hookgate takes a few seconds of CPU each, and the database is migrated.
+    // The API first: it migrates the new database. The workers load meanwhile the groups are made.
     supervisor.start("api", "serve");
-    for (let i = 0; i < profile.workers; i++) supervisor.start(workerName(i), "worker");
     await waitUntilHealthy(apiUrl, 120_000);
-    const api = new ApiClient(apiUrl, organization.apiKey);
+    for (let i = 0; i < profile.workers; i++) supervisor.start(workerName(i), "worker");
+    const organization = await setUpOrganization(apiUrl, operatorToken);
+    const api = new ApiClient(apiUrl, { "x-api-key": organization.apiKey });
     cleanup.push(() => api.close());
     await createGroups(api, partner, tokens.url);
     for (const deadline = Date.now() + 120_000; (await workersBeating(cluster.url)) < profile.workers; await sleep(200)) {

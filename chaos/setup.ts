@@ -1,29 +1,24 @@
-import { execFile } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { ApiClient } from "./api-client.js";
 import type { Partner } from "./partner.js";
-
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 /** Groups the run creates: each publication fans out to one delivery per group. */
 export const groupCount = 2;
 
-/**
- * An organization made the way an operator makes one (`hookgate create-organization --json`,
- * which also migrates the new database), its admin key, and the run's groups created through
- * the API: each hooks EVENT_UPDATED to a path of the partner, with OAuth client credentials of its own.
- */
-export async function setUpOrganization(env: Record<string, string>): Promise<{ organizationId: string; apiKey: string }> {
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "src/main.ts", "create-organization", "chaos", "--json"],
-      { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, timeout: 120_000 },
-      (error, out, err) => (error ? reject(new Error(`create-organization failed: ${err.trim() || error.message}`)) : resolve(out)),
-    );
-  });
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as { organizationId: string; apiKey: string };
+const createOrganization = `mutation ($name: String!) { createOrganization(name: $name) { organization { id } apiKey } }`;
+
+/** The run's organization, made as an operator makes one through the API, and its admin key. */
+export async function setUpOrganization(apiUrl: string, operatorToken: string): Promise<{ organizationId: string; apiKey: string }> {
+  const operator = new ApiClient(apiUrl, { authorization: `Bearer ${operatorToken}` }, 1);
+  try {
+    const answer = await operator.request<{ createOrganization: { organization: { id: string }; apiKey: string } }>(createOrganization, {
+      name: "chaos",
+    });
+    if (!answer.ok) throw new Error(`createOrganization failed: ${answer.problem}`);
+    return { organizationId: answer.data.createOrganization.organization.id, apiKey: answer.data.createOrganization.apiKey };
+  } finally {
+    await operator.close();
+  }
 }
 
 export async function waitUntilHealthy(apiUrl: string, timeoutMs: number): Promise<void> {
@@ -36,6 +31,7 @@ export async function waitUntilHealthy(apiUrl: string, timeoutMs: number): Promi
   }
 }
 
+/** Each hooks EVENT_UPDATED to a path of the partner, with OAuth client credentials of its own. */
 const createGroup = `mutation ($input: CreateWebhookGroupInput!) {
   createWebhookGroup(input: $input) { webhookGroup { id } signingSecret }
 }`;
