@@ -5,8 +5,13 @@ export interface DatabaseReport {
   readonly deliveriesByStatus: Record<string, number>;
   /** Deliveries in any state but SUCCEEDED (PENDING, RETRYING, FAILED, GONE). */
   readonly notSucceeded: number;
-  /** graphile-worker jobs still queued or locked. */
+  /** graphile-worker jobs that can still run (queued or locked). */
   readonly jobsLeft: number;
+  /**
+   * Jobs kept but never to run again: retired when a newer job of their delivery replaced them
+   * while they ran (src/store/jobs.ts), or out of attempts. Not work left undone.
+   */
+  readonly jobsSpent: number;
   /** Of those, locked by a worker; a lock older than the stale-worker timeout is held by a worker that stopped working. */
   readonly jobsLocked: number;
   readonly oldestLockSeconds: number | null;
@@ -21,13 +26,17 @@ export async function readDatabaseReport(url: string): Promise<DatabaseReport> {
     const jobs = await client.query<{ n: number; locked: number; oldest: number | null }>(
       `select count(*)::int as n, count(locked_at)::int as locked,
               extract(epoch from now() - min(locked_at))::float8 as oldest
-         from graphile_worker._private_jobs`,
+         from graphile_worker._private_jobs where attempts < max_attempts`,
+    );
+    const spent = await client.query<{ n: number }>(
+      "select count(*)::int as n from graphile_worker._private_jobs where attempts >= max_attempts",
     );
     const [row] = jobs.rows;
     return {
       deliveriesByStatus,
       notSucceeded: rows.filter((status) => status.status !== "SUCCEEDED").reduce((sum, status) => sum + status.n, 0),
       jobsLeft: row?.n ?? 0,
+      jobsSpent: spent.rows[0]?.n ?? 0,
       jobsLocked: row?.locked ?? 0,
       oldestLockSeconds: row?.oldest === null || row?.oldest === undefined ? null : Math.round(row.oldest),
     };

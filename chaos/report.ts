@@ -37,7 +37,8 @@ export function formatResult(result: ChaosResult): string {
   const database = "error" in result.database
     ? `unreadable (${result.database.error})`
     : `${result.database.notSucceeded} not SUCCEEDED (${Object.entries(result.database.deliveriesByStatus).map(([status, n]) => `${status} ${n}`).join(", ")}), ${result.database.jobsLeft} jobs left` +
-      (result.database.jobsLocked > 0 ? ` (${result.database.jobsLocked} locked, oldest for ${result.database.oldestLockSeconds} s)` : "");
+      (result.database.jobsLocked > 0 ? ` (${result.database.jobsLocked} locked, oldest for ${result.database.oldestLockSeconds} s)` : "") +
+      ` (${result.database.jobsSpent} spent or retired)`;
   const lines = [
     "",
     `chaos ${result.profile} run, seed ${result.seed} (replay: ${result.replay})`,
