@@ -6,6 +6,8 @@ import * as integratorTools from "./0004_integrator_tools.js";
 import * as conditions from "./0005_conditions.js";
 import * as deliveryOptions from "./0006_delivery_options.js";
 import * as deliveryLanes from "./0007_delivery_lanes.js";
+import * as rateLimits from "./0008_rate_limits.js";
+import * as scheduleStartedAt from "./0009_schedule_started_at.js";
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so they load the
@@ -19,4 +21,6 @@ export const migrations: Record<string, Migration> = {
   "0005_conditions": conditions,
   "0006_delivery_options": deliveryOptions,
   "0007_delivery_lanes": deliveryLanes,
+  "0008_rate_limits": rateLimits,
+  "0009_schedule_started_at": scheduleStartedAt,
 };

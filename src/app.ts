@@ -69,6 +69,7 @@ export async function startHookgate(
 ): Promise<RunningHookgate> {
   const roles = options.roles ?? { api: true, worker: true };
   const logger = options.logger ?? createLogger(config.logLevel);
+  if (config.allowPrivateTargets) logger.warn(privateTargetsWarning);
   const database = await openDatabase(config, logger);
   const pool = createPool(database.url, { max: poolSizeFor(config, roles) });
   const db = databaseOn(pool);
@@ -125,6 +126,15 @@ export async function startHookgate(
     throw error;
   }
 }
+
+/**
+ * Said once at every start that allows private targets: shipped as it is to a shared host, such
+ * an instance lets every tenant's endpoints reach the operator's own network.
+ */
+export const privateTargetsWarning =
+  "private targets allowed: hook endpoints, token endpoints and remote origins may reach private, loopback and " +
+  "link-local addresses (allowed unless NODE_ENV=production, or by HOOKGATE_ALLOW_PRIVATE_TARGETS=true); " +
+  "set HOOKGATE_ALLOW_PRIVATE_TARGETS=false to refuse them";
 
 function firstStartBanner(organizationId: string, apiKey: string, publicUrl: string): string {
   return [

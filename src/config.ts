@@ -1,5 +1,5 @@
 import path from "node:path";
-import { parseDuration } from "./duration.js";
+import { parseDuration, parseRate, type Rate } from "./duration.js";
 import { SecretBox } from "./secrets/secret-box.js";
 
 /**
@@ -28,7 +28,11 @@ export interface Config {
   readonly retrySchedule: readonly number[];
   /** A whole delivery request (connect, answer, body) must finish within this. */
   readonly deliveryTimeoutMs: number;
-  /** Lets deliveries and token requests reach private, loopback and link-local addresses. */
+  /**
+   * Lets deliveries, token requests and remote origins reach private, loopback and link-local
+   * addresses. HOOKGATE_ALLOW_PRIVATE_TARGETS when set; otherwise allowed everywhere but
+   * NODE_ENV=production (see privateTargetsAllowed).
+   */
   readonly allowPrivateTargets: boolean;
   /** Deliveries one worker process runs at once. */
   readonly workerConcurrency: number;
@@ -47,6 +51,14 @@ export interface Config {
   readonly autoDisableAfterMs: number;
   /** How long an API process trusts an API key it looked up; 0: every request looks it up. */
   readonly apiKeyCacheTtlMs: number;
+  /** Requests one API key (the operator token: one more budget) may make per window; null: no limit. */
+  readonly apiRateLimit: Rate | null;
+  /** Requests beyond `apiRateLimit` a key may make now and then: once per ten of its windows. */
+  readonly apiRateBurst: number;
+  /** Failed authentications one client address may make per window; past it, every request of it waits. */
+  readonly authFailureLimit: Rate | null;
+  /** Deliveries one request may queue by hand (sendTestDelivery, redeliver), however many aliases it uses. */
+  readonly maxQueuedPerRequest: number;
 }
 
 export class ConfigError extends Error {}
@@ -73,7 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || "info",
     retrySchedule: Object.freeze(retrySchedule(env)),
     deliveryTimeoutMs: duration(env, "HOOKGATE_DELIVERY_TIMEOUT", 15_000),
-    allowPrivateTargets: flag(env, "HOOKGATE_ALLOW_PRIVATE_TARGETS"),
+    allowPrivateTargets: privateTargetsAllowed(env),
     workerConcurrency,
     endpointConcurrency: integer(env, "HOOKGATE_ENDPOINT_CONCURRENCY", Math.max(1, Math.ceil(workerConcurrency / 4)), {
       min: 1,
@@ -86,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     // A key revoked in another API process keeps working here for up to this long.
     apiKeyCacheTtlMs:
       env.HOOKGATE_API_KEY_CACHE_TTL?.trim() === "0" ? 0 : duration(env, "HOOKGATE_API_KEY_CACHE_TTL", defaultApiKeyCacheTtlMs),
+    ...requestLimits(env),
   });
 }
 
@@ -130,6 +143,25 @@ function operatorToken(env: Env): string | undefined {
 
 const minOperatorTokenLength = 32;
 
+/** See docs/limits.md. The burst defaults to the rate's own count: a key may double it for a moment. */
+function requestLimits(env: Env) {
+  const apiRateLimit = rate(env, "HOOKGATE_API_RATE_LIMIT", "100/s");
+  return {
+    apiRateLimit,
+    apiRateBurst: integer(env, "HOOKGATE_API_RATE_BURST", apiRateLimit?.count ?? 0, { min: 0, max: 1_000_000_000 }),
+    authFailureLimit: rate(env, "HOOKGATE_AUTH_FAILURE_LIMIT", "10/min"),
+    maxQueuedPerRequest: integer(env, "HOOKGATE_MAX_QUEUED_PER_REQUEST", 10, { min: 1, max: 1_000 }),
+  };
+}
+
+function rate(env: Env, name: string, fallback: string): Rate | null {
+  const raw = env[name]?.trim() || fallback;
+  if (raw.toLowerCase() === "off") return null;
+  const value = parseRate(raw);
+  if (!value) throw new ConfigError(`${name}: expected requests per window such as 100/s, 6000/min or 20/10s, or off; got "${raw}"`);
+  return Object.freeze(value);
+}
+
 function secretKey(env: Env): string | undefined {
   const value = env.HOOKGATE_SECRET_KEY || undefined;
   if (value === undefined) return undefined;
@@ -158,9 +190,21 @@ function duration(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-function flag(env: Env, name: string): boolean {
+/**
+ * A laptop's demo delivers to a receiver on localhost, so outside production private targets are
+ * allowed unless refused; a production deployment (NODE_ENV=production) refuses them unless the
+ * operator says otherwise. An explicit HOOKGATE_ALLOW_PRIVATE_TARGETS always wins, and startup
+ * warns whenever they are allowed (src/app.ts).
+ */
+function privateTargetsAllowed(env: Env): boolean {
+  return flag(env, "HOOKGATE_ALLOW_PRIVATE_TARGETS") ?? env.NODE_ENV?.trim() !== "production";
+}
+
+/** true or false, or undefined when the variable is unset or empty. */
+function flag(env: Env, name: string): boolean | undefined {
   const raw = (env[name] ?? "").trim().toLowerCase();
-  if (raw === "" || raw === "false" || raw === "0") return false;
+  if (raw === "") return undefined;
+  if (raw === "false" || raw === "0") return false;
   if (raw === "true" || raw === "1") return true;
   throw new ConfigError(`${name}: expected true or false, got "${env[name]}"`);
 }

@@ -16,3 +16,25 @@ export function formatDuration(ms: number): string {
   const count = ms / size;
   return `${count} ${name}${count === 1 ? "" : "s"}`;
 }
+
+/** A number of requests (or attempts) allowed per fixed window. */
+export interface Rate {
+  readonly count: number;
+  readonly windowMs: number;
+}
+
+const ratePattern = /^(\d+)\/(\w+)$/;
+const bareUnits: Record<string, string> = { s: "1s", sec: "1s", second: "1s", m: "1m", min: "1m", minute: "1m", h: "1h", hour: "1h" };
+
+/**
+ * "100/s", "6000/min", "20/10s": a count per window of whole seconds; undefined for anything
+ * else. The window is a duration (as parseDuration reads it) or a bare unit meaning one of it.
+ */
+export function parseRate(text: string): Rate | undefined {
+  const match = ratePattern.exec(text.replace(/\s+/g, ""));
+  const count = Number(match?.[1]);
+  const window = match?.[2];
+  const windowMs = window === undefined ? undefined : parseDuration(bareUnits[window] ?? window);
+  if (!(count > 0) || count > 1_000_000_000 || windowMs === undefined || windowMs % 1_000 !== 0) return undefined;
+  return { count, windowMs };
+}

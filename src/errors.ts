@@ -3,7 +3,7 @@
  * REST) map them to codes in one place each. Anything else is an internal error and is masked.
  * Messages never carry secrets, SQL or stack traces.
  */
-export type ErrorCode = "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND";
+export type ErrorCode = "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED";
 
 export abstract class HookgateError extends Error {
   abstract readonly code: ErrorCode;
@@ -33,4 +33,15 @@ export class ForbiddenError extends HookgateError {
 
 export class NotFoundError extends HookgateError {
   readonly code = "NOT_FOUND";
+}
+
+/** Over a request limit: nothing was done; the same request may succeed after `retryAfterSeconds`. */
+export class RateLimitedError extends HookgateError {
+  readonly code = "RATE_LIMITED";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }

@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from "graphql";
 import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
 import { HookgateError, InputError } from "../errors.js";
+import { databaseUnavailable, isDatabaseUnavailable } from "./database-unavailable.js";
 
 // Codes graphql-js and Apollo attach to errors about the request itself: safe to show as they are.
 const requestErrorCodes = new Set([
@@ -34,6 +35,11 @@ export function createErrorFormatter(options: { development: boolean; logger: Lo
       if (code !== "BAD_USER_INPUT") return shown;
       const { message, field } = withoutEchoedValue(shown.message);
       return { ...shown, message, extensions: field ? { ...shown.extensions, field } : shown.extensions };
+    }
+    if (isDatabaseUnavailable(original)) {
+      options.logger.warn({ err: original, path: formatted.path }, "the database did not answer a request");
+      const { message, code } = databaseUnavailable;
+      return { message, path: formatted.path, extensions: { code } };
     }
     options.logger.error({ err: original, path: formatted.path }, "internal error while answering a request");
     if (options.development) return formatted;

@@ -52,7 +52,9 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
   }
   const round = await attemptRound(context, delivery, sendAt);
   pass.settle(partnerAnswered(round.attempts));
-  const decision = decide(job, round.outcome, context.services.config, new Date());
+  // The schedule's span counts from its first attempt: this round's, if it is the first.
+  const scheduleStartedAt = delivery.schedule_started_at ?? round.attempts[0]?.startedAt ?? null;
+  const decision = decide(job, round.outcome, context.services.config, new Date(), scheduleStartedAt);
   const group = await record(context, delivery, job, round, decision);
   if (group) await updateGroupHealth(context, delivery, decision, group);
 }

@@ -14,6 +14,11 @@ interface Supervision {
   logger: Logger;
   /** Hands the jobs still locked by these graphile-worker ids back to the queue. */
   releaseJobs(workerIds: string[]): Promise<void>;
+  /**
+   * How long a pool that began shutting down on its own may take before it is given up on: its
+   * deliveries in hand have ended by then (the delivery timeout bounds them).
+   */
+  abandonAfterMs: number;
   /** Delay before each attempt to start a runner again (the last repeats). */
   restartDelaysMs?: readonly number[];
 }
@@ -27,6 +32,9 @@ const defaultRestartDelaysMs = [250, 500, 1_000, 2_000, 5_000];
  * died of the unhandled rejection, or lived on delivering nothing. graphile-worker has no option
  * to reconnect (its pools are meant to be restarted by whoever runs them), so this does: once the
  * database answers again it hands the old runner's locked jobs back and starts a new runner.
+ * A pool's shutdown can also hang for ever (its batched job completion waits on a batch that
+ * failed, graphile-worker 0.17.3): a pool that began shutting down on its own and has not ended
+ * after `abandonAfterMs` is given up on, as if it had ended.
  */
 export async function superviseRunner(options: RunnerOptions, supervision: Supervision): Promise<SupervisedRunner> {
   const { logger } = supervision;
@@ -58,8 +66,15 @@ export async function superviseRunner(options: RunnerOptions, supervision: Super
     }
   };
   const watch = (started: StartedRunner) => {
-    started.ended.then((error) => {
-      if (stopping) return;
+    const givenUp = started.shutdownBegun.then(async () => {
+      if (stopping) return new Promise<never>(() => {});
+      await sleep(supervision.abandonAfterMs, undefined, { signal: stopped.signal }).catch(() => {});
+      return new Error(`the runner began shutting down on its own and had not ended after ${supervision.abandonAfterMs} ms`);
+    });
+    let handled = false;
+    void Promise.race([started.ended, givenUp]).then((error) => {
+      if (stopping || handled) return;
+      handled = true;
       restarting = restart(started, error ?? new Error("the runner ended without an error"));
     });
   };
@@ -88,6 +103,8 @@ interface StartedRunner {
   ids: Set<string>;
   /** Settles (with the error, if any) when the runner ends, whoever ended it. */
   ended: Promise<unknown>;
+  /** Resolves when its pool begins to shut down, whoever began it. */
+  shutdownBegun: Promise<void>;
   hasEnded(): boolean;
 }
 
@@ -96,6 +113,10 @@ async function startRunner(options: RunnerOptions): Promise<StartedRunner> {
   const events = new EventEmitter() as WorkerEvents;
   events.on("pool:create", ({ workerPool }) => ids.add(workerPool.id));
   events.on("worker:create", ({ worker }) => ids.add(worker.workerId));
+  const shutdownBegun = new Promise<void>((resolve) => {
+    events.once("pool:gracefulShutdown", () => resolve());
+    events.once("pool:forcefulShutdown", () => resolve());
+  });
   const runner = await run({ ...options, events });
   let hasEnded = false;
   const ended = runner.promise.then(
@@ -103,5 +124,5 @@ async function startRunner(options: RunnerOptions): Promise<StartedRunner> {
     (error: unknown) => error,
   );
   void ended.then(() => (hasEnded = true));
-  return { runner, ids, ended, hasEnded: () => hasEnded };
+  return { runner, ids, ended, shutdownBegun, hasEnded: () => hasEnded };
 }

@@ -32,7 +32,11 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
         [taskNames.deliverV1]: async (payload) => deliver(context, parseDeliverJobV1(payload)),
       },
     },
-    { logger, releaseJobs: (ids) => releaseWorkerJobs(services.db, ids) },
+    {
+      logger,
+      releaseJobs: (ids) => releaseWorkerJobs(services.db, ids),
+      abandonAfterMs: config.deliveryTimeoutMs + 10_000,
+    },
   );
   const heartbeat = await startHeartbeat(services.db, {
     graphileWorkerIds: runner.workerIds,

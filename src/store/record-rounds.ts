@@ -70,6 +70,8 @@ export async function recordRounds(db: Db, rounds: readonly RoundRecord[]): Prom
           attempt_count = input.attempts_recorded + jsonb_array_length(input.attempts),
           next_attempt_at = input.retry_at,
           finished_at = case when input.retry_at is null then now() end,
+          -- The schedule's span (what ends a throttled delivery) counts from its first attempt.
+          schedule_started_at = coalesce(d.schedule_started_at, (input.attempts->0->>'started_at')::timestamptz),
           payload = coalesce(d.payload, input.payload),
           payload_errors = case when d.payload is null then input.payload_errors else d.payload_errors end
       from input join locked on locked.id = input.delivery_id

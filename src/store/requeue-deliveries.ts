@@ -28,7 +28,7 @@ export async function requeueFailedDeliveries(
       for update
     ), updated as (
       update deliveries d
-      set status = 'RETRYING', finished_at = null, next_attempt_at = now()
+      set status = 'RETRYING', finished_at = null, next_attempt_at = now(), schedule_started_at = null
       from picked
       where d.id = picked.id and d.status = 'FAILED'
       returning d.id, d.attempt_count
@@ -70,7 +70,7 @@ export async function requeueFinishedDelivery(
   const { rows } = await sql<DeliveryRow & { queued: number }>`
     with updated as (
       update deliveries
-      set status = 'RETRYING', finished_at = null, next_attempt_at = now()
+      set status = 'RETRYING', finished_at = null, next_attempt_at = now(), schedule_started_at = null
       where id = ${delivery.id} and attempt_count = ${delivery.attemptsRecorded}
       returning *
     )

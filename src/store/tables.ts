@@ -169,6 +169,8 @@ export interface DeliveryTable {
   finished_at: Date | null;
   /** Creation order, for ordered groups (publication order on each endpoint). */
   lane_seq: Generated<string>;
+  /** When this run of the retry schedule began (first attempt; reset by redeliver and recover); null before it. */
+  schedule_started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface DeliveryAttemptTable {

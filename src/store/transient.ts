@@ -20,7 +20,8 @@ export function isTransientDatabaseError(error: unknown): boolean {
   );
 }
 
-const connectionLost = /^Connection terminated|^timeout exceeded when trying to connect/;
+// The last: a transaction's ROLLBACK on a connection that broke under it, which hides the first error.
+const connectionLost = /^Connection terminated|^timeout exceeded when trying to connect|^Client has encountered a connection error/;
 
 /**
  * Runs `operation`, retrying transient database errors with growing pauses (about 6 s in all).

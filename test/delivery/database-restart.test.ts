@@ -10,7 +10,7 @@ import { useDatabaseLink } from "../support/database-link.js";
 import { waitUntilSettled } from "../support/delivery-log.js";
 import { createGroup, groupInput } from "../support/fixtures.js";
 import { useReceiver } from "../support/receiver.js";
-import { operatorToken, useTestApp } from "../support/test-app.js";
+import { type GraphqlResult, operatorToken, useTestApp } from "../support/test-app.js";
 import { createTestDatabase } from "../support/test-database.js";
 
 // Issue 10, item 3: a PostgreSQL restart or failover must not stop a process. hookgate runs here as
@@ -45,13 +45,11 @@ function keepPublishing() {
   let running = true;
   const loop = (async () => {
     while (running) {
-      const result = await app.graphql<{ createEvent: { id: string } }>(createEvent).catch((error: Error) => ({
-        status: 0,
-        data: null,
-        errors: [{ message: error.message }],
-      }));
+      const result: GraphqlResult<{ createEvent: { id: string } }> = await app
+        .graphql<{ createEvent: { id: string } }>(createEvent)
+        .catch((error: Error) => ({ status: 0, data: null, errors: [{ message: error.message }] }));
       if (result.data?.createEvent) acknowledged.push(result.data.createEvent.id);
-      else refused.push(`${result.status} ${result.errors?.[0]?.message}`);
+      else refused.push(`${result.status} ${result.errors?.[0]?.extensions?.code ?? result.errors?.[0]?.message}`);
     }
   })();
   return {
@@ -79,6 +77,8 @@ describe("a database restart under load", () => {
     await publisher.stop();
     const before = publisher.acknowledged.length;
     expect(link.dropped).toBeGreaterThan(0);
+    // While the database is away the API says so, in a way a client can act on: never a masked 500.
+    expect(new Set(publisher.refused)).toEqual(new Set(publisher.refused.length > 0 ? ["503 SERVICE_UNAVAILABLE"] : []));
     expect(before).toBeGreaterThan(10);
 
     // Made after the last cut: only a worker that carried on delivers them.

@@ -175,3 +175,18 @@ describe("with private targets allowed (the control case)", () => {
     expect(tokens.requests).toHaveLength(1);
   });
 });
+
+describe("in production (NODE_ENV=production, HOOKGATE_ALLOW_PRIVATE_TARGETS unset)", () => {
+  const app = useTestApp({ NODE_ENV: "production", HOOKGATE_ALLOW_PRIVATE_TARGETS: "", HOOKGATE_RETRY_SCHEDULE: "100ms" }, { worker: true });
+  const receiver = useReceiver();
+
+  it("refuses a delivery to 127.0.0.1: the delivery ends FAILED and the receiver hears nothing", async () => {
+    const groupId = await groupFor(app, `${receiver.url}/x`);
+    await createEvent(app, { title: "Probe" });
+    const delivery = await finishedDelivery(app, groupId);
+    expect(delivery.status).toBe("FAILED");
+    expect(delivery.attempts).toHaveLength(2);
+    for (const attempt of delivery.attempts) expect(attempt.error).toContain("refused to connect to 127.0.0.1 (loopback address");
+    expect(receiver.requests).toHaveLength(0);
+  });
+});

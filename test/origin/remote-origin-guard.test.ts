@@ -11,30 +11,39 @@ const previewQuery = `query ($input: PreviewHookPayloadInput!) { previewHookPayl
 const originBody = JSON.stringify({ variables: { id: "%EVENT_ID%" }, query: "query ($id: ID!) { event(id: $id) { title } }" });
 const originAnswer = { data: { event: { title: "from the remote origin" } } };
 
-function describeWith(allowPrivateTargets: boolean, check: (preview: { payload: unknown; errors: string[] }, originRequests: number) => void) {
+function describeWith(
+  allowPrivateTargets: boolean,
+  check: (preview: { payload: unknown; errors: string[] }, originRequests: number, host: string) => void,
+) {
   const origin = useReceiver();
   const env: Record<string, string> = { HOOKGATE_ALLOW_PRIVATE_TARGETS: String(allowPrivateTargets) };
+  // By address, and by a name that resolves to it (checked after DNS, where it cannot be dodged).
+  const endpoints = () => [`${origin.url}/graphql`, `${origin.url.replace("127.0.0.1", "localhost")}/graphql`];
   beforeAll(() => {
     origin.answerAlways({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(originAnswer) });
-    env.HOOKGATE_ORIGIN_ALLOWLIST = `${origin.url}/graphql`;
+    env.HOOKGATE_ORIGIN_ALLOWLIST = endpoints().join(",");
   });
   const app = useTestApp(env);
 
-  it("previews a payload from an allow-listed loopback origin", async () => {
+  it.each(["127.0.0.1", "localhost"])("previews a payload from an allow-listed loopback origin named by %s", async (host) => {
+    const endpoint = endpoints().find((url) => new URL(url).hostname === host)!;
+    const before = origin.requests.length;
     const event = await createEvent(app, { title: "Remote origin" });
     const result = await app.graphql(previewQuery, {
-      input: { hookType: "EVENT_UPDATED", eventId: event.id, origin: { endpoint: `${origin.url}/graphql`, body: originBody } },
+      input: { hookType: "EVENT_UPDATED", eventId: event.id, origin: { endpoint, body: originBody } },
     });
     expect(result.errors).toBeUndefined();
-    check(result.data!.previewHookPayload, origin.requests.length);
+    check(result.data!.previewHookPayload, origin.requests.length - before, host);
   });
 }
 
 describe("a remote origin on loopback with private targets refused", () => {
-  describeWith(false, (preview, originRequests) => {
+  describeWith(false, (preview, originRequests, host) => {
     expect(preview.payload).toBeNull();
     expect(preview.errors).toHaveLength(1);
-    expect(preview.errors[0]).toMatch(/refused to connect to 127\.0\.0\.1 \(loopback address\)/);
+    // localhost may resolve to ::1 first.
+    expect(preview.errors[0]).toMatch(/refused to connect to (127\.0\.0\.1|::1) \(loopback address\) for host /);
+    expect(preview.errors[0]).toContain(`for host ${host}`);
     expect(originRequests).toBe(0);
   });
 });

@@ -10,6 +10,8 @@ describe("transient database errors", () => {
     expect(isTransientDatabaseError(new Error("Connection terminated unexpectedly"))).toBe(true);
     expect(isTransientDatabaseError(new Error("Connection terminated due to connection timeout"))).toBe(true);
     expect(isTransientDatabaseError(new Error("timeout exceeded when trying to connect"))).toBe(true);
+    // kysely rolling back on the broken connection: the error a caller gets in place of the first.
+    expect(isTransientDatabaseError(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
     expect(isTransientDatabaseError(new Error("relation nope does not exist"))).toBe(false);
     expect(isTransientDatabaseError("Connection terminated unexpectedly")).toBe(false);
   });

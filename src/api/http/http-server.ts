@@ -5,7 +5,10 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { Services } from "../../services.js";
 import type { RequestContext } from "../context.js";
+import { databaseUnavailableStatus } from "../database-unavailable.js";
 import { createErrorFormatter } from "../format-error.js";
+import { createRequestLimits } from "../limits/request-limits.js";
+import { queuedDeliveriesRule } from "../limits/queued-deliveries-rule.js";
 import { createRestHandler } from "../rest/rest-handler.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
 import { sendJson } from "./send-json.js";
@@ -24,18 +27,20 @@ export async function startHttpServer(services: Services, listen: { host: string
     introspection: true,
     // hookgate's own handler stops the process; Apollo's would re-raise the signal and race it.
     stopOnTerminationSignals: false,
-    validationRules: [...services.builtInSchema.rules],
+    validationRules: [...services.builtInSchema.rules, queuedDeliveriesRule(services.config.maxQueuedPerRequest)],
     includeStacktraceInErrorResponses: services.config.development,
     formatError: createErrorFormatter({ development: services.config.development, logger: services.logger }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      databaseUnavailableStatus,
       // The playground integrators compose origin queries in, in every environment.
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
   });
   await apollo.start();
-  const graphql = createGraphqlHandler(apollo, services);
-  const rest = createRestHandler(services);
+  const limits = createRequestLimits(services);
+  const graphql = createGraphqlHandler(apollo, services, limits);
+  const rest = createRestHandler(services, limits);
 
   server.on("request", (request, response) => {
     const url = new URL(request.url ?? "/", "http://hookgate.invalid");

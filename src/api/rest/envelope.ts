@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { HookgateError, InputError } from "../../errors.js";
+import { HookgateError, InputError, RateLimitedError } from "../../errors.js";
+import { databaseUnavailable, isDatabaseUnavailable } from "../database-unavailable.js";
 import { RequestBodyError } from "../http/read-body.js";
 import { sendJson } from "../http/send-json.js";
 import { inDooTerms } from "./doo-field-names.js";
@@ -32,7 +33,7 @@ export function failure(status: number, message: string, extra: { code: string; 
   };
 }
 
-const statusOfCode = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404 } as const;
+const statusOfCode = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, RATE_LIMITED: 429 } as const;
 
 /**
  * The one place the REST edge turns errors into answers, as format-error.ts does for GraphQL:
@@ -43,9 +44,17 @@ export function failureOf(error: unknown, logger: Logger): RestAnswer {
     const { field, message } = inDooTerms(error);
     return failure(400, message, { code: error.code, field });
   }
+  if (error instanceof RateLimitedError) {
+    return { ...failure(429, error.message, { code: error.code }), headers: { "retry-after": String(error.retryAfterSeconds) } };
+  }
   if (error instanceof HookgateError) return failure(statusOfCode[error.code], error.message, { code: error.code });
   if (error instanceof RequestBodyError) {
     return failure(error.status, error.message, { code: error.status === 413 ? "BAD_USER_INPUT" : "BAD_REQUEST" });
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ err: error }, "the database did not answer a REST request");
+    const { status, message, code, retryAfterSeconds } = databaseUnavailable;
+    return { ...failure(status, message, { code }), headers: { "retry-after": String(retryAfterSeconds) } };
   }
   logger.error({ err: error }, "internal error while answering a REST request");
   return failure(500, "Internal server error", { code: "INTERNAL_SERVER_ERROR" });

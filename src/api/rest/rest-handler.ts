@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Services } from "../../services.js";
-import { authenticate } from "../authenticate.js";
 import { createRequestContext } from "../context.js";
 import { readJsonBody } from "../http/read-body.js";
+import type { RequestLimits } from "../limits/request-limits.js";
 import { failure, failureOf, type RestAnswer, send } from "./envelope.js";
 import { listOrganizations } from "./organization-routes.js";
 import type { RestAction } from "./rest-call.js";
@@ -16,14 +16,14 @@ const routes: ReadonlyArray<{ path: RegExp; actions: Readonly<Record<string, Res
 ];
 
 /** Serves /v1/…: every answer, refusals included, in doo's envelope or HAL shape. */
-export function createRestHandler(services: Services) {
+export function createRestHandler(services: Services, limits: RequestLimits) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
-    const answer = await answerRequest(services, request, url).catch((error: unknown) => failureOf(error, services.logger));
+    const answer = await answerRequest(services, limits, request, url).catch((error: unknown) => failureOf(error, services.logger));
     send(response, answer);
   };
 }
 
-async function answerRequest(services: Services, request: IncomingMessage, url: URL): Promise<RestAnswer> {
+async function answerRequest(services: Services, limits: RequestLimits, request: IncomingMessage, url: URL): Promise<RestAnswer> {
   const method = request.method ?? "GET";
   const route = routes.find(({ path }) => path.test(url.pathname));
   if (!route) return failure(404, `no route for ${url.pathname}`, { code: "NOT_FOUND" });
@@ -34,8 +34,7 @@ async function answerRequest(services: Services, request: IncomingMessage, url: 
   }
   // Read (within the size limit) before answering anything else, as /graphql does.
   const body = method === "POST" ? await readJsonBody(request, services.config.maxRequestBytes) : undefined;
-  const { operatorToken, apiKeyCacheTtlMs } = services.config;
-  const credentials = await authenticate(services.db, request.headers, operatorToken, apiKeyCacheTtlMs);
+  const credentials = await limits.admit(request);
   const params = route.path.exec(url.pathname)?.slice(1) ?? [];
   return action({ services, context: createRequestContext(services, credentials), params, url, body });
 }

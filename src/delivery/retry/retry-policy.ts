@@ -1,6 +1,14 @@
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 /** A partner answering `Retry-After: 0` must not turn the worker into a busy loop. */
-const MIN_RETRY_AFTER_MS = 1_000;
+const MIN_THROTTLED_WAIT_MS = 1_000;
+/** However long a partner asks for, a throttled delivery looks again within the hour. */
+export const MAX_THROTTLED_WAIT_MS = 3_600_000;
+/**
+ * A throttled delivery waits at least this share of how long its schedule has run: a partner
+ * that answers `Retry-After: 1` for three days gets about a hundred and fifty attempts, not
+ * a quarter of a million (which would also fill the log).
+ */
+const THROTTLED_BACKOFF = 0.1;
 const JITTER = 0.2;
 
 /**
@@ -27,8 +35,10 @@ export interface AttemptOutcome {
 export type NextAttempt =
   | { readonly kind: "succeeded" }
   | { readonly kind: "gone" }
-  | { readonly kind: "retry"; readonly at: Date; readonly delayMs: number }
-  | { readonly kind: "failed" };
+  /** `throttled`: the partner asked to wait; the round is not used up. */
+  | { readonly kind: "retry"; readonly at: Date; readonly delayMs: number; readonly throttled: boolean }
+  /** `throttled`: the schedule's span ran out while the partner was still asking to wait. */
+  | { readonly kind: "failed"; readonly throttled: boolean };
 
 export interface NextAttemptInput {
   /** The round just made (1 = the first send): the schedule's n-th delay follows round n. */
@@ -38,26 +48,45 @@ export interface NextAttemptInput {
   /** [0, 1]; injectable so tests can pin the jitter. */
   readonly random?: () => number;
   readonly now: Date;
+  /** When this run of the schedule began (the delivery's first attempt, or since a redeliver or recover); absent: now. */
+  readonly scheduleStartedAt?: Date | null;
 }
 
 /**
- * What follows an attempt. A scheduled delay is spread ±20 % so hooks that failed together do
- * not all retry in the same instant. A 429/503 `Retry-After` replaces it as given (the partner
- * asked for that moment), clamped to 1 s…24 h; it still uses up one of the schedule's retries,
- * so a partner that keeps answering 429 cannot keep a delivery alive forever.
+ * A partner that is throttling rather than failing: 429 (with or without Retry-After), or 503
+ * with Retry-After (a 503 without it is an outage like any 5xx).
  */
-export function nextAttempt({ round, outcome, schedule, random = Math.random, now }: NextAttemptInput): NextAttempt {
+export function isThrottled({ status, retryAfterMs }: AttemptOutcome): boolean {
+  return status === 429 || (status === 503 && retryAfterMs != null);
+}
+
+/**
+ * What follows an attempt. A failure uses up a round of the schedule and waits its delay, spread
+ * ±20 % so hooks that failed together do not all retry in the same instant; once the rounds are
+ * spent the delivery has failed. A throttled attempt uses up nothing (DESIGN.md: waiting for a
+ * partner's Retry-After never uses up a delivery's attempts): it waits as asked (without
+ * Retry-After, the round's scheduled delay) and at least a tenth of the time the schedule has
+ * run, 1 s to 1 h, and the delivery fails only when the schedule's whole span has passed since
+ * it began — the three days the default schedule promises, not ten quick answers.
+ */
+export function nextAttempt({ round, outcome, schedule, random = Math.random, now, scheduleStartedAt }: NextAttemptInput): NextAttempt {
   if (!Number.isSafeInteger(round) || round < 1) throw new RangeError("round must be a whole number from 1");
   const { status, retryAfterMs } = outcome;
   if (status !== undefined && status >= 200 && status < 300) return { kind: "succeeded" };
   if (status === 410) return { kind: "gone" };
+  const jittered = (delay: number) => Math.round(delay * (1 - JITTER + 2 * JITTER * random()));
+
+  if (isThrottled(outcome)) {
+    const elapsedMs = Math.max(0, now.getTime() - (scheduleStartedAt ?? now).getTime());
+    const spanMs = schedule.reduce((sum, delay) => sum + delay, 0);
+    if (elapsedMs >= spanMs) return { kind: "failed", throttled: true };
+    const asked = retryAfterMs ?? jittered(schedule[Math.min(round, schedule.length) - 1] ?? 0);
+    const delayMs = Math.min(Math.max(asked, Math.round(elapsedMs * THROTTLED_BACKOFF), MIN_THROTTLED_WAIT_MS), MAX_THROTTLED_WAIT_MS);
+    return { kind: "retry", at: new Date(now.getTime() + delayMs), delayMs, throttled: true };
+  }
 
   const scheduled = schedule[round - 1];
-  if (scheduled === undefined) return { kind: "failed" };
-
-  const honourRetryAfter = (status === 429 || status === 503) && retryAfterMs != null;
-  const delayMs = honourRetryAfter
-    ? Math.min(Math.max(retryAfterMs, MIN_RETRY_AFTER_MS), MAX_RETRY_AFTER_MS)
-    : Math.round(scheduled * (1 - JITTER + 2 * JITTER * random()));
-  return { kind: "retry", at: new Date(now.getTime() + delayMs), delayMs };
+  if (scheduled === undefined) return { kind: "failed", throttled: false };
+  const delayMs = jittered(scheduled);
+  return { kind: "retry", at: new Date(now.getTime() + delayMs), delayMs, throttled: false };
 }

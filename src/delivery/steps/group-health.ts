@@ -21,7 +21,7 @@ export function healthChange(succeeded: boolean, group: GroupSeen, disableAfterM
 /**
  * Step 6: a group whose every attempt has failed for HOOKGATE_AUTO_DISABLE_AFTER is switched off
  * (Duro and Svix do the same) rather than hammered for days; any success clears the failure
- * clock. Tests and unsent deliveries say nothing. Its own statement, after the round is
+ * clock. Tests, unsent deliveries and throttled rounds say nothing. Its own statement, after the round is
  * recorded, and only when something changes; the statement checks again on the database's
  * clock, so a round racing this one cannot make it wrong. A database that stays down past
  * the transient waits makes this a logged error rather than a failed job: the round is recorded
@@ -34,7 +34,8 @@ export async function updateGroupHealth(
   group: GroupSeen,
 ): Promise<void> {
   const { config, db, logger } = context.services;
-  if (delivery.is_test || healthChange(decision.succeeded, group, config.autoDisableAfterMs) === null) return;
+  // A throttling partner is busy, not failing: its rounds neither start nor clear the failure clock.
+  if (delivery.is_test || decision.throttled || healthChange(decision.succeeded, group, config.autoDisableAfterMs) === null) return;
   const health = {
     groupId: delivery.webhook_group_id,
     succeeded: decision.succeeded,

@@ -7,6 +7,8 @@ export interface PartnerHeaders {
   sent: Record<string, string>;
   /** What the attempt log keeps: the same, with the token replaced. */
   logged: Record<string, string>;
+  /** The values `logged` hides (whole, and the bare token): the log keeps them out of the answer too. */
+  secrets: string[];
 }
 
 /**
@@ -23,11 +25,13 @@ export function partnerHeaders(
 ): PartnerHeaders {
   const sent: Record<string, string> = {};
   const logged: Record<string, string> = {};
+  const secrets: string[] = [];
   // The group's own headers first: names that hookgate sets are refused when a group is created,
   // and what follows would win anyway.
   for (const header of extra.staticHeaders) {
     sent[header.name.toLowerCase()] = header.value;
     logged[header.name.toLowerCase()] = redacted;
+    secrets.push(header.value);
   }
   const own: Record<string, string> = {
     "content-type": "application/json",
@@ -39,12 +43,14 @@ export function partnerHeaders(
   if (extra.webhookSecretJwt !== null) {
     sent["x-webhook-secret"] = extra.webhookSecretJwt;
     logged["x-webhook-secret"] = redacted;
+    secrets.push(extra.webhookSecretJwt);
   }
   if (accessToken !== null && delivery.auth_header_format) {
     const name = delivery.auth_header_format.toLowerCase();
     const format = delivery.auth_header_value_format ?? "Bearer %ACCESS_TOKEN%";
     sent[name] = format.replaceAll("%ACCESS_TOKEN%", accessToken);
     logged[name] = format.replaceAll("%ACCESS_TOKEN%", redacted);
+    secrets.push(sent[name], accessToken);
   }
-  return { sent, logged };
+  return { sent, logged, secrets };
 }

@@ -2,6 +2,7 @@ import { sendRequest, type SendResult } from "../../outbound/send-request.js";
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
 import type { NewAttempt } from "../../store/record-rounds.js";
 import { sentAttempt, unansweredAttempt } from "../attempt.js";
+import { withoutEchoedSecrets } from "../echoed-secrets.js";
 import { parseRetryAfter, type AttemptOutcome } from "../retry/retry-policy.js";
 import type { WorkerContext } from "../worker-context.js";
 import { waitForSendTime } from "./pace.js";
@@ -38,7 +39,9 @@ export async function sendRefreshingToken(
     const { request } = prepared;
     await waitForSendTime(context, delivery, first ? sendAt : null);
     const result = await send(context, request);
-    attempts.push(sentAttempt(delivery, number, { at: request.at, loggedHeaders: request.headers.logged }, result, note));
+    // The log keeps the answer without what the request carried secretly (a partner may echo it).
+    const logged = withoutEchoedSecrets(result, request.headers.secrets);
+    attempts.push(sentAttempt(delivery, number, { at: request.at, loggedHeaders: request.headers.logged }, logged, note));
     // The note (the origin's GraphQL errors) belongs to the first attempt with this payload.
     note = null;
     if (!result.ok) return {};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultRetrySchedule, parseRetrySchedule } from "../../../src/config.js";
-import { nextAttempt, parseRetryAfter } from "../../../src/delivery/retry/retry-policy.js";
+import { isThrottled, MAX_THROTTLED_WAIT_MS, nextAttempt, parseRetryAfter } from "../../../src/delivery/retry/retry-policy.js";
 
 const S = 1_000;
 const M = 60 * S;
@@ -53,8 +53,14 @@ describe("parseRetryAfter", () => {
 
 describe("nextAttempt", () => {
   const schedule = [10 * S, 5 * M, 1 * H];
-  const after = (round: number, outcome: { status?: number; retryAfterMs?: number | null }, random = () => 0.5) =>
-    nextAttempt({ round, outcome, schedule, random, now });
+  const span = 10 * S + 5 * M + 1 * H;
+  const after = (
+    round: number,
+    outcome: { status?: number; retryAfterMs?: number | null },
+    random = () => 0.5,
+    scheduleStartedAt: Date | null = null,
+  ) => nextAttempt({ round, outcome, schedule, random, now, scheduleStartedAt });
+  const startedAgo = (ms: number) => new Date(now.getTime() - ms);
 
   it("stops on any 2xx", () => {
     expect(after(1, { status: 200 })).toEqual({ kind: "succeeded" });
@@ -65,10 +71,10 @@ describe("nextAttempt", () => {
     expect(after(1, { status: 410 })).toEqual({ kind: "gone" });
   });
 
-  it("retries a failure after the scheduled delay for that attempt", () => {
-    expect(after(1, { status: 500 })).toEqual({ kind: "retry", delayMs: 10 * S, at: new Date(now.getTime() + 10 * S) });
-    expect(after(2, {})).toMatchObject({ kind: "retry", delayMs: 5 * M });
-    expect(after(3, { status: 302 })).toMatchObject({ kind: "retry", delayMs: 1 * H });
+  it("retries a failure after the scheduled delay for that attempt, using up the round", () => {
+    expect(after(1, { status: 500 })).toEqual({ kind: "retry", delayMs: 10 * S, at: new Date(now.getTime() + 10 * S), throttled: false });
+    expect(after(2, {})).toMatchObject({ kind: "retry", delayMs: 5 * M, throttled: false });
+    expect(after(3, { status: 302 })).toMatchObject({ kind: "retry", delayMs: 1 * H, throttled: false });
   });
 
   it("spreads the delay by at most ±20 %", () => {
@@ -78,22 +84,89 @@ describe("nextAttempt", () => {
   });
 
   it("fails after the last scheduled retry", () => {
-    expect(after(4, { status: 500 })).toEqual({ kind: "failed" });
-    expect(after(4, {})).toEqual({ kind: "failed" });
-    expect(nextAttempt({ round: 10, outcome: {}, schedule: defaultRetrySchedule, now })).toEqual({ kind: "failed" });
+    expect(after(4, { status: 500 })).toEqual({ kind: "failed", throttled: false });
+    expect(after(4, {})).toEqual({ kind: "failed", throttled: false });
+    expect(nextAttempt({ round: 10, outcome: {}, schedule: defaultRetrySchedule, now })).toEqual({ kind: "failed", throttled: false });
     expect(nextAttempt({ round: 9, outcome: {}, schedule: defaultRetrySchedule, now }).kind).toBe("retry");
   });
 
-  it("honours Retry-After on 429 and 503 without jitter, at least 1 s", () => {
-    expect(after(1, { status: 429, retryAfterMs: 90 * S }, () => 0)).toEqual({ kind: "retry", delayMs: 90 * S, at: new Date(now.getTime() + 90 * S) });
-    expect(after(1, { status: 503, retryAfterMs: 2 * H }, () => 1)).toMatchObject({ delayMs: 2 * H });
-    expect(after(1, { status: 429, retryAfterMs: 0 })).toMatchObject({ delayMs: 1 * S });
-    expect(after(1, { status: 429, retryAfterMs: null })).toMatchObject({ delayMs: 10 * S });
+  it("takes 429, and 503 with Retry-After, for throttling: the round is not used up", () => {
+    expect(isThrottled({ status: 429, retryAfterMs: null })).toBe(true);
+    expect(isThrottled({ status: 429, retryAfterMs: 2 * S })).toBe(true);
+    expect(isThrottled({ status: 503, retryAfterMs: 2 * S })).toBe(true);
+    expect(isThrottled({ status: 503, retryAfterMs: null })).toBe(false);
+    expect(isThrottled({ status: 500, retryAfterMs: 2 * S })).toBe(false);
+    expect(isThrottled({})).toBe(false);
+    expect(after(1, { status: 503, retryAfterMs: null })).toMatchObject({ delayMs: 10 * S, throttled: false });
   });
 
-  it("ignores Retry-After on other statuses, and still fails once retries run out", () => {
-    expect(after(1, { status: 500, retryAfterMs: 90 * S })).toMatchObject({ delayMs: 10 * S });
-    expect(after(4, { status: 429, retryAfterMs: 90 * S })).toEqual({ kind: "failed" });
+  it("honours Retry-After on 429 and 503 without jitter, 1 s to 1 h", () => {
+    expect(after(1, { status: 429, retryAfterMs: 90 * S }, () => 0)).toEqual({
+      kind: "retry",
+      delayMs: 90 * S,
+      at: new Date(now.getTime() + 90 * S),
+      throttled: true,
+    });
+    expect(after(1, { status: 503, retryAfterMs: 20 * M }, () => 1)).toMatchObject({ delayMs: 20 * M, throttled: true });
+    expect(after(1, { status: 503, retryAfterMs: 2 * H })).toMatchObject({ delayMs: MAX_THROTTLED_WAIT_MS });
+    expect(after(1, { status: 429, retryAfterMs: 0 })).toMatchObject({ delayMs: 1 * S });
+  });
+
+  it("waits a 429 without Retry-After the round's scheduled delay, or the last one past the schedule, at most 1 h", () => {
+    expect(after(1, { status: 429, retryAfterMs: null })).toMatchObject({ delayMs: 10 * S, throttled: true });
+    expect(after(2, { status: 429, retryAfterMs: null })).toMatchObject({ delayMs: 5 * M, throttled: true });
+    // A redelivered attempt (round past the schedule) throttled: still retried, not failed.
+    expect(after(4, { status: 429, retryAfterMs: null })).toMatchObject({ delayMs: 1 * H, throttled: true });
+    expect(nextAttempt({ round: 9, outcome: { status: 429 }, schedule: defaultRetrySchedule, now, random: () => 0.5 })).toMatchObject({
+      delayMs: MAX_THROTTLED_WAIT_MS,
+    });
+  });
+
+  it("backs a long throttling off: at least a tenth of the time the schedule has run", () => {
+    expect(after(1, { status: 429, retryAfterMs: 1 * S }, () => 0.5, startedAgo(10 * M))).toMatchObject({ delayMs: 1 * M });
+    expect(after(1, { status: 429, retryAfterMs: 5 * M }, () => 0.5, startedAgo(10 * M))).toMatchObject({ delayMs: 5 * M });
+    expect(after(1, { status: 429, retryAfterMs: 1 * S }, () => 0.5, startedAgo(1 * H))).toMatchObject({ delayMs: 6 * M });
+    const longAgo = new Date(now.getTime() - 20 * H);
+    expect(
+      nextAttempt({ round: 1, outcome: { status: 429, retryAfterMs: 1 * S }, schedule: defaultRetrySchedule, now, scheduleStartedAt: longAgo }),
+    ).toMatchObject({ delayMs: MAX_THROTTLED_WAIT_MS });
+  });
+
+  it("fails a throttled delivery only once the schedule's span has passed since it began", () => {
+    expect(after(1, { status: 429, retryAfterMs: 1 * S }, () => 0.5, startedAgo(span - 1))).toMatchObject({ kind: "retry", throttled: true });
+    expect(after(1, { status: 429, retryAfterMs: 1 * S }, () => 0.5, startedAgo(span))).toEqual({ kind: "failed", throttled: true });
+    expect(after(4, { status: 429, retryAfterMs: 1 * S }, () => 0.5, startedAgo(span))).toEqual({ kind: "failed", throttled: true });
+  });
+
+  it("ignores Retry-After on other statuses", () => {
+    expect(after(1, { status: 500, retryAfterMs: 90 * S })).toMatchObject({ delayMs: 10 * S, throttled: false });
+    expect(after(4, { status: 500, retryAfterMs: 90 * S })).toEqual({ kind: "failed", throttled: false });
+  });
+
+  it("keeps a partner answering 429 with Retry-After: 1 for ever at it for the default schedule's ~3 days, in a bounded number of attempts", () => {
+    const started = now.getTime();
+    const defaultSpan = defaultRetrySchedule.reduce((sum, delay) => sum + delay, 0);
+    let clock = started;
+    let attempts = 0;
+    for (;;) {
+      attempts += 1;
+      const next = nextAttempt({
+        round: 1,
+        outcome: { status: 429, retryAfterMs: 1 * S },
+        schedule: defaultRetrySchedule,
+        now: new Date(clock),
+        scheduleStartedAt: new Date(started),
+      });
+      if (next.kind !== "retry") {
+        expect(next).toEqual({ kind: "failed", throttled: true });
+        break;
+      }
+      clock = next.at.getTime();
+    }
+    expect(clock - started).toBeGreaterThanOrEqual(defaultSpan);
+    expect(clock - started).toBeLessThan(defaultSpan + MAX_THROTTLED_WAIT_MS);
+    expect(attempts).toBeGreaterThan(defaultRetrySchedule.length + 1);
+    expect(attempts).toBeLessThan(200);
   });
 
   it("refuses an attempt number below 1", () => {

@@ -1,0 +1,40 @@
+import { startHookgate } from "../../src/app.js";
+import type { TestApp } from "./test-app.js";
+import { useForTests } from "./use-for-tests.js";
+
+export interface Answer {
+  status: number;
+  /** The Retry-After header, or null. */
+  retryAfter: string | null;
+  json: any;
+}
+
+/**
+ * Another API process on `app`'s database with `app`'s settings (its secret key included), as a
+ * second `hookgate serve` behind a load balancer would be. Started after `app`, stopped after the
+ * file's (or describe block's) tests.
+ */
+export function useSecondInstance(app: TestApp): { readonly url: string } {
+  return useForTests(
+    async () => {
+      const config = { ...app.hookgate.services.config, host: "127.0.0.1", port: 0 };
+      const hookgate = await startHookgate(config, { roles: { api: true, worker: false }, announce: () => {} });
+      return { url: hookgate.url!, stop: () => hookgate.stop() };
+    },
+    (instance) => instance.stop(),
+  );
+}
+
+/** A GraphQL POST to the instance at `url`, answered with its status and Retry-After. */
+export async function postGraphql(
+  url: string,
+  query: string,
+  auth: { key?: string; bearer?: string } = {},
+  variables?: Record<string, unknown>,
+): Promise<Answer> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (auth.key) headers["x-api-key"] = auth.key;
+  if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
+  const response = await fetch(`${url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), json: await response.json() };
+}
