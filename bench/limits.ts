@@ -141,6 +141,7 @@ export async function measureOriginQueries(
     documents: createOriginDocumentCache(scoped.builtInSchema),
     outbound: services.outbound,
     timeoutMs: services.config.deliveryTimeoutMs,
+    builtInTimeoutMs: services.config.originTimeoutMs,
   };
   let n = 0;
   try {

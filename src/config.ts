@@ -1,6 +1,9 @@
 import path from "node:path";
-import { parseDuration, parseRate, type Rate } from "./duration.js";
+import { ConfigError, duration, type Env, flag, httpUrl, integer, normalizeUrl, rate, trimTrailingSlash, urlList } from "./config-values.js";
+import { parseDuration, type Rate } from "./duration.js";
 import { SecretBox } from "./secrets/secret-box.js";
+
+export { ConfigError, normalizeUrl };
 
 /**
  * Everything hookgate reads from the environment, read once, checked once, frozen.
@@ -28,6 +31,8 @@ export interface Config {
   readonly retrySchedule: readonly number[];
   /** A whole delivery request (connect, answer, body) must finish within this. */
   readonly deliveryTimeoutMs: number;
+  /** A built-in origin query's execution starts no database statement past this; the attempt or preview fails. */
+  readonly originTimeoutMs: number;
   /**
    * Lets deliveries, token requests and remote origins reach private, loopback and link-local
    * addresses. HOOKGATE_ALLOW_PRIVATE_TARGETS when set; otherwise allowed everywhere but
@@ -61,10 +66,6 @@ export interface Config {
   readonly maxQueuedPerRequest: number;
 }
 
-export class ConfigError extends Error {}
-
-type Env = Record<string, string | undefined>;
-
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, "PORT", 4000, { min: 0, max: 65535 });
   const publicUrl = trimTrailingSlash(httpUrl(env, "HOOKGATE_PUBLIC_URL") ?? `http://localhost:${port}`);
@@ -85,6 +86,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || "info",
     retrySchedule: Object.freeze(retrySchedule(env)),
     deliveryTimeoutMs: duration(env, "HOOKGATE_DELIVERY_TIMEOUT", 15_000),
+    // An origin query within the query limits reads at most 10,000 objects: well under a second.
+    originTimeoutMs: duration(env, "HOOKGATE_ORIGIN_TIMEOUT", 5_000),
     allowPrivateTargets: privateTargetsAllowed(env),
     workerConcurrency,
     endpointConcurrency: integer(env, "HOOKGATE_ENDPOINT_CONCURRENCY", Math.max(1, Math.ceil(workerConcurrency / 4)), {
@@ -104,30 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
 
 export const defaultApiKeyCacheTtlMs = 5_000;
 
-/** URLs are compared in their WHATWG-normalized form without a trailing slash. */
-export function normalizeUrl(url: string): string {
-  return trimTrailingSlash(new URL(url).href);
-}
 
-function trimTrailingSlash(url: string): string {
-  return url.endsWith("/") ? url.slice(0, -1) : url;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === "http:" || protocol === "https:";
-  } catch {
-    return false;
-  }
-}
-
-function httpUrl(env: Env, name: string): string | undefined {
-  const value = env[name];
-  if (!value) return undefined;
-  if (!isHttpUrl(value)) throw new ConfigError(`${name}: "${value}" is not an http(s) URL`);
-  return value;
-}
 
 /** The token may create organizations: one short enough to guess is refused at start. */
 function operatorToken(env: Env): string | undefined {
@@ -154,14 +134,6 @@ function requestLimits(env: Env) {
   };
 }
 
-function rate(env: Env, name: string, fallback: string): Rate | null {
-  const raw = env[name]?.trim() || fallback;
-  if (raw.toLowerCase() === "off") return null;
-  const value = parseRate(raw);
-  if (!value) throw new ConfigError(`${name}: expected requests per window such as 100/s, 6000/min or 20/10s, or off; got "${raw}"`);
-  return Object.freeze(value);
-}
-
 function secretKey(env: Env): string | undefined {
   const value = env.HOOKGATE_SECRET_KEY || undefined;
   if (value === undefined) return undefined;
@@ -182,14 +154,6 @@ function retrySchedule(env: Env): number[] {
   }
 }
 
-function duration(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = parseDuration(raw);
-  if (value === undefined) throw new ConfigError(`${name}: expected a duration such as 500ms, 15s or 5m, got "${raw}"`);
-  return value;
-}
-
 /**
  * A laptop's demo delivers to a receiver on localhost, so outside production private targets are
  * allowed unless refused; a production deployment (NODE_ENV=production) refuses them unless the
@@ -200,35 +164,7 @@ function privateTargetsAllowed(env: Env): boolean {
   return flag(env, "HOOKGATE_ALLOW_PRIVATE_TARGETS") ?? env.NODE_ENV?.trim() !== "production";
 }
 
-/** true or false, or undefined when the variable is unset or empty. */
-function flag(env: Env, name: string): boolean | undefined {
-  const raw = (env[name] ?? "").trim().toLowerCase();
-  if (raw === "") return undefined;
-  if (raw === "false" || raw === "0") return false;
-  if (raw === "true" || raw === "1") return true;
-  throw new ConfigError(`${name}: expected true or false, got "${env[name]}"`);
-}
 
-function urlList(env: Env, name: string, fallback: string): string[] {
-  return list(env[name] ?? fallback).map((entry) => {
-    if (!isHttpUrl(entry)) throw new ConfigError(`${name}: "${entry}" is not an http(s) URL`);
-    return normalizeUrl(entry);
-  });
-}
-
-function list(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
-}
-
-function integer(env: Env, name: string, fallback: number, range: { min: number; max: number }): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < range.min || value > range.max) {
-    throw new ConfigError(`${name}: expected an integer from ${range.min} to ${range.max}, got "${raw}"`);
-  }
-  return value;
-}
 
 /** Delays before retries 1…9, ~3 days in all: 10 attempts, then FAILED (doo parks after 10 too). */
 export const defaultRetrySchedule: readonly number[] = Object.freeze(parseRetrySchedule("5s,5m,30m,2h,5h,10h,14h,20h,24h"));

@@ -3,7 +3,7 @@ import type { BuiltInSchema } from "../origin/built-in-schema.js";
 import type { Services } from "../services.js";
 import { createRequestContext } from "./context.js";
 import { createSourceLoaders } from "./loaders.js";
-import { queryLimitRule } from "./query-limits.js";
+import { createQueryLimits } from "./query-limits.js";
 import { buildSchema } from "./schema.js";
 
 /**
@@ -19,8 +19,8 @@ export function createBuiltInSchema(services: () => Services, schema: GraphQLSch
   const source = createSourceLoaders(() => services().db, { shared: true });
   return {
     schema,
-    rules: [queryLimitRule()],
-    execute: async ({ organizationId, document, variables, operationName }) =>
+    limits: createQueryLimits(schema),
+    execute: async ({ organizationId, document, variables, operationName, signal }) =>
       execute({
         schema,
         document,
@@ -30,7 +30,7 @@ export function createBuiltInSchema(services: () => Services, schema: GraphQLSch
           caller: { organizationId, role: "VIEWER", apiKeyId: "origin" },
           operator: false,
           rejected: false,
-        }, source),
+        }, source, signal),
       }),
   };
 }

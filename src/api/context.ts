@@ -1,4 +1,5 @@
 import type { Services } from "../services.js";
+import { abortable } from "../store/abortable.js";
 import type { ApiKeyRole } from "../store/tables.js";
 import { createLoaders, type Loaders, type SourceLoaders } from "./loaders.js";
 
@@ -26,8 +27,15 @@ export interface RequestContext {
 
 /**
  * A context for one request (HTTP) or one in-process origin query (delivery); origin queries
- * pass `source` loaders shared with the other executions in hand.
+ * pass `source` loaders shared with the other executions in hand, and the `signal` of their time
+ * budget: once it aborts, resolvers start no further statement.
  */
-export function createRequestContext(services: Services, credentials: Credentials, source?: SourceLoaders): RequestContext {
-  return { services, credentials, loaders: createLoaders(services.db, credentials.caller?.organizationId, source) };
+export function createRequestContext(
+  services: Services,
+  credentials: Credentials,
+  source?: SourceLoaders,
+  signal?: AbortSignal,
+): RequestContext {
+  const within = signal ? { ...services, db: abortable(services.db, signal) } : services;
+  return { services: within, credentials, loaders: createLoaders(within.db, credentials.caller?.organizationId, source, signal) };
 }

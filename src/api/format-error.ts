@@ -1,9 +1,12 @@
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError } from "graphql";
+import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
 import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
 import { HookgateError, InputError } from "../errors.js";
 import { databaseUnavailable, isDatabaseUnavailable } from "./database-unavailable.js";
+import { tokenLimitMessage } from "./query-limits.js";
+import { variableCoercionMessage } from "./input/coercion-message.js";
+import { literalCoercionMessage } from "./input/literal-message.js";
 
 // Codes graphql-js and Apollo attach to errors about the request itself: safe to show as they are.
 const requestErrorCodes = new Set([
@@ -21,7 +24,7 @@ const requestErrorCodes = new Set([
  * code (and the field they name); request errors pass through; anything else is an internal error
  * whose details are logged and, outside development, never sent.
  */
-export function createErrorFormatter(options: { development: boolean; logger: Logger }) {
+export function createErrorFormatter(options: { development: boolean; logger: Logger; schema: GraphQLSchema }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof HookgateError) {
@@ -31,10 +34,21 @@ export function createErrorFormatter(options: { development: boolean; logger: Lo
     }
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError && typeof code === "string" && requestErrorCodes.has(code)) {
-      const shown = options.development ? formatted : withoutStacktrace(formatted);
-      if (code !== "BAD_USER_INPUT") return shown;
-      const { message, field } = withoutEchoedValue(shown.message);
-      return { ...shown, message, extensions: field ? { ...shown.extensions, field } : shown.extensions };
+      const tooLong = code === "GRAPHQL_PARSE_FAILED" ? tokenLimitMessage(formatted.message) : null;
+      if (tooLong) return { ...(options.development ? formatted : withoutStacktrace(formatted)), message: tooLong };
+      // Coercion errors quote the refused value (a secret sent with the wrong type, say): rebuilt
+      // without it, and without the stack trace development adds, whose first line repeats it.
+      const rebuilt =
+        code === "BAD_USER_INPUT"
+          ? variableCoercionMessage(original, options.schema)
+          : code === "GRAPHQL_VALIDATION_FAILED"
+            ? literalCoercionMessage(original, options.schema)
+            : null;
+      if (!rebuilt) return options.development ? formatted : withoutStacktrace(formatted);
+      const { message, field } = rebuilt;
+      const shown = withoutStacktrace(formatted);
+      // A literal of the wrong type is bad input like a variable of the wrong type, whichever step found it.
+      return { ...shown, message, extensions: { ...shown.extensions, code: "BAD_USER_INPUT", ...(field ? { field } : {}) } };
     }
     if (isDatabaseUnavailable(original)) {
       options.logger.warn({ err: original, path: formatted.path }, "the database did not answer a request");
@@ -44,33 +58,6 @@ export function createErrorFormatter(options: { development: boolean; logger: Lo
     options.logger.error({ err: original, path: formatted.path }, "internal error while answering a request");
     if (options.development) return formatted;
     return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
-  };
-}
-
-/**
- * graphql-js reports a variable it cannot coerce as
- * `Variable "$input" got invalid value { …the whole value… } at "input.x.y"; <reason>`.
- * The echoed value may hold a secret (a client secret sent under doo's spelling `client_secret`),
- * so it is cut out; the path moves into `extensions.field`, the same shape as hookgate's own
- * input errors.
- */
-function withoutEchoedValue(message: string): { message: string; field?: string } {
-  const variable = /^Variable "\$([A-Za-z_]\w*)" got invalid value /.exec(message)?.[1];
-  if (!variable) {
-    const missing = /^Variable "\$([A-Za-z_]\w*)" of required type/.exec(message)?.[1];
-    return missing ? { message, field: missing } : { message };
-  }
-  // Paths are identifiers and [n] only, so the last " at "<path>"; " is graphql's own, whatever the value holds.
-  const atPath = new RegExp(` at "(${variable}(?:\\.[A-Za-z_]\\w*|\\[\\d+\\])*)"; `, "g");
-  const located = [...message.matchAll(atPath)].at(-1);
-  const reasonStart = located ? located.index + located[0].length : message.lastIndexOf("; ") + 2;
-  const reason = message.slice(reasonStart);
-  const path = located?.[1] ?? variable;
-  // A missing or unknown input field is named in the reason rather than in the path.
-  const inner = /^Field "([^"]+)" (?:of required type|is not defined)/.exec(reason)?.[1];
-  return {
-    message: `Variable "$${variable}" got an invalid value${located ? ` at "${path}"` : ""}; ${reason}`,
-    field: inner ? `${path}.${inner}` : path,
   };
 }
 

@@ -44,11 +44,20 @@ export function createSourceLoaders(db: () => Db, options: { shared: boolean }) 
 /**
  * Per-request batching of lookups by id, all within one organization: a page of 100 orders
  * asking for `event` costs one query, not a hundred. Nested fields resolve through these.
- * `source` may be shared with other executions (see createSourceLoaders).
+ * `source` may be shared with other executions (see createSourceLoaders); its statements serve
+ * them all, so this execution's `signal` stops its own lookups before they join a batch.
  */
-export function createLoaders(db: Db, organizationId: string | undefined, source = createSourceLoaders(() => db, { shared: false })) {
+export function createLoaders(
+  db: Db,
+  organizationId: string | undefined,
+  source = createSourceLoaders(() => db, { shared: false }),
+  signal?: AbortSignal,
+) {
   const within = <Row>(loader: DataLoader<OwnedKey, Row | null, string>) => ({
-    load: async (id: string): Promise<Row | null> => (organizationId ? loader.load({ organizationId, id }) : null),
+    load: async (id: string): Promise<Row | null> => {
+      signal?.throwIfAborted();
+      return organizationId ? loader.load({ organizationId, id }) : null;
+    },
   });
   const byId = <Row extends { id: string }>(find: (db: Db, organizationId: string, ids: readonly string[]) => Promise<Row[]>) =>
     new DataLoader<string, Row | null>(async (ids) => {

@@ -36,6 +36,7 @@ export function createWorkerContext(services: Services): WorkerContext {
       documents: createOriginDocumentCache(services.builtInSchema),
       outbound: services.outbound,
       timeoutMs: config.deliveryTimeoutMs,
+      builtInTimeoutMs: config.originTimeoutMs,
     },
   };
 }

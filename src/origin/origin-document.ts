@@ -8,17 +8,20 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import { InputError } from "../errors.js";
-import type { BuiltInTypes } from "./built-in-schema.js";
+import type { BuiltInTypes, QueryLimits } from "./built-in-schema.js";
 import { originScopeRule } from "./origin-scope.js";
 import type { OriginRequest } from "./origin-request.js";
 
 /** How many of graphql's validation messages an error quotes; the first few say what is wrong. */
 const QUOTED_ERRORS = 3;
 
-/** Parses an origin query, turning graphql's syntax error into an InputError on `field`. */
-export function parseOriginQuery(query: string, field: string): DocumentNode {
+/**
+ * Parses an origin query, turning graphql's syntax error into an InputError on `field`; `limits`
+ * (the built-in schema's) stop an oversized one while it is read.
+ */
+export function parseOriginQuery(query: string, field: string, limits?: Pick<QueryLimits, "parse">): DocumentNode {
   try {
-    return parse(query);
+    return limits ? limits.parse(query) : parse(query);
   } catch (error) {
     if (error instanceof GraphQLError) throw new InputError(field, error.message);
     throw error;
@@ -32,7 +35,24 @@ export function parseOriginQuery(query: string, field: string): DocumentNode {
 export function validateOriginQuery(builtIn: BuiltInTypes, request: OriginRequest, field: string): DocumentNode {
   const document = parseValidated(builtIn, request.query, field);
   selectOriginOperation(document, request, field);
+  checkOriginCost(builtIn, document, request, field);
   return document;
+}
+
+/**
+ * The API's bound on the objects a query could return, for an origin query with its variables
+ * (placeholders or the ids they stand for: either way a page size is the same). Checked at
+ * creation and preview, and before every run: origins stored before the bound was enforced
+ * must not build megabytes either.
+ */
+export function checkOriginCost(
+  builtIn: Pick<BuiltInTypes, "limits">,
+  document: DocumentNode,
+  request: Pick<OriginRequest, "variables" | "operationName">,
+  field: string,
+): void {
+  const error = builtIn.limits.costError(document, request.variables, request.operationName);
+  if (error) throw new InputError(field, error.message);
 }
 
 /**
@@ -83,40 +103,65 @@ export function selectOriginOperation(
 export interface OriginDocumentCache {
   /** The parsed document, validated against the schema; throws the same InputErrors as creation. */
   get(query: string, field?: string): DocumentNode;
+  /**
+   * `get`, with the objects bound checked for the origin's own variables (a placeholder costs
+   * what the id it stands for costs), remembered per stored origin `body`.
+   */
+  getChecked(body: string, request: OriginRequest, field?: string): DocumentNode;
   readonly size: number;
 }
 
 /**
  * Parse plus validate costs about thirty executions, so delivery keeps the result per distinct
- * query text. Least recently used entries go first once `maxEntries` is reached. Failures are
- * not cached: they should not happen for stored groups, and must not crowd out good entries.
+ * query text (and the objects bound, a third of an execution, per origin body). Least recently
+ * used entries go first once `maxEntries` is reached. Failures are not cached: they should not
+ * happen for stored groups, and must not crowd out good entries.
  */
 export function createOriginDocumentCache(builtIn: BuiltInTypes, maxEntries = 1000): OriginDocumentCache {
   const entries = new Map<string, DocumentNode>();
-  return {
+  const checked = new Map<string, DocumentNode>();
+  const cache: OriginDocumentCache = {
     get(query, field = "origin.body") {
-      const cached = entries.get(query);
-      if (cached) {
-        // Re-inserting moves the entry to the end of the Map's order: the most recently used.
-        entries.delete(query);
-        entries.set(query, cached);
-        return cached;
-      }
+      const cached = recall(entries, query);
+      if (cached) return cached;
       const document = parseValidated(builtIn, query, field);
-      entries.set(query, document);
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      remember(entries, query, document, maxEntries);
+      return document;
+    },
+    getChecked(body, request, field = "origin.body") {
+      const cached = recall(checked, body);
+      if (cached) return cached;
+      const document = cache.get(request.query, field);
+      checkOriginCost(builtIn, document, request, field);
+      remember(checked, body, document, maxEntries);
       return document;
     },
     get size() {
       return entries.size;
     },
   };
+  return cache;
+}
+
+function recall(entries: Map<string, DocumentNode>, key: string): DocumentNode | undefined {
+  const cached = entries.get(key);
+  if (cached) {
+    // Re-inserting moves the entry to the end of the Map's order: the most recently used.
+    entries.delete(key);
+    entries.set(key, cached);
+  }
+  return cached;
+}
+
+function remember(entries: Map<string, DocumentNode>, key: string, document: DocumentNode, maxEntries: number): void {
+  entries.set(key, document);
+  if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
 }
 
 /** GraphQL's own rules, the API's limits, and the origin's read-only view of the schema. */
 function parseValidated(builtIn: BuiltInTypes, query: string, field: string): DocumentNode {
-  const document = parseOriginQuery(query, field);
-  const rules = [...specifiedRules, ...builtIn.rules, originScopeRule];
+  const document = parseOriginQuery(query, field, builtIn.limits);
+  const rules = [...specifiedRules, ...builtIn.limits.rules, originScopeRule];
   const errors = validate(builtIn.schema, document, rules, { maxErrors: QUOTED_ERRORS + 1 });
   if (errors.length > 0) {
     throw new InputError(field, errors.slice(0, QUOTED_ERRORS).map((error) => error.message).join(" "));

@@ -6,7 +6,7 @@ import { createOriginDocumentCache, type OriginDocumentCache } from "../origin/o
 import { originCall, OriginUnavailableError, runOrigin, type OriginRunner } from "../origin/run-origin.js";
 import type { Services } from "../services.js";
 import { findEvent } from "../store/event.repository.js";
-import { isUuid } from "../store/ids.js";
+import { isUuid, shownId } from "../store/ids.js";
 import { findOrder } from "../store/order.repository.js";
 import type { HookType } from "../store/tables.js";
 import { parseGroupInput } from "../webhook-groups/create-webhook-group.js";
@@ -38,7 +38,7 @@ function originRunnerOf(services: Services): OriginRunner {
     documentCaches.set(services.builtInSchema, documents);
   }
   const { builtInSchema, outbound, config } = services;
-  return { builtInSchema, documents, outbound, timeoutMs: config.deliveryTimeoutMs };
+  return { builtInSchema, documents, outbound, timeoutMs: config.deliveryTimeoutMs, builtInTimeoutMs: config.originTimeoutMs };
 }
 
 /**
@@ -122,7 +122,7 @@ async function resolveIds(services: Services, organizationId: string, input: Pre
     const orderId = input.orderId ?? null;
     if (orderId === null) throw new InputError("input.orderId", `required for ${input.hookType} hooks`);
     const order = isUuid(orderId) ? await findOrder(db, organizationId, orderId.toLowerCase()) : undefined;
-    if (!order) throw new InputError("input.orderId", `no order ${orderId.slice(0, 100)} in your organization`);
+    if (!order) throw new InputError("input.orderId", `no order ${shownId(orderId)} in your organization`);
     if (input.eventId != null && input.eventId.toLowerCase() !== order.event_id) {
       throw new InputError("input.eventId", `order ${order.id} belongs to event ${order.event_id}; leave eventId out for order hooks`);
     }
@@ -133,6 +133,6 @@ async function resolveIds(services: Services, organizationId: string, input: Pre
   const eventId = input.eventId ?? null;
   if (eventId === null) throw new InputError("input.eventId", `required for ${input.hookType} hooks`);
   const event = isUuid(eventId) ? await findEvent(db, organizationId, eventId.toLowerCase()) : undefined;
-  if (!event) throw new InputError("input.eventId", `no event ${eventId.slice(0, 100)} in your organization`);
+  if (!event) throw new InputError("input.eventId", `no event ${shownId(eventId)} in your organization`);
   return { eventId: event.id, orderId: null, eventGuideId: event.event_guide_id, occurredAt: event.updated_at };
 }

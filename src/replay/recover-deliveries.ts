@@ -1,6 +1,6 @@
 import { InputError, NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
-import { isUuid } from "../store/ids.js";
+import { isUuid, shownId } from "../store/ids.js";
 import { requeueFailedDeliveries } from "../store/requeue-deliveries.js";
 import { findWebhookGroup } from "../store/webhook-group.repository.js";
 
@@ -16,7 +16,7 @@ export async function recoverDeliveries(
 ): Promise<number> {
   const { groupId } = input;
   const group = isUuid(groupId) ? await findWebhookGroup(services.db, organizationId, groupId.toLowerCase()) : undefined;
-  if (!group) throw new NotFoundError(`groupId: no webhook group ${groupId.slice(0, 100)} in your organization`);
+  if (!group) throw new NotFoundError(`groupId: no webhook group ${shownId(groupId)} in your organization`);
   const since = new Date(input.since);
   const until = input.until == null ? new Date() : new Date(input.until);
   if (Number.isNaN(since.getTime())) throw new InputError("since", "must be a date-time");

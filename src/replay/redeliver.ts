@@ -1,6 +1,6 @@
 import { InputError, NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
-import { isUuid } from "../store/ids.js";
+import { isUuid, shownId } from "../store/ids.js";
 import { lockDeliveryToRequeue, requeueFinishedDelivery } from "../store/requeue-deliveries.js";
 import type { DeliveryRow } from "../store/tables.js";
 
@@ -14,7 +14,7 @@ import type { DeliveryRow } from "../store/tables.js";
  * a job queued already, and a second one racing it could cut its remaining retries short.
  */
 export async function redeliver(services: Services, organizationId: string, deliveryId: string): Promise<DeliveryRow> {
-  const notFound = () => new NotFoundError(`deliveryId: no delivery ${deliveryId.slice(0, 100)} in your organization`);
+  const notFound = () => new NotFoundError(`deliveryId: no delivery ${shownId(deliveryId)} in your organization`);
   if (!isUuid(deliveryId)) throw notFound();
   return services.db.transaction().execute(async (trx) => {
     const found = await lockDeliveryToRequeue(trx, organizationId, deliveryId.toLowerCase());

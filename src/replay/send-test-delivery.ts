@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { InputError, NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
-import { isUuid } from "../store/ids.js";
+import { isUuid, shownId } from "../store/ids.js";
 import type { DeliveryRow, HookType } from "../store/tables.js";
 import { findFirstHookOfType, insertTestDelivery } from "../store/test-delivery.repository.js";
 import { findWebhookGroup } from "../store/webhook-group.repository.js";
@@ -22,7 +22,7 @@ export async function sendTestDelivery(
 ): Promise<DeliveryRow> {
   const { db } = services;
   const { groupId, hookType } = input;
-  const notFound = () => new NotFoundError(`groupId: no webhook group ${groupId.slice(0, 100)} in your organization`);
+  const notFound = () => new NotFoundError(`groupId: no webhook group ${shownId(groupId)} in your organization`);
   const group = isUuid(groupId) ? await findWebhookGroup(db, organizationId, groupId.toLowerCase()) : undefined;
   if (!group) throw notFound();
   const hook = await findFirstHookOfType(db, { organizationId, groupId: group.id }, hookType);

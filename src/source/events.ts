@@ -5,7 +5,7 @@ import type { Services } from "../services.js";
 import type { Db } from "../store/database.js";
 import { findEventGuide } from "../store/event-guide.repository.js";
 import { findEvent, insertEvent, updateEvent } from "../store/event.repository.js";
-import { isUuid } from "../store/ids.js";
+import { isUuid, shownId } from "../store/ids.js";
 import type { EventRow, HookType } from "../store/tables.js";
 import { dateTime, optionalText, orderedDates, requiredText } from "./source-input.js";
 
@@ -36,7 +36,7 @@ export async function createEvent(services: Services, organizationId: string, in
   return services.db.transaction().execute(async (trx) => {
     const eventGuideId = input.eventGuideId ?? null;
     if (eventGuideId !== null && !(isUuid(eventGuideId) && (await findEventGuide(trx, organizationId, eventGuideId)))) {
-      throw new InputError("input.eventGuideId", `no event guide ${eventGuideId} in your organization`);
+      throw new InputError("input.eventGuideId", `no event guide ${shownId(eventGuideId)} in your organization`);
     }
     const event = await insertEvent(trx, organizationId, { eventGuideId, title, description, startDate, endDate });
     await publishEventChange(trx, "EVENT_CREATED", event);
@@ -95,7 +95,7 @@ async function publishEventChange(trx: Db, type: HookType, event: EventRow): Pro
 
 async function lockEvent(db: Db, organizationId: string, id: string): Promise<EventRow> {
   const event = isUuid(id) ? await findEvent(db, organizationId, id, { lock: "update" }) : undefined;
-  if (!event) throw new NotFoundError(`id: no event ${id} in your organization`);
+  if (!event) throw new NotFoundError(`id: no event ${shownId(id)} in your organization`);
   return event;
 }
 

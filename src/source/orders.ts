@@ -5,7 +5,7 @@ import { orderSubject } from "../publish/subject.js";
 import type { Services } from "../services.js";
 import type { Db } from "../store/database.js";
 import { findEvent } from "../store/event.repository.js";
-import { isUuid } from "../store/ids.js";
+import { isUuid, shownId } from "../store/ids.js";
 import { findOrder, insertOrder, updateOrder } from "../store/order.repository.js";
 import type { EventRow, HookType, OrderRow } from "../store/tables.js";
 import { currencyCode, moneyAmount } from "./source-input.js";
@@ -28,7 +28,7 @@ export async function createOrder(services: Services, organizationId: string, in
   const currency = currencyCode(input.currency, "input.currency");
   return services.db.transaction().execute(async (trx) => {
     const event = isUuid(input.eventId) ? await findEvent(trx, organizationId, input.eventId, { lock: "share" }) : undefined;
-    if (!event) throw new InputError("input.eventId", `no event ${input.eventId} in your organization`);
+    if (!event) throw new InputError("input.eventId", `no event ${shownId(input.eventId)} in your organization`);
     if (event.removed_at) throw new InputError("input.eventId", `event ${input.eventId} has been removed`);
     const order = await insertOrder(trx, organizationId, { eventId: event.id, hash: orderHash(), total, currency });
     await publishOrderChange(trx, "ORDER_CREATED", order, event);
@@ -103,7 +103,7 @@ async function eventOf(trx: Db, order: OrderRow): Promise<EventRow> {
 
 async function lockOrder(db: Db, organizationId: string, id: string): Promise<OrderRow> {
   const order = isUuid(id) ? await findOrder(db, organizationId, id, { forUpdate: true }) : undefined;
-  if (!order) throw new NotFoundError(`id: no order ${id} in your organization`);
+  if (!order) throw new NotFoundError(`id: no order ${shownId(id)} in your organization`);
   return order;
 }
 

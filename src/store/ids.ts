@@ -7,3 +7,11 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export function isUuid(value: string): boolean {
   return uuidPattern.test(value);
 }
+
+/**
+ * An id as a message may show it: a UUID as given, anything else not at all ("no event with that
+ * id"), so a refused value, which may be anything a client sent, never comes back in an error.
+ */
+export function shownId(value: unknown): string {
+  return typeof value === "string" && isUuid(value) ? value : "with that id";
+}

@@ -16,21 +16,29 @@ export function storableJson<T>(value: T): T {
   return value;
 }
 
-/** The path of the first string PostgreSQL could not store as it is, or null. For input checks. */
+/**
+ * The path of the first string PostgreSQL could not store as it is, or null. For input checks.
+ * A bad object key is reported at its object's path (the key itself is the refused text). Walked
+ * with an explicit stack: input is checked before anything bounds its nesting.
+ */
 export function unstorableStringAt(value: unknown, path: string): string | null {
-  if (typeof value === "string") return value.includes("\u0000") || !value.isWellFormed() ? path : null;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = unstorableStringAt(item, `${path}[${index}]`);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      const found = unstorableStringAt(key, path) ?? unstorableStringAt(item, `${path}.${key}`);
-      if (found) return found;
+  const pending: Array<{ value: unknown; path: string }> = [{ value, path }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const current = next.value;
+    if (typeof current === "string") {
+      if (!isStorableText(current)) return next.path;
+    } else if (Array.isArray(current)) {
+      // Pushed last to first, so the first bad string in reading order is the one named.
+      for (let index = current.length - 1; index >= 0; index--) pending.push({ value: current[index], path: `${next.path}[${index}]` });
+    } else if (current !== null && typeof current === "object") {
+      const entries = Object.entries(current);
+      if (entries.some(([key]) => !isStorableText(key))) return next.path;
+      for (const [key, item] of entries.reverse()) pending.push({ value: item, path: `${next.path}.${key}` });
     }
   }
   return null;
+}
+
+function isStorableText(text: string): boolean {
+  return !text.includes("\u0000") && text.isWellFormed();
 }

@@ -9,6 +9,7 @@ import { insertWebhookGroup } from "../store/webhook-group.repository.js";
 import type { WebhookGroupRow } from "../store/tables.js";
 import { originPolicyOf } from "./origin-policy.js";
 import { secretPurpose } from "../secrets/secret-purpose.js";
+import { shownId } from "../store/ids.js";
 
 export interface CreatedWebhookGroup {
   group: WebhookGroupRow;
@@ -82,10 +83,10 @@ export async function createWebhookGroup(
 async function checkScope(db: Db, organizationId: string, draft: WebhookGroupDraft): Promise<void> {
   if (draft.eventId) {
     const event = await findEvent(db, organizationId, draft.eventId, { lock: "share" });
-    if (!event) throw new InputError("input.eventId", `no event ${draft.eventId} in your organization`);
-    if (event.removed_at) throw new InputError("input.eventId", `event ${draft.eventId} has been removed`);
+    if (!event) throw new InputError("input.eventId", `no event ${shownId(draft.eventId)} in your organization`);
+    if (event.removed_at) throw new InputError("input.eventId", `event ${shownId(draft.eventId)} has been removed`);
   }
   if (draft.eventGuideId && !(await findEventGuide(db, organizationId, draft.eventGuideId))) {
-    throw new InputError("input.eventGuideId", `no event guide ${draft.eventGuideId} in your organization`);
+    throw new InputError("input.eventGuideId", `no event guide ${shownId(draft.eventGuideId)} in your organization`);
   }
 }

@@ -1,7 +1,7 @@
 import { NotFoundError } from "../errors.js";
 import { generateSigningSecret } from "../secrets/signing-secret.js";
 import type { Services } from "../services.js";
-import { isUuid } from "../store/ids.js";
+import { isUuid, shownId } from "../store/ids.js";
 import type { WebhookGroupRow } from "../store/tables.js";
 import { rotateGroupSigningSecret, setGroupEnabled } from "../store/webhook-group-state.js";
 import { secretPurpose } from "../secrets/secret-purpose.js";
@@ -19,7 +19,7 @@ export async function setWebhookGroupEnabled(
   enabled: boolean,
 ): Promise<WebhookGroupRow> {
   const row = isUuid(id) ? await setGroupEnabled(services.db, organizationId, id, enabled) : undefined;
-  if (!row) throw new NotFoundError(`id: no webhook group ${id} in your organization`);
+  if (!row) throw new NotFoundError(`id: no webhook group ${shownId(id)} in your organization`);
   return row;
 }
 
@@ -32,6 +32,6 @@ export async function rotateSigningSecret(services: Services, organizationId: st
       encrypted: services.secrets.encrypt(secret, secretPurpose.signingSecret),
       previousExpiresAt: new Date(Date.now() + rotationOverlapMs),
     }));
-  if (!rotated) throw new NotFoundError(`groupId: no webhook group ${id} in your organization`);
+  if (!rotated) throw new NotFoundError(`groupId: no webhook group ${shownId(id)} in your organization`);
   return secret;
 }

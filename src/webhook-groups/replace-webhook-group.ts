@@ -1,7 +1,7 @@
 import type { WebhookGroupInput } from "./input/webhook-group-input.js";
 import { NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
-import { isUuid } from "../store/ids.js";
+import { isUuid, shownId } from "../store/ids.js";
 import { deleteWebhookGroup } from "../store/webhook-group.repository.js";
 import { type CreatedWebhookGroup, insertGroupDraft, parseGroupInput } from "./create-webhook-group.js";
 
@@ -19,7 +19,7 @@ export async function replaceWebhookGroup(
   return services.db.transaction().execute(async (trx) => {
     // Deleting first also serializes two concurrent replacements of the same group.
     const deleted = isUuid(id) && (await deleteWebhookGroup(trx, organizationId, id));
-    if (!deleted) throw new NotFoundError(`id: no webhook group ${id.slice(0, 100)} in your organization`);
+    if (!deleted) throw new NotFoundError(`id: no webhook group ${shownId(id)} in your organization`);
     return insertGroupDraft(services, trx, organizationId, draft);
   });
 }

@@ -118,13 +118,14 @@ describe("another organization's id behaves exactly like an unknown one", () => 
   });
 
   it("nested fields of the caller's objects never lead to another organization's data", async () => {
-    const event = `id title organization { id } eventGuide { id events { edges { node { id } } } }
+    // Pages small enough for the query limits (what it could return, summed over every branch).
+    const event = `id title organization { id } eventGuide { id events(first: 5) { edges { node { id } } } }
       orders(first: 10) { edges { node { id event { id organization { id } } } } }`;
     const result = await app.graphql(`{
       viewer { organization { id } apiKeys { id } }
       events(first: 20, includeRemoved: true) { edges { node { ${event} } } }
       orders(first: 20, includeRemoved: true) { edges { node { id event { ${event} } } } }
-      eventGuides(first: 20) { edges { node { id events(first: 20) { edges { node { ${event} } } } } } }
+      eventGuides(first: 5) { edges { node { id events(first: 5) { edges { node { ${event} } } } } } }
       webhookGroups(first: 100) { edges { node { ${groupFields} } } }
     }`, {}, { key: a.adminKey });
     expect(result.errors).toBeUndefined();

@@ -118,6 +118,20 @@ describe("createOriginDocumentCache", () => {
     expect(cache.size).toBe(0);
   });
 
+  it("checks the objects bound with each origin body's own variables, once per body", () => {
+    const cache = createOriginDocumentCache(builtIn);
+    const paged = "query ($n: Int) { events(first: $n) { edges { node { orders(first: $n) { totalCount } } } } }";
+    const body = (n: number) => JSON.stringify({ query: paged, variables: { n } });
+    const small = cache.getChecked(body(10), parseOriginRequest(body(10), FIELD));
+    expect(cache.getChecked(body(10), parseOriginRequest(body(10), FIELD))).toBe(small);
+    // The same query text, validated once; its cost depends on the page size the body asks for.
+    expect(cache.get(paged)).toBe(small);
+    const wide = inputErrorOf(() => cache.getChecked(body(100), parseOriginRequest(body(100), FIELD), FIELD));
+    expect(wide.message).toBe(
+      `${FIELD}: the query could return 10100 objects, more than 10000; ask for smaller pages (first) or fewer nested connections`,
+    );
+  });
+
   it("evicts the least recently used query once full", () => {
     const cache = createOriginDocumentCache(builtIn, 2);
     const a = cache.get("{ events { totalCount } }");
@@ -143,6 +157,6 @@ describe("what an origin query may read", () => {
     const wide = "query ($id: ID!) { event(id: $id) { orders(first: 100) { edges { node { event { orders(first: 101) { totalCount } } } } } } }";
     expect(inputErrorOf(() => validateOriginQuery(builtIn, request(wide, { id: "%EVENT_ID%" }), FIELD)).message).toContain("more than 10000");
     const deep = `query ($id: ID!) { event(id: $id) { ${"eventGuide { events(first: 1) { edges { node { ".repeat(3)}id${" } } } }".repeat(3)} } }`;
-    expect(inputErrorOf(() => validateOriginQuery(builtIn, request(deep, { id: "%EVENT_ID%" }), FIELD)).message).toContain("deeper than 12");
+    expect(inputErrorOf(() => validateOriginQuery(builtIn, request(deep, { id: "%EVENT_ID%" }), FIELD)).message).toContain("deep, more than 12");
   });
 });

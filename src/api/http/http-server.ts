@@ -9,6 +9,8 @@ import { databaseUnavailableStatus } from "../database-unavailable.js";
 import { createErrorFormatter } from "../format-error.js";
 import { createRequestLimits } from "../limits/request-limits.js";
 import { queuedDeliveriesRule } from "../limits/queued-deliveries-rule.js";
+import { queryCostPlugin } from "../query-limits.js";
+import { storableVariablesPlugin } from "../input/storable-input.js";
 import { createRestHandler } from "../rest/rest-handler.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
 import { sendJson } from "./send-json.js";
@@ -27,12 +29,18 @@ export async function startHttpServer(services: Services, listen: { host: string
     introspection: true,
     // hookgate's own handler stops the process; Apollo's would re-raise the signal and race it.
     stopOnTerminationSignals: false,
-    validationRules: [...services.builtInSchema.rules, queuedDeliveriesRule(services.config.maxQueuedPerRequest)],
+    // hookgate's query limits (query-limits.ts): tokens while parsing, depth, aliases and
+    // directives while validating, the objects bound once the variables are known; and the cap on
+    // deliveries one request may queue.
+    parseOptions: services.builtInSchema.limits.parseOptions,
+    validationRules: [...services.builtInSchema.limits.rules, queuedDeliveriesRule(services.config.maxQueuedPerRequest)],
     includeStacktraceInErrorResponses: services.config.development,
-    formatError: createErrorFormatter({ development: services.config.development, logger: services.logger }),
+    formatError: createErrorFormatter({ development: services.config.development, logger: services.logger, schema: services.builtInSchema.schema }),
     plugins: [
+      queryCostPlugin(services.builtInSchema.limits),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       databaseUnavailableStatus,
+      storableVariablesPlugin(),
       // The playground integrators compose origin queries in, in every environment.
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],

@@ -1,4 +1,7 @@
-import type { InputError } from "../../errors.js";
+import { InputError } from "../../errors.js";
+
+/** An input error the REST layer raised itself, its field already spelled as the client sent it. */
+export class DooInputError extends InputError {}
 
 /**
  * GraphQL input names → doo's AddWebhook names. Validation is shared with GraphQL and names
@@ -27,6 +30,7 @@ export function dooField(path: string): string {
 
 /** The error's field and message in doo's names. */
 export function inDooTerms(error: InputError): { field: string; message: string } {
+  if (error instanceof DooInputError) return { field: error.field, message: error.message };
   const field = dooField(error.field);
   const prefix = `${error.field}: `;
   let problem = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;

@@ -1,7 +1,11 @@
 import { InputError } from "../../errors.js";
 import { isPlainObject } from "../../origin/origin-request.js";
+import { unstorableStringAt } from "../../store/storable-text.js";
 import type { HookType } from "../../store/tables.js";
 import type { AuthenticationInput, CreateWebhookGroupInput, HookInput } from "../../webhook-groups/input/webhook-group-input.js";
+import { unstorableTextProblem } from "../input/storable-input.js";
+import { DooInputError } from "./doo-field-names.js";
+import { refuseUnknownFields } from "./doo-known-fields.js";
 
 /** doo's hook type names (lowercase, no `on_` prefix) → hookgate's. */
 export const dooHookTypes: Readonly<Record<string, HookType>> = {
@@ -18,13 +22,17 @@ export const dooHookTypes: Readonly<Record<string, HookType>> = {
  * doo's AddWebhook object → `CreateWebhookGroupInput`, so REST creates through the same
  * validation, encryption and tenancy code as GraphQL. Only spellings change here (snake_case,
  * lowercase types, `client_credentials`); values of the wrong kind pass through untouched for
- * that validation to refuse by name. Fields doo documents but hookgate has no use for, and the
- * "a lot more configurations" doo clients send, are ignored.
+ * that validation to refuse by name. A field hookgate does not read is refused, naming it, except
+ * the read-only `id` and `_links` of doo's own list answers.
  * Errors name GraphQL paths (`input.hooks[0].type`) like the validation's own, so one
  * translation (doo-field-names.ts) serves both.
  */
 export function fromAddWebhook(body: unknown): CreateWebhookGroupInput {
   if (!isPlainObject(body)) throw new InputError("input", "must be a JSON object (doo's AddWebhook object)");
+  // The rule GraphQL variables follow (storable-input.ts), checked first so no message quotes such text.
+  const unstorable = unstorableStringAt(body, "body");
+  if (unstorable !== null) throw new DooInputError(unstorable.replace(/^body\./, ""), unstorableTextProblem);
+  refuseUnknownFields(body);
   return {
     name: unchecked(body.name),
     description: unchecked(body.description),

@@ -6,7 +6,10 @@ interface WreckFailure {
   isBoom?: boolean;
   message?: string;
   output?: { statusCode?: number };
-  data?: { res?: { statusCode?: number }; payload?: unknown } | null;
+  data?: {
+    res?: { statusCode?: number; headers?: Record<string, string | string[] | undefined>; socket?: { bytesRead?: number } | null };
+    payload?: unknown;
+  } | null;
 }
 
 /** Why a token request failed, in words an integrator can act on, and the endpoint's status if it answered. */
@@ -26,7 +29,8 @@ export function describeTokenFailure(
   if (status !== undefined) {
     // A 2xx whose body could not be read: wreck reports why in its own (Boom) status.
     if (failure.output?.statusCode === 408) return { problem: `did not finish its answer within ${timeoutMs} ms` };
-    if (failure.output?.statusCode === 413) return { problem: `answered more than ${maxBytes} bytes` };
+    if (failure.output?.statusCode === 413 || readPastLimit(failure, maxBytes)) return { problem: `answered more than ${maxBytes} bytes` };
+    if (failure.message === "Payload stream closed prematurely") return { problem: "broke off its answer before the end" };
     return { problem: "answered with a body that is not JSON" };
   }
   if (failure.message === "Client request timeout") return { problem: `did not answer within ${timeoutMs} ms` };
@@ -37,6 +41,17 @@ export function describeTokenFailure(
   // Boom turned into "Client request error: <its message>" in place.
   const cause = (failure.message ?? "unknown error").replace(/^Client request error: /, "");
   return { problem: `is unreachable (${cause})` };
+}
+
+/**
+ * wreck stops reading at maxBytes by destroying the response, which makes it report its own
+ * "Payload stream closed prematurely" instead of the 413 it meant: the answer is told apart from
+ * one a partner really broke off by its declared length or by how much the socket had read.
+ */
+function readPastLimit(failure: WreckFailure, maxBytes: number): boolean {
+  const res = failure.data?.res;
+  const declared = Number(res?.headers?.["content-length"]);
+  return declared > maxBytes || (res?.socket?.bytesRead ?? 0) > maxBytes;
 }
 
 /** The OAuth2 `error` code of an error answer, e.g. ` (invalid_client)`: what an integrator needs to fix it. */

@@ -6,7 +6,7 @@ import { isPlainObject, parseOriginRequest } from "../../origin/origin-request.j
 import { resolveOriginTarget, type OriginPolicy } from "../../origin/origin-target.js";
 import { checkPlaceholders } from "../../origin/placeholders.js";
 import { parseCondition } from "../../publish/condition/validate-condition.js";
-import { isUuid } from "../../store/ids.js";
+import { isUuid, shownId } from "../../store/ids.js";
 import type { HookType, HttpMethod } from "../../store/tables.js";
 import { checkEndpointUrl } from "../../outbound/endpoint-url.js";
 import { type DeliveryOptionsDraft, parseDeliveryOptions } from "./delivery-options.js";
@@ -202,7 +202,7 @@ function text(value: unknown, field: string, rules: { min?: number; max?: number
 function optionalUuid(value: unknown, field: string, what: string): string | null {
   if (value === null || value === undefined) return null;
   // A malformed id cannot exist; answer as for an unknown one so ids reveal nothing either way.
-  if (typeof value !== "string" || !isUuid(value)) throw new InputError(field, `no ${what} ${String(value).slice(0, 100)} in your organization`);
+  if (typeof value !== "string" || !isUuid(value)) throw new InputError(field, `no ${what} ${shownId(value)} in your organization`);
   return value.toLowerCase();
 }
 

@@ -168,11 +168,62 @@ describe("doo REST: bad input is refused with doo's field names and changes noth
 });
 
 describe("doo REST: what doo clients send besides the documented fields", () => {
-  it("ignores fields doo clients send that hookgate does not know", async () => {
-    const answer = await call("POST", webhooksPath(), {
-      body: seedWith((seed) => Object.assign(seed, { status: "active", retries: 10, hooks: seed.hooks.map((hook: object) => ({ ...hook, id: 7 })) })),
-    });
-    expect(answer.status, answer.text).toBe(200);
+  it("refuses a condition, which doo's object has no place for, instead of creating an unfiltered group", async () => {
+    await expectRefused(
+      { body: seedWith((seed) => (seed.hooks[3].condition = { status: { $eq: "OPEN" } })) },
+      {
+        status: 400,
+        code: "BAD_USER_INPUT",
+        field: "hooks[3].condition",
+        message: "hooks[3].condition: is not a field of doo's AddWebhook object; fields here: type, method, endpoint, origin",
+      },
+    );
+  });
+
+  it("names every unknown field, at any depth, the first in field", async () => {
+    const answer = await expectRefused(
+      {
+        body: seedWith((seed) => {
+          Object.assign(seed, { status: "active", retries: 10 });
+          seed.hooks[1].id = 7;
+          seed.authentication.credentials.clientSecret = "camelCase by mistake";
+          seed.authentication.scope = "webhooks";
+        }),
+      },
+      { status: 400, code: "BAD_USER_INPUT", field: "status", message: /^status: is not a field of doo's AddWebhook object/ },
+    );
+    // As sent: a GraphQL spelling is not "translated" into the doo field it was mistaken for.
+    expect(answer.json.developer_message).toContain("(nor are retries, hooks[1].id, authentication.scope, authentication.credentials.clientSecret)");
+    expect(answer.json.developer_message).not.toContain("camelCase by mistake");
+  });
+
+  it("ignores only the read-only id and _links doo's own list answers carry, so a listed webhook can be sent back", async () => {
+    const created = await call("POST", webhooksPath(), { body: defaultCase });
+    expect(created.status, created.text).toBe(200);
+    const listed = (await call("GET", webhooksPath())).json._embedded.webhooks.find((webhook: { id: string }) => webhook.id === created.json.data);
+    listed.authentication.credentials.client_secret = seedClientSecret;
+    const again = await call("POST", webhooksPath(), { body: listed });
+    expect(again.status, again.text).toBe(200);
+    expect(again.json.data).not.toBe(created.json.data);
+    await expectRefused(
+      { body: seedWith((seed) => (seed.hooks[0]._links = { self: { href: "https://api.doo.net/x" } })) },
+      { status: 400, code: "BAD_USER_INPUT", field: "hooks[0]._links", message: /^hooks\[0\]\._links: is not a field/ },
+    );
+  });
+
+  it("refuses NUL and lone surrogates in any string or key, naming the field, as the GraphQL API does", async () => {
+    await expectRefused(
+      { body: seedWith((seed) => (seed.name = "Webhook \ud800")) },
+      { status: 400, code: "BAD_USER_INPUT", field: "name", message: "name: must not contain NUL (\\u0000) or unpaired surrogate characters" },
+    );
+    await expectRefused(
+      { body: seedWith((seed) => (seed.hooks[2].endpoint = "https://partner.example/\u0000")) },
+      { status: 400, code: "BAD_USER_INPUT", field: "hooks[2].endpoint", message: /^hooks\[2\]\.endpoint: must not contain NUL/ },
+    );
+    await expectRefused(
+      { body: seedWith((seed) => (seed.authentication["\udc00"] = 1)) },
+      { status: 400, code: "BAD_USER_INPUT", field: "authentication", message: /^authentication: must not contain NUL/ },
+    );
   });
 
   it("understands hook types with the per-hook suffix doo's own list shows", async () => {

@@ -19,6 +19,8 @@ interface Answer {
   body: unknown;
   headers?: Record<string, string>;
   delayMs?: number;
+  /** Sent in pieces with no Content-Length. */
+  chunked?: boolean;
 }
 
 /** A loopback OAuth2 token endpoint: records each request, answers what the test sets in `respond`. */
@@ -44,7 +46,12 @@ class TokenEndpoint {
         setTimeout(() => {
           if (res.destroyed) return;
           res.writeHead(answer.status ?? 200, { "content-type": "application/json", ...answer.headers });
-          res.end(body);
+          if (answer.chunked) {
+            for (let at = 0; at < body.length; at += 16 * 1024) res.write(body.slice(at, at + 16 * 1024));
+            res.end();
+          } else {
+            res.end(body);
+          }
         }, answer.delayMs ?? 0);
       });
     });
@@ -303,6 +310,18 @@ describe("TokenCache failures", () => {
     const error = await failure(cache().get(credential()));
     expect(error.message).toContain(endpoint.url);
     expect(error.message).toContain(problem);
+    expect(error.status).toBeUndefined();
+  });
+
+  // 200 KB of valid JSON: the problem is its size, and the message must say so, not "not JSON".
+  it.each([
+    ["with a Content-Length", false],
+    ["sent chunked", true],
+  ])("reports a JSON answer larger than it reads (%s) as too large", async (_, chunked) => {
+    const big = JSON.stringify({ access_token: "t", padding: "x".repeat(200 * 1024) });
+    endpoint.respond = () => ({ body: big, chunked });
+    const error = await failure(cache().get(credential()));
+    expect(error.message).toBe(`token endpoint ${endpoint.url} answered more than ${64 * 1024} bytes`);
     expect(error.status).toBeUndefined();
   });
 
