@@ -12,12 +12,12 @@ beforeAll(async () => {
   eventId = (await createEvent(app)).id;
 });
 
-/** The most requests that arrived within any one-second window. */
-function busiestSecond(times: readonly number[]): number {
+/** The most requests that arrived within any window of `windowMs`. */
+function busiest(times: readonly number[], windowMs: number): number {
   const sorted = [...times].sort((a, b) => a - b);
   let most = 0;
   for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= 1_000) j++;
+    while (sorted[i]! - sorted[j]! >= windowMs) j++;
     most = Math.max(most, i - j + 1);
   }
   return most;
@@ -40,6 +40,10 @@ describe("a group with maxRequestsPerSecond", () => {
     }
     const times = receiver.requests.filter((request) => request.path === "/limited").map((request) => request.receivedAt);
     expect(times).toHaveLength(14);
-    expect(busiestSecond(times)).toBe(4);
+    // Sends are spaced 1.1 s / 4 = 275 ms apart, so five span 1.1 s. Arrival is timed here, in a
+    // process that may be busy: one request read 250 ms late must not look like a burst, so the
+    // window is 850 ms (an unlimited group sends all 14 within a few milliseconds).
+    expect(busiest(times, 850)).toBeLessThanOrEqual(4);
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(13 * 250);
   });
 });
