@@ -56,6 +56,7 @@ export async function superviseRunner(options: RunnerOptions, supervision: Super
       try {
         await supervision.releaseJobs([...endedIds]);
         endedIds.clear();
+        if (stopping) return;
         current = await startRunner(options);
         watch(current);
         logger.warn({ attempt: attempt + 1 }, "delivery runner started again");
@@ -87,11 +88,21 @@ export async function superviseRunner(options: RunnerOptions, supervision: Super
       stopped.abort();
       await restarting;
       // A runner that already ended (a restart in progress when the stop came) has nothing to stop.
+      // Its stop is bounded like its own shutdown: one that hangs (the database gone as it stops)
+      // must not keep the process, and its heartbeat, alive for ever. Jobs it could not hand back
+      // stay locked; the caller releases them by id.
       if (!current.hasEnded()) {
-        await current.runner.stop().catch((error: unknown) => {
-          // Jobs it could not hand back stay locked; the caller releases them by id.
-          logger.warn({ err: error }, "the delivery runner did not stop cleanly");
-        });
+        const stoppedInTime = await Promise.race([
+          current.runner.stop().then(
+            () => true,
+            (error: unknown) => {
+              logger.warn({ err: error }, "the delivery runner did not stop cleanly");
+              return true;
+            },
+          ),
+          sleep(supervision.abandonAfterMs, false, { ref: false }),
+        ]);
+        if (!stoppedInTime) logger.warn(`the delivery runner had not stopped after ${supervision.abandonAfterMs} ms; leaving it`);
       }
     },
   };
