@@ -13,6 +13,7 @@ import { MAX_RECOVERED_PER_CALL } from "../../store/requeue-deliveries.js";
 const queuingOne = new Set(["sendTestDelivery", "redeliver"]);
 
 /**
+ * Also: previewHookPayload, which runs an origin query, once per request.
  * HOOKGATE_MAX_QUEUED_PER_REQUEST: one request may queue at most `max` deliveries by hand, however
  * many aliases or fragments it spreads them over (40 aliased sendTestDelivery fields were 40
  * deliveries). recoverDeliveries queues up to MAX_RECOVERED_PER_CALL at once, so it comes alone.
@@ -24,8 +25,16 @@ const queuingOne = new Set(["sendTestDelivery", "redeliver"]);
 export function queuedDeliveriesRule(max: number): ValidationRule {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
-      if (operation.operation !== "mutation") return;
       const counts = rootFieldCounts(context, operation.selectionSet);
+      // Each preview runs an origin query of up to the query limits' objects, on the API's own
+      // connections: thirty aliased previews were thirty times what one query may cost.
+      if ((counts.get("previewHookPayload") ?? 0) > 1) {
+        const message =
+          "previewHookPayload runs an origin query as large as a whole request may be, so one request may hold it once; " +
+          "send the others in requests of their own";
+        context.reportError(new GraphQLError(message, { nodes: [operation] }));
+      }
+      if (operation.operation !== "mutation") return;
       const byHand = [...queuingOne].reduce((sum, name) => sum + (counts.get(name) ?? 0), 0);
       const recovers = counts.get("recoverDeliveries") ?? 0;
       if (recovers > 1 || (recovers === 1 && byHand > 0)) {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createGroup } from "../../support/fixtures.js";
+import { createEvent, createGroup } from "../../support/fixtures.js";
 import { count } from "../../support/row-count.js";
 import { type TestApp, useTestApp } from "../../support/test-app.js";
 
@@ -71,6 +71,25 @@ describe("deliveries one request may queue, by default", () => {
     expectRefusedWhole(beside);
     expect(beside.errors![0]!.message).toMatch(/recoverDeliveries queues up to 10000 deliveries at once/);
     expect(await app.graphql(`mutation { ${recover()} }`)).toMatchObject({ status: 200, data: { recoverDeliveries: 0 } });
+  });
+});
+
+describe("origin previews in one request", () => {
+  const app = useTestApp();
+
+  it("runs one previewHookPayload, and refuses a request holding two or more, aliased or through a fragment", async () => {
+    const event = await createEvent(app);
+    const preview = (alias: string) => `${alias}: previewHookPayload(input: { hookType: EVENT_CREATED, eventId: "${event.id}" }) { body }`;
+    const one = await app.graphql(`{ ${preview("a")} }`);
+    expect(one.errors).toBeUndefined();
+    for (const query of [
+      `{ ${Array.from({ length: 30 }, (_, i) => preview(`p${i}`)).join(" ")} }`,
+      `{ ${preview("a")} ...P } fragment P on Query { ${preview("b")} }`,
+    ]) {
+      const refused = await app.graphql(query);
+      expectRefusedWhole(refused);
+      expect(refused.errors![0]!.message).toMatch(/^previewHookPayload runs an origin query .* one request may hold it once/);
+    }
   });
 });
 
