@@ -13,10 +13,12 @@ export const objectsEstimator: ComplexityEstimator = ({ field, type, node, args,
   const named = getNamedType(field.type);
   if (isLeafType(named)) return 0;
   // Even `{ totalCount }` alone reads the page's rows.
-  if (named.name.endsWith("Connection")) return pageSize(node, args.first) * Math.max(1, childComplexity);
+  if (named.name.endsWith("Connection")) return pageSize(node, args.first, "first") * Math.max(1, childComplexity);
   // A connection's edges and pageInfo are the page counted on the connection itself.
   if (type.name.endsWith("Connection")) return childComplexity;
-  return (isListType(getNullableType(field.type)) ? defaultPageSize : 1) * (1 + childComplexity);
+  // A list with `last` (a delivery's attempts) holds at most that many.
+  const listed = "last" in args ? pageSize(node, args.last, "last") : defaultPageSize;
+  return (isListType(getNullableType(field.type)) ? listed : 1) * (1 + childComplexity);
 };
 
 /**
@@ -24,8 +26,8 @@ export const objectsEstimator: ComplexityEstimator = ({ field, type, node, args,
  * it can cost no more than the maximum; a variable left out takes the schema's default, and
  * where no value is known at all the largest page is assumed.
  */
-function pageSize(node: FieldNode, first: unknown): number {
+function pageSize(node: FieldNode, first: unknown, argument: "first" | "last"): number {
   if (typeof first === "number") return Math.min(Math.max(1, first), maxPageSize);
-  const written = node.arguments?.find((argument) => argument.name.value === "first");
+  const written = node.arguments?.find((given) => given.name.value === argument);
   return written && written.value.kind !== Kind.NULL ? maxPageSize : defaultPageSize;
 }

@@ -108,6 +108,14 @@ export async function findDelivery(db: Db, organizationId: string, id: string): 
     .executeTakeFirst();
 }
 
-export async function listAttempts(db: Db, deliveryId: string): Promise<DeliveryAttemptRow[]> {
-  return db.selectFrom("delivery_attempts").selectAll().where("delivery_id", "=", deliveryId).orderBy("number").execute();
+/** The `last` most recent attempts of a delivery, oldest first. */
+export async function listAttempts(db: Db, deliveryId: string, last: number): Promise<DeliveryAttemptRow[]> {
+  const newestFirst = await db
+    .selectFrom("delivery_attempts")
+    .selectAll()
+    .where("delivery_id", "=", deliveryId)
+    .orderBy("number", "desc")
+    .limit(last)
+    .execute();
+  return newestFirst.reverse();
 }

@@ -199,3 +199,44 @@ describe("the log of a deleted group", () => {
     ]);
   });
 });
+
+describe("a delivery tried many times (a throttling partner)", () => {
+  let org: Awaited<ReturnType<typeof organizationWithGroups>>;
+  let deliveryId = "";
+  const attemptsQuery = `query ($id: ID!, $last: Int) { delivery(id: $id) { attemptCount attempts(last: $last) { number } } }`;
+
+  beforeAll(async () => {
+    org = await organizationWithGroups("Many attempts");
+    await publishEvent(app, { type: "EVENT_CREATED", eventId: randomUUID() }, org.adminKey);
+    await waitUntilSettled(app, { organizationId: org.id });
+    const { rows } = await sql<{ id: string }>`
+      select id from deliveries where webhook_group_id = ${org.groups.ok}`.execute(app.db);
+    deliveryId = rows[0]!.id;
+    // 150 attempts in all, as a partner answering 429 for a day or two leaves.
+    await sql`
+      insert into delivery_attempts (delivery_id, number, started_at, duration_ms, request_method, request_url,
+                                     request_headers, response_status, response_body)
+      select a.delivery_id, n, a.started_at + n * interval '1 second', a.duration_ms, a.request_method, a.request_url,
+             a.request_headers, 429, 'slow down'
+      from delivery_attempts a, generate_series(2, 150) n where a.delivery_id = ${deliveryId}`.execute(app.db);
+  });
+
+  it("lists the most recent 25 by default, oldest first, and up to 100 when asked", async () => {
+    const byDefault = await graphqlData(app, attemptsQuery, { id: deliveryId }, org.adminKey);
+    expect(byDefault.delivery.attempts.map((attempt: { number: number }) => attempt.number)).toEqual(
+      Array.from({ length: 25 }, (_, i) => 126 + i),
+    );
+    const hundred = await graphqlData(app, attemptsQuery, { id: deliveryId, last: 100 }, org.adminKey);
+    expect(hundred.delivery.attempts).toHaveLength(100);
+    expect(hundred.delivery.attempts[0].number).toBe(51);
+  });
+
+  it("refuses more than 100, naming the argument, and counts attempts into a query's objects", async () => {
+    const tooMany = await app.graphql(attemptsQuery, { id: deliveryId, last: 101 }, { key: org.adminKey });
+    expect(tooMany.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "last" } });
+    // 100 deliveries × 100 attempts each could be 10,100 objects: past the query limits.
+    const wide = await app.graphql(`{ deliveries(first: 100) { edges { node { attempts(last: 100) { number } } } } }`, {}, { key: org.adminKey });
+    expect(wide.status).toBe(400);
+    expect(wide.errors?.[0]?.message).toMatch(/could return \d+ objects, more than 10000/);
+  });
+});

@@ -145,6 +145,10 @@ export type CredentialsInput = {
 export type Delivery = {
   __typename?: 'Delivery';
   attemptCount: Scalars['Int']['output'];
+  /**
+   * The most recent attempts, oldest first: at most `last` (1 to 100). A throttling partner may
+   * be tried many times; `attemptCount` says how many there were in all.
+   */
   attempts: Array<DeliveryAttempt>;
   createdAt: Scalars['DateTime']['output'];
   eventGuideId?: Maybe<Scalars['ID']['output']>;
@@ -166,6 +170,15 @@ export type Delivery = {
   /** Null once the group has been deleted or replaced; the delivery log stays. */
   webhookGroup?: Maybe<WebhookGroup>;
   webhookGroupId: Scalars['ID']['output'];
+};
+
+
+/**
+ * One hook's delivery of one publication. Its id is the `webhook-id` header, the same on every
+ * attempt, so partners can deduplicate; its payload is built once and resent unchanged.
+ */
+export type DeliveryAttemptsArgs = {
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type DeliveryAttempt = {
@@ -1014,7 +1027,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type DeliveryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Delivery'] = ResolversParentTypes['Delivery']> = {
   attemptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  attempts?: Resolver<Array<ResolversTypes['DeliveryAttempt']>, ParentType, ContextType>;
+  attempts?: Resolver<Array<ResolversTypes['DeliveryAttempt']>, ParentType, ContextType, RequireFields<DeliveryAttemptsArgs, 'last'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   eventGuideId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;

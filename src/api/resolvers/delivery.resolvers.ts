@@ -1,3 +1,4 @@
+import { InputError } from "../../errors.js";
 import { previewHookPayload } from "../../preview/preview-hook-payload.js";
 import { publishExternal } from "../../publish/publish-external.js";
 import { recoverDeliveries } from "../../replay/recover-deliveries.js";
@@ -5,7 +6,7 @@ import { redeliver } from "../../replay/redeliver.js";
 import { sendTestDelivery } from "../../replay/send-test-delivery.js";
 import { findDelivery, listAttempts, pageDeliveries, type DeliveryFilter } from "../../store/delivery.repository.js";
 import { isUuid } from "../../store/ids.js";
-import { pageRequest } from "../../store/pagination.js";
+import { defaultPageSize, maxPageSize, pageRequest } from "../../store/pagination.js";
 import { requireAdmin, requireReader } from "../access.js";
 import { toConnection } from "../connection.js";
 import type { DeliveryFilter as DeliveryFilterInput, Resolvers } from "../generated/resolvers.js";
@@ -63,7 +64,7 @@ export const deliveryResolvers: Resolvers = {
     createdAt: (row) => row.created_at,
     finishedAt: (row) => row.finished_at,
     payloadErrors: (row) => row.payload_errors ?? null,
-    attempts: (row, _, { services }) => listAttempts(services.db, row.id),
+    attempts: (row, { last }, { services }) => listAttempts(services.db, row.id, attemptsToList(last)),
   },
   DeliveryAttempt: {
     startedAt: (row) => row.started_at,
@@ -85,3 +86,9 @@ export const deliveryResolvers: Resolvers = {
       recoverDeliveries(context.services, requireAdmin(context).organizationId, { groupId, since, until }),
   },
 };
+
+function attemptsToList(last: number | null | undefined): number {
+  const count = last ?? defaultPageSize;
+  if (!Number.isInteger(count) || count < 1 || count > maxPageSize) throw new InputError("last", `must be between 1 and ${maxPageSize}`);
+  return count;
+}
