@@ -1,7 +1,7 @@
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 /** A partner answering `Retry-After: 0` must not turn the worker into a busy loop. */
 const MIN_THROTTLED_WAIT_MS = 1_000;
-/** However long a partner asks for, a throttled delivery looks again within the hour. */
+/** Without a longer Retry-After, a throttled delivery looks again within the hour. */
 export const MAX_THROTTLED_WAIT_MS = 3_600_000;
 /**
  * A throttled delivery waits at least this share of how long its schedule has run: a partner
@@ -65,8 +65,8 @@ export function isThrottled({ status, retryAfterMs }: AttemptOutcome): boolean {
  * ±20 % so hooks that failed together do not all retry in the same instant; once the rounds are
  * spent the delivery has failed. A throttled attempt uses up nothing (DESIGN.md: waiting for a
  * partner's Retry-After never uses up a delivery's attempts): it waits as asked (without
- * Retry-After, the round's scheduled delay) and at least a tenth of the time the schedule has
- * run, 1 s to 1 h, and the delivery fails only when the schedule's whole span has passed since
+ * Retry-After, the round's scheduled delay, within the hour) and at least a tenth of the time
+ * the schedule has run, never past the end of the schedule's span; the delivery fails only when the schedule's whole span has passed since
  * it began — the three days the default schedule promises, not ten quick answers.
  */
 export function nextAttempt({ round, outcome, schedule, random = Math.random, now, scheduleStartedAt }: NextAttemptInput): NextAttempt {
@@ -80,8 +80,12 @@ export function nextAttempt({ round, outcome, schedule, random = Math.random, no
     const elapsedMs = Math.max(0, now.getTime() - (scheduleStartedAt ?? now).getTime());
     const spanMs = schedule.reduce((sum, delay) => sum + delay, 0);
     if (elapsedMs >= spanMs) return { kind: "failed", throttled: true };
-    const asked = retryAfterMs ?? jittered(schedule[Math.min(round, schedule.length) - 1] ?? 0);
-    const delayMs = Math.min(Math.max(asked, Math.round(elapsedMs * THROTTLED_BACKOFF), MIN_THROTTLED_WAIT_MS), MAX_THROTTLED_WAIT_MS);
+    // hookgate's own waits (the round's delay without Retry-After, the backoff) stay within the hour;
+    // a partner's Retry-After is honoured as asked, up to the end of the schedule's span, where the
+    // last attempt is made.
+    const own = retryAfterMs == null ? jittered(schedule[Math.min(round, schedule.length) - 1] ?? 0) : 0;
+    const ours = Math.min(Math.max(own, Math.round(elapsedMs * THROTTLED_BACKOFF), MIN_THROTTLED_WAIT_MS), MAX_THROTTLED_WAIT_MS);
+    const delayMs = Math.min(Math.max(ours, retryAfterMs ?? 0), Math.max(MIN_THROTTLED_WAIT_MS, spanMs - elapsedMs));
     return { kind: "retry", at: new Date(now.getTime() + delayMs), delayMs, throttled: true };
   }
 

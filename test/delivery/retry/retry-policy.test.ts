@@ -100,7 +100,7 @@ describe("nextAttempt", () => {
     expect(after(1, { status: 503, retryAfterMs: null })).toMatchObject({ delayMs: 10 * S, throttled: false });
   });
 
-  it("honours Retry-After on 429 and 503 without jitter, 1 s to 1 h", () => {
+  it("honours Retry-After on 429 and 503 without jitter, at least 1 s and up to the end of the schedule's span", () => {
     expect(after(1, { status: 429, retryAfterMs: 90 * S }, () => 0)).toEqual({
       kind: "retry",
       delayMs: 90 * S,
@@ -108,7 +108,13 @@ describe("nextAttempt", () => {
       throttled: true,
     });
     expect(after(1, { status: 503, retryAfterMs: 20 * M }, () => 1)).toMatchObject({ delayMs: 20 * M, throttled: true });
-    expect(after(1, { status: 503, retryAfterMs: 2 * H })).toMatchObject({ delayMs: MAX_THROTTLED_WAIT_MS });
+    const long = (retryAfterMs: number, startedAt: Date | null = null) =>
+      nextAttempt({ round: 1, outcome: { status: 503, retryAfterMs }, schedule: defaultRetrySchedule, now, scheduleStartedAt: startedAt });
+    expect(long(2 * H)).toMatchObject({ delayMs: 2 * H });
+    // Asked for longer than the span has left: the last attempt comes at the span's end.
+    const defaultSpan = defaultRetrySchedule.reduce((sum, delay) => sum + delay, 0);
+    expect(long(20 * H, startedAgo(defaultSpan - 3 * H))).toMatchObject({ delayMs: 3 * H });
+    expect(after(1, { status: 503, retryAfterMs: 2 * H })).toMatchObject({ delayMs: span });
     expect(after(1, { status: 429, retryAfterMs: 0 })).toMatchObject({ delayMs: 1 * S });
   });
 
@@ -125,7 +131,9 @@ describe("nextAttempt", () => {
   it("backs a long throttling off: at least a tenth of the time the schedule has run", () => {
     expect(after(1, { status: 429, retryAfterMs: 1 * S }, () => 0.5, startedAgo(10 * M))).toMatchObject({ delayMs: 1 * M });
     expect(after(1, { status: 429, retryAfterMs: 5 * M }, () => 0.5, startedAgo(10 * M))).toMatchObject({ delayMs: 5 * M });
-    expect(after(1, { status: 429, retryAfterMs: 1 * S }, () => 0.5, startedAgo(1 * H))).toMatchObject({ delayMs: 6 * M });
+    expect(after(1, { status: 429, retryAfterMs: 1 * S }, () => 0.5, startedAgo(30 * M))).toMatchObject({ delayMs: 3 * M });
+    // Never past the span's end (1 h 5 min 10 s here): the last attempt comes then.
+    expect(after(1, { status: 429, retryAfterMs: 1 * S }, () => 0.5, startedAgo(1 * H))).toMatchObject({ delayMs: 5 * M + 10 * S });
     const longAgo = new Date(now.getTime() - 20 * H);
     expect(
       nextAttempt({ round: 1, outcome: { status: 429, retryAfterMs: 1 * S }, schedule: defaultRetrySchedule, now, scheduleStartedAt: longAgo }),
