@@ -64,6 +64,8 @@ export interface Config {
   readonly authFailureLimit: Rate | null;
   /** Deliveries one request may queue by hand (sendTestDelivery, redeliver), however many aliases it uses. */
   readonly maxQueuedPerRequest: number;
+  /** Reverse proxies in front of the API whose X-Forwarded-For entries name the client (0: none). */
+  readonly trustedProxyHops: number;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -131,6 +133,7 @@ function requestLimits(env: Env) {
     apiRateBurst: integer(env, "HOOKGATE_API_RATE_BURST", apiRateLimit?.count ?? 0, { min: 0, max: 1_000_000_000 }),
     authFailureLimit: rate(env, "HOOKGATE_AUTH_FAILURE_LIMIT", "10/min"),
     maxQueuedPerRequest: integer(env, "HOOKGATE_MAX_QUEUED_PER_REQUEST", 10, { min: 1, max: 1_000 }),
+    trustedProxyHops: integer(env, "HOOKGATE_TRUSTED_PROXY_HOPS", 0, { min: 0, max: 10 }),
   };
 }
 

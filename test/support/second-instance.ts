@@ -29,10 +29,10 @@ export function useSecondInstance(app: TestApp): { readonly url: string } {
 export async function postGraphql(
   url: string,
   query: string,
-  auth: { key?: string; bearer?: string } = {},
+  auth: { key?: string; bearer?: string; headers?: Record<string, string> } = {},
   variables?: Record<string, unknown>,
 ): Promise<Answer> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
+  const headers: Record<string, string> = { "content-type": "application/json", ...auth.headers };
   if (auth.key) headers["x-api-key"] = auth.key;
   if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
   const response = await fetch(`${url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });

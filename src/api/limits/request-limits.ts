@@ -3,6 +3,7 @@ import type { Services } from "../../services.js";
 import { authenticate } from "../authenticate.js";
 import type { Credentials } from "../context.js";
 import { createAuthFailureThrottle } from "./auth-failure-throttle.js";
+import { clientAddress } from "./client-address.js";
 import { createCallerRateLimit } from "./caller-rate-limit.js";
 
 /** The gate every API request passes before anything runs: /graphql and the doo REST API alike. */
@@ -26,7 +27,7 @@ export function createRequestLimits(services: Services): RequestLimits {
   const requests = config.apiRateLimit ? createCallerRateLimit(pool, config.apiRateLimit, config.apiRateBurst) : null;
   return {
     async admit(request) {
-      const address = request.socket.remoteAddress ?? "unknown";
+      const address = clientAddress(request, config.trustedProxyHops);
       failures?.refuseIfBlocked(address);
       const credentials = await authenticate(db, request.headers, config.operatorToken, config.apiKeyCacheTtlMs);
       if (credentials.rejected) {

@@ -21,7 +21,7 @@ function expectThrottled(answer: Answer, windowSeconds: number): number {
   return retryAfter;
 }
 
-async function fail(url: string, auth: { key?: string; bearer?: string }, query = viewer) {
+async function fail(url: string, auth: { key?: string; bearer?: string; headers?: Record<string, string> }, query = viewer) {
   const answer = await postGraphql(url, query, auth);
   expect(answer.status, JSON.stringify(answer.json)).toBe(200);
   expect(answer.json.errors[0].extensions.code).toBe("UNAUTHENTICATED");
@@ -74,5 +74,34 @@ describe("two API processes on one database", () => {
     }
     expectThrottled(await postGraphql(second.url, viewer, { key: wrongKey(20) }), 30);
     expectThrottled(await postGraphql(app.url, viewer, { key: wrongKey(21) }), 30);
+  });
+});
+
+// Behind a reverse proxy every client arrives from the proxy's address.
+describe("HOOKGATE_TRUSTED_PROXY_HOPS", () => {
+  const forwardedFor = (chain: string) => ({ "x-forwarded-for": chain });
+
+  describe("=1 (one proxy in front)", () => {
+    const app = useTestApp({ HOOKGATE_AUTH_FAILURE_LIMIT: "3/30s", HOOKGATE_TRUSTED_PROXY_HOPS: "1" });
+
+    it("throttles the client the proxy names, not every client behind it, and believes no entry a client wrote", async () => {
+      for (let i = 0; i < 3; i++) await fail(app.url, { key: wrongKey(i), headers: forwardedFor("203.0.113.7") });
+      expectThrottled(await postGraphql(app.url, viewer, { key: wrongKey(3), headers: forwardedFor("203.0.113.7") }), 30);
+      expectThrottled(await postGraphql(app.url, viewer, { key: app.adminKey, headers: forwardedFor("203.0.113.7") }), 30);
+      // The guesser writing another address in front of the one the proxy appends changes nothing.
+      expectThrottled(await postGraphql(app.url, viewer, { key: wrongKey(9), headers: forwardedFor("198.51.100.1, 203.0.113.7") }), 30);
+      // Another tenant behind the same proxy is let in.
+      const other = await postGraphql(app.url, viewer, { key: app.adminKey, headers: forwardedFor("198.51.100.1") });
+      expect(other.json).toEqual({ data: { viewer: { role: "ADMIN" } } });
+    });
+  });
+
+  describe("=0 (the default: no proxy)", () => {
+    const app = useTestApp({ HOOKGATE_AUTH_FAILURE_LIMIT: "3/30s" });
+
+    it("ignores X-Forwarded-For: a client cannot dodge the throttle by writing one", async () => {
+      for (let i = 0; i < 3; i++) await fail(app.url, { key: wrongKey(i), headers: forwardedFor(`192.0.2.${i}`) });
+      expectThrottled(await postGraphql(app.url, viewer, { key: wrongKey(5), headers: forwardedFor("192.0.2.99") }), 30);
+    });
   });
 });
