@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { startHookgate } from "../../src/app.js";
 import type { TestApp } from "./test-app.js";
 import { useForTests } from "./use-for-tests.js";
@@ -37,4 +38,19 @@ export async function postGraphql(
   if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
   const response = await fetch(`${url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
   return { status: response.status, retryAfter: response.headers.get("retry-after"), json: await response.json() };
+}
+
+/**
+ * What a request over a limit sees: 429, a Retry-After within the window, RATE_LIMITED, no data,
+ * and a message naming the setting. Answers the Retry-After in seconds.
+ */
+export function expectLimited(answer: Answer, windowSeconds: number, setting: string): number {
+  expect(answer.status, JSON.stringify(answer.json)).toBe(429);
+  const retryAfter = Number(answer.retryAfter);
+  expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= windowSeconds, `Retry-After ${answer.retryAfter}`).toBe(true);
+  expect(answer.json.data).toBeUndefined();
+  expect(answer.json.errors).toHaveLength(1);
+  expect(answer.json.errors[0].extensions).toEqual({ code: "RATE_LIMITED" });
+  expect(answer.json.errors[0].message).toContain(setting);
+  return retryAfter;
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { restClient } from "../../support/rest-client.js";
-import { type Answer, postGraphql, useSecondInstance } from "../../support/second-instance.js";
+import { type Answer, expectLimited, postGraphql, useSecondInstance } from "../../support/second-instance.js";
 import { type TestApp, useTestApp } from "../../support/test-app.js";
 
 const viewer = "{ viewer { role } }";
@@ -9,17 +9,7 @@ const createOrganization = `mutation { createOrganization(name: "Guessed") { org
 const wrongKey = (i: number) => `hg_${"x".repeat(40)}${i}`;
 const wrongOperatorToken = (i: number) => `guessed-operator-token-0123456789abcdef-${i}`;
 
-/** What an address over its failures sees: 429, a Retry-After within the window, RATE_LIMITED and no data. */
-function expectThrottled(answer: Answer, windowSeconds: number): number {
-  expect(answer.status, JSON.stringify(answer.json)).toBe(429);
-  const retryAfter = Number(answer.retryAfter);
-  expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= windowSeconds, `Retry-After ${answer.retryAfter}`).toBe(true);
-  expect(answer.json.data).toBeUndefined();
-  expect(answer.json.errors).toHaveLength(1);
-  expect(answer.json.errors[0].extensions).toEqual({ code: "RATE_LIMITED" });
-  expect(answer.json.errors[0].message).toMatch(/HOOKGATE_AUTH_FAILURE_LIMIT/);
-  return retryAfter;
-}
+const expectThrottled = (answer: Answer, windowSeconds: number) => expectLimited(answer, windowSeconds, "HOOKGATE_AUTH_FAILURE_LIMIT");
 
 async function fail(url: string, auth: { key?: string; bearer?: string; headers?: Record<string, string> }, query = viewer) {
   const answer = await postGraphql(url, query, auth);

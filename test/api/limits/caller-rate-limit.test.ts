@@ -4,23 +4,13 @@ import { describe, expect, it } from "vitest";
 import { createApiKey } from "../../support/fixtures.js";
 import { restClient } from "../../support/rest-client.js";
 import { count } from "../../support/row-count.js";
-import { type Answer, postGraphql, useSecondInstance } from "../../support/second-instance.js";
+import { type Answer, expectLimited, postGraphql, useSecondInstance } from "../../support/second-instance.js";
 import { operatorToken, type TestApp, useTestApp } from "../../support/test-app.js";
 
 const viewer = "{ viewer { role } }";
 const createEvent = `mutation { createEvent(input: { title: "Limited", startDate: "2027-06-01T18:00:00Z", endDate: "2027-06-02T02:00:00Z" }) { id } }`;
 
-/** What a caller over its limit sees: 429, a Retry-After within the window, RATE_LIMITED and no data. */
-function expectRateLimited(answer: Answer, windowSeconds: number): number {
-  expect(answer.status, JSON.stringify(answer.json)).toBe(429);
-  const retryAfter = Number(answer.retryAfter);
-  expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= windowSeconds, `Retry-After ${answer.retryAfter}`).toBe(true);
-  expect(answer.json.data).toBeUndefined();
-  expect(answer.json.errors).toHaveLength(1);
-  expect(answer.json.errors[0].extensions).toEqual({ code: "RATE_LIMITED" });
-  expect(answer.json.errors[0].message).toMatch(/HOOKGATE_API_RATE_LIMIT/);
-  return retryAfter;
-}
+const expectRateLimited = (answer: Answer, windowSeconds: number) => expectLimited(answer, windowSeconds, "HOOKGATE_API_RATE_LIMIT");
 
 async function spend(app: TestApp, times: number, auth: { key?: string; bearer?: string }, url = app.url) {
   for (let i = 0; i < times; i++) {
