@@ -66,6 +66,10 @@ export interface Config {
   readonly maxQueuedPerRequest: number;
   /** Reverse proxies in front of the API whose X-Forwarded-For entries name the client (0: none). */
   readonly trustedProxyHops: number;
+  /** GraphiQL, served from hookgate itself, at GET /graphql for browsers (HOOKGATE_PLAYGROUND). */
+  readonly playground: boolean;
+  /** The web console at /console (HOOKGATE_CONSOLE). */
+  readonly console: boolean;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -104,6 +108,8 @@ export function loadConfig(env: Env = process.env): Config {
     apiKeyCacheTtlMs:
       env.HOOKGATE_API_KEY_CACHE_TTL?.trim() === "0" ? 0 : duration(env, "HOOKGATE_API_KEY_CACHE_TTL", defaultApiKeyCacheTtlMs),
     ...requestLimits(env),
+    playground: flag(env, "HOOKGATE_PLAYGROUND") ?? true,
+    console: flag(env, "HOOKGATE_CONSOLE") ?? true,
   });
 }
 

@@ -6,6 +6,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { createDatabase } from "../../src/store/database.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
+import { buildWebApps } from "../../web/build.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,6 +20,7 @@ declare module "vitest" {
 /**
  * Uses DATABASE_URL's server when set, otherwise an embedded one in a temporary folder, and
  * migrates a template database once so each test file gets a fresh schema by copying it.
+ * Builds the browser apps first when their sources changed.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const cleanups: (() => Promise<void>)[] = [];
@@ -26,6 +28,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
+    // The browser tests load the built playground and console; a source changed since the last
+    // build (or a clone installed with --ignore-scripts) is built here first.
+    await buildWebApps({ ifStale: true, quiet: true });
     let serverUrl = process.env.DATABASE_URL;
     if (!serverUrl) {
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hookgate-test-"));

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { Services } from "../../services.js";
 import type { RequestContext } from "../context.js";
 import { databaseUnavailableStatus } from "../database-unavailable.js";
@@ -14,6 +14,7 @@ import { storableVariablesPlugin } from "../input/storable-input.js";
 import { createRestHandler } from "../rest/rest-handler.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
 import { sendJson } from "./send-json.js";
+import { wantsPage, webAppFiles } from "./web-apps.js";
 
 export interface RunningHttpServer {
   /** e.g. http://127.0.0.1:4000 — the address actually bound (port 0 resolved). */
@@ -21,7 +22,10 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-/** The HTTP edge: /graphql (API and playground), /v1/… (doo's REST management API) and /health. */
+/**
+ * The HTTP edge: /graphql (the API; the playground for a browser), /v1/… (doo's REST management
+ * API), /console/ (the web console), /playground/ (the playground's files) and /health.
+ */
 export async function startHttpServer(services: Services, listen: { host: string; port: number }): Promise<RunningHttpServer> {
   const server = http.createServer();
   const apollo = new ApolloServer<RequestContext>({
@@ -41,8 +45,9 @@ export async function startHttpServer(services: Services, listen: { host: string
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       databaseUnavailableStatus,
       storableVariablesPlugin(),
-      // The playground integrators compose origin queries in, in every environment.
-      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // Apollo's landing page loads its playground from Apollo's CDN; hookgate serves its own
+      // (web/playground), so the playground works offline and no request leaves this origin.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -50,17 +55,22 @@ export async function startHttpServer(services: Services, listen: { host: string
   const graphql = createGraphqlHandler(apollo, services, limits);
   const rest = createRestHandler(services, limits);
 
+  const playground = webAppFiles("playground");
+  const webConsole = webAppFiles("console");
+  const { config } = services;
+  const route = (request: http.IncomingMessage, response: http.ServerResponse, url: URL): Promise<void> => {
+    const { pathname } = url;
+    if (pathname === "/graphql") return config.playground && wantsPage(request) ? playground.page(request, response) : graphql(request, response, url);
+    if (pathname === "/v1" || pathname.startsWith("/v1/")) return rest(request, response, url);
+    if (pathname === "/health") return Promise.resolve(sendJson(response, 200, { status: "ok" }));
+    if (config.playground && pathname.startsWith("/playground/")) return playground.file(request, response, url, { routes: false });
+    if (config.console && pathname.startsWith("/console/")) return webConsole.file(request, response, url, { routes: true });
+    if (config.console && (pathname === "/console" || (pathname === "/" && wantsPage(request)))) return Promise.resolve(redirect(response, "/console/"));
+    return Promise.resolve(sendJson(response, 404, { error: `no route for ${pathname}; the API is at /graphql` }));
+  };
+
   server.on("request", (request, response) => {
-    const url = new URL(request.url ?? "/", "http://hookgate.invalid");
-    const route =
-      url.pathname === "/graphql"
-        ? graphql(request, response, url)
-        : url.pathname === "/v1" || url.pathname.startsWith("/v1/")
-          ? rest(request, response, url)
-          : url.pathname === "/health"
-            ? Promise.resolve(sendJson(response, 200, { status: "ok" }))
-            : Promise.resolve(sendJson(response, 404, { error: `no route for ${url.pathname}; the API is at /graphql` }));
-    route.catch((error: unknown) => {
+    route(request, response, new URL(request.url ?? "/", "http://hookgate.invalid")).catch((error: unknown) => {
       services.logger.error({ err: error }, "request failed");
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: "Internal server error" }] });
       else response.destroy();
@@ -77,4 +87,9 @@ export async function startHttpServer(services: Services, listen: { host: string
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     close: () => apollo.stop(),
   };
+}
+
+function redirect(response: http.ServerResponse, location: string): void {
+  response.writeHead(308, { location, "content-type": "text/plain; charset=utf-8" });
+  response.end(`See ${location}\n`);
 }
