@@ -21,6 +21,14 @@ export function viteConfig(name: WebApp["name"], extra: UserConfig = {}): UserCo
       assetsInlineLimit: 0,
       chunkSizeWarningLimit: 8_000,
       reportCompressedSize: false,
+      rollupOptions: {
+        onwarn(warning, warn) {
+          // React libraries mark modules "use client" for server-component bundlers; a browser
+          // bundle has no server side, so the directive means nothing here.
+          if (warning.code === "MODULE_LEVEL_DIRECTIVE") return;
+          warn(warning);
+        },
+      },
     },
     ...extra,
   };

@@ -1,3 +1,10 @@
+import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { App } from "./app.js";
+import "./styles.css";
 
-createRoot(document.getElementById("root")!).render(<p>hookgate console</p>);
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
