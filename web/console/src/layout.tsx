@@ -14,6 +14,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav>
           <Link href="/">Webhook groups</Link>
           <Link href="/deliveries">Deliveries</Link>
+          <Link href="/compose">Origin composer</Link>
           <a href="/graphql">Playground</a>
         </nav>
         <span className="who">
