@@ -111,7 +111,7 @@ export async function startHookgate(
     // Announced as soon as it is committed: should listening fail next, the key is not lost.
     const created = await whenReachable(() => createDefaultOrganizationIfEmpty(db));
     if (created) {
-      (options.announce ?? console.log)(firstStartBanner(created.organization.id, created.apiKey.key, config.publicUrl));
+      (options.announce ?? console.log)(firstStartBanner(created.organization.id, created.apiKey.key, config));
     }
     const worker = roles.worker ? await whenReachable(() => startWorker(services)) : null;
     if (worker) stopping.push(() => worker.stop());
@@ -136,14 +136,17 @@ export const privateTargetsWarning =
   "link-local addresses (allowed unless NODE_ENV=production, or by HOOKGATE_ALLOW_PRIVATE_TARGETS=true); " +
   "set HOOKGATE_ALLOW_PRIVATE_TARGETS=false to refuse them";
 
-function firstStartBanner(organizationId: string, apiKey: string, publicUrl: string): string {
+function firstStartBanner(organizationId: string, apiKey: string, config: Config): string {
+  const { publicUrl } = config;
   return [
     "",
     "hookgate: first start — created the organization \"Default\".",
     `  organization id: ${organizationId}`,
     `  admin API key:   ${apiKey}`,
     "                   (shown only this once: hookgate stores a hash; keep it now)",
-    `  playground:      ${publicUrl}/graphql   (add the header  x-api-key: <key>)`,
+    ...(config.console ? [`  console:         ${publicUrl}/console/   (sign in with the key)`] : []),
+    ...(config.playground ? [`  playground:      ${publicUrl}/graphql   (paste the key into the x-api-key header)`] : []),
+    `  API:             POST ${publicUrl}/graphql   (header  x-api-key: <key>)`,
     "",
   ].join("\n");
 }

@@ -25,7 +25,7 @@ describe("signing in to the console", () => {
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("API key").waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate("sessionStorage.length")).toBe(0);
     expect(foreignRequests).toEqual([]);
     // The wrong key's 401 is the one console error the browser reports.
     expect(errors.filter((error) => !error.includes("401"))).toEqual([]);
