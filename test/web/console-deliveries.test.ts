@@ -23,7 +23,9 @@ describe("the console's delivery log", () => {
 
   beforeAll(() => {
     // The partner behind /down answers 500 to everything; the rest answer 200.
-    receiver.answerAlways((request) => (request.path.startsWith("/down") ? { status: 500, body: "down for maintenance" } : { status: 200, body: '{"ok":true}' }));
+    receiver.answerAlways((request) =>
+      request.path.startsWith("/down") ? { status: 500, body: "down for maintenance" } : { status: 200, body: '{"ok":true}' },
+    );
   });
 
   afterEach(() => {
@@ -150,11 +152,15 @@ describe("the console's delivery log", () => {
     expect(recovered!.headers["webhook-id"]).toBe(deliveryId);
     await picture(page, "failed");
 
+    // No longer FAILED while it is retried: the whole log shows it again, with its new attempts.
+    await page.getByLabel("Status", { exact: true }).selectOption("");
+    await expect.poll(() => row.getByRole("cell").nth(3).textContent(), { timeout: 10_000 }).not.toBe("3");
     await row.getByRole("cell").nth(1).click();
     const attempt = page.getByRole("article", { name: "Attempt 1" });
     await attempt.waitFor();
     expect(await attempt.textContent()).toContain("HTTP 500");
     expect(await attempt.getByLabel("Response body of attempt 1").textContent()).toBe("down for maintenance");
+    await picture(page, "failed-delivery");
   });
 
   it("shows a viewer key the log and the delivery with no write action at all", async () => {
@@ -162,7 +168,10 @@ describe("the console's delivery log", () => {
     const order = await createOrder(app, eventId);
     const [deliveryId] = await waitForDeliveryIds(app, { orderId: order.id });
     await waitForPath(receiver, "/viewer");
-    const { createApiKey } = await graphqlData<{ createApiKey: { apiKey: string } }>(app, "mutation { createApiKey(role: VIEWER) { apiKey } }");
+    const { createApiKey } = await graphqlData<{ createApiKey: { apiKey: string } }>(
+      app,
+      "mutation { createApiKey(role: VIEWER) { apiKey } }",
+    );
     const page = await signedIn(createApiKey.apiKey);
 
     await page.goto(`${app.url}/console/deliveries?group=${group.id}`);

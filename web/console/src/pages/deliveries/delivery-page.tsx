@@ -12,6 +12,8 @@ import { RedeliverButton } from "./redeliver-button.js";
 import { StatusText } from "./status-text.js";
 import "./deliveries.css";
 
+/** The newest attempts are shown whole; older ones fold to their summary line, a click away. */
+const attemptsExpanded = 3;
 /** How often the page looks again while the delivery has attempts coming. */
 const settlingRefreshMs = 1000;
 
@@ -94,7 +96,12 @@ export function DeliveryPage() {
       </h2>
       {attempts.length === 0 && <p className="hint">No attempt yet.</p>}
       {attempts.map((attempt, index) => (
-        <AttemptView key={attempt.number} attempt={attempt} latest={index === 0 && attempts.length > 1} />
+        <AttemptView
+          key={attempt.number}
+          attempt={attempt}
+          latest={index === 0 && attempts.length > 1}
+          expanded={index < attemptsExpanded}
+        />
       ))}
     </section>
   );
