@@ -185,6 +185,29 @@ describe("the console's delivery log", () => {
     expect(await page.getByRole("button", { name: "Redeliver" }).count()).toBe(0);
   });
 
+  it("pages through a long log with its cursor, newest first", async () => {
+    const { group } = await createScopedGroup(app, receiver, "/many");
+    const sent: string[] = [];
+    for (let index = 0; index < 27; index++) {
+      const { sendTestDelivery } = await graphqlData<{ sendTestDelivery: { id: string } }>(
+        app,
+        "mutation ($groupId: ID!, $payload: JSON) { sendTestDelivery(groupId: $groupId, hookType: ORDER_CREATED, payload: $payload) { id } }",
+        { groupId: group.id, payload: { index } },
+      );
+      sent.push(sendTestDelivery.id);
+    }
+    const page = await signedIn();
+    await page.goto(`${app.url}/console/deliveries?group=${group.id}`);
+    const deliveryLinks = () => page.getByRole("table").getByRole("link").allTextContents();
+    await expect.poll(deliveryLinks).toEqual(sent.slice(2).reverse());
+    expect(await page.getByText("27 deliveries").count()).toBe(1);
+    await page.getByRole("button", { name: "Older" }).click();
+    await expect.poll(deliveryLinks).toEqual(sent.slice(0, 2).reverse());
+    expect(await page.getByRole("button", { name: "Older" }).isDisabled()).toBe(true);
+    await page.getByRole("button", { name: "Newer" }).click();
+    await expect.poll(deliveryLinks).toEqual(sent.slice(2).reverse());
+  });
+
   it("says when a delivery does not exist", async () => {
     const page = await signedIn();
     await page.goto(`${app.url}/console/deliveries/7d0c3a5e-0000-4000-8000-000000000000`);
