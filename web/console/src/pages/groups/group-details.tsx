@@ -8,7 +8,7 @@ export function GroupDetails({ group }: { group: WebhookGroup }) {
   const auth = group.authentication;
   return (
     <>
-      <section className="panel">
+      <section className="panel group-panel">
         <dl className="facts">
           <dt>State</dt>
           <dd>
@@ -54,7 +54,7 @@ export function GroupDetails({ group }: { group: WebhookGroup }) {
       </section>
 
       <h2>Authentication</h2>
-      <section className="panel">
+      <section className="panel group-panel">
         {auth === null ? (
           <p>None: deliveries carry no token.</p>
         ) : (
