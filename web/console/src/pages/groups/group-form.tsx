@@ -57,6 +57,8 @@ export function GroupForm({ initial, submitLabel, replacing = false, onSubmit }:
             <Field id="group-event" label="Event" field="input.eventId">
               <select id="group-event" value={form.eventId} onChange={(event) => set("eventId", event.target.value)}>
                 <option value="">Choose an event…</option>
+                {/* A copied group's event beyond the newest hundred stays chosen. */}
+                {form.eventId && lists.data && !lists.data.events.some((event) => event.id === form.eventId) && <option value={form.eventId}>{form.eventId}</option>}
                 {lists.data?.events.map((event) => (
                   <option key={event.id} value={event.id}>
                     {event.title}
@@ -69,6 +71,9 @@ export function GroupForm({ initial, submitLabel, replacing = false, onSubmit }:
             <Field id="group-event-guide" label="Event guide" field="input.eventGuideId">
               <select id="group-event-guide" value={form.eventGuideId} onChange={(event) => set("eventGuideId", event.target.value)}>
                 <option value="">Choose an event guide…</option>
+                {form.eventGuideId && lists.data && !lists.data.eventGuides.some((guide) => guide.id === form.eventGuideId) && (
+                  <option value={form.eventGuideId}>{form.eventGuideId}</option>
+                )}
                 {lists.data?.eventGuides.map((guide) => (
                   <option key={guide.id} value={guide.id}>
                     {guide.name}
