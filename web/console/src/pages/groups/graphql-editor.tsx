@@ -38,8 +38,7 @@ export function GraphqlEditor({ initialValue, schema, onChange, label }: Props) 
       editor.destroy();
       view.current = null;
     };
-    // Made once per mount: the document then belongs to the editor.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Made once per mount: the document then belongs to the editor, the schema arrives below.
   }, []);
 
   useEffect(() => {
