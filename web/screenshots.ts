@@ -59,13 +59,14 @@ export async function takeScreenshots(outDir: string): Promise<string[]> {
     await page.getByRole("link", { name: seeded.groupName }).waitFor();
     await shoot("console-groups");
     await page.goto(`${hookgate.url}/console/groups/${seeded.groupId}`);
-    await page.getByText("SUCCEEDED").first().waitFor();
+    await page.locator("td .status-SUCCEEDED, .status-SUCCEEDED").first().waitFor();
     await shoot("console-group");
     await page.goto(`${hookgate.url}/console/deliveries/${seeded.deliveryId}`);
-    await page.getByText("SUCCEEDED").first().waitFor();
+    await page.locator("td .status-SUCCEEDED, .status-SUCCEEDED").first().waitFor();
     await shoot("console-delivery");
     await page.goto(`${hookgate.url}/console/compose`);
-    await page.waitForLoadState("networkidle");
+    await page.getByRole("button", { name: "Preview" }).click();
+    await page.getByRole("region", { name: "Payload preview" }).getByText("Summer Fest").first().waitFor();
     await shoot("console-composer");
     await page.goto(`${hookgate.url}/graphql`);
     await page.waitForLoadState("networkidle");

@@ -24,7 +24,7 @@ const pageSize = 25;
 /** Fast enough to watch a delivery settle, slow enough to be no load. */
 const settlingRefreshMs = 1500;
 /** The first page also picks up new deliveries on its own, at a calmer pace. */
-const idleRefreshMs = 10_000;
+const idleRefreshMs = 3_000;
 
 /**
  * A delivery log — the whole organization's, or one group's when `groupId` is given (the group
