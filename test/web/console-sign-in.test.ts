@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openPage, useBrowser } from "../support/browser.js";
+import { createApiKey } from "../support/fixtures.js";
 import { useTestApp } from "../support/test-app.js";
 
 describe("signing in to the console", () => {
@@ -29,5 +30,23 @@ describe("signing in to the console", () => {
     expect(foreignRequests).toEqual([]);
     // The wrong key's 401 is the one console error the browser reports.
     expect(errors.filter((error) => !error.includes("401"))).toEqual([]);
+  });
+
+  it("brings the user back to sign-in, saying why, when the key is revoked mid-session", async () => {
+    const { id, apiKey } = await createApiKey(app, "ADMIN");
+    const { page, foreignRequests } = await openPage(await browser(), app.url);
+    await page.goto(`${app.url}/console/`);
+    await page.getByLabel("API key").fill(apiKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Webhook groups" }).waitFor();
+
+    expect((await app.graphql("mutation ($id: ID!) { revokeApiKey(id: $id) }", { id })).data).toEqual({ revokeApiKey: true });
+    await page.getByRole("link", { name: "Deliveries" }).click();
+
+    await page.getByLabel("API key").waitFor();
+    expect(await page.getByRole("alert").textContent()).toContain("no longer accepts this API key");
+    expect(await page.getByRole("button", { name: "Sign out" }).count()).toBe(0);
+    expect(await page.evaluate("sessionStorage.getItem('hookgate.apiKey')")).toBeNull();
+    expect(foreignRequests).toEqual([]);
   });
 });

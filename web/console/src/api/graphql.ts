@@ -22,12 +22,26 @@ export class ApiError extends Error {
   }
 }
 
+type KeyRefusedListener = (apiKey: string) => void;
+const keyRefusedListeners = new Set<KeyRefusedListener>();
+
+/**
+ * Called with the session's key when hookgate answers UNAUTHENTICATED to a request made with it
+ * (the key was revoked mid-session): the session ends there rather than each page showing the
+ * refusal as its own error. Returns the unsubscribe function.
+ */
+export function onSessionKeyRefused(listener: KeyRefusedListener): () => void {
+  keyRefusedListeners.add(listener);
+  return () => keyRefusedListeners.delete(listener);
+}
+
 /**
  * The console's only way to hookgate: POST /graphql, the public API, with the session's key
  * (or `apiKey`, for signing in). Any error entry fails the call: a page never shows half an answer
  * as if it were whole.
  */
-export async function graphql<Data>(query: string, variables: Record<string, unknown> = {}, apiKey = storedApiKey()): Promise<Data> {
+export async function graphql<Data>(query: string, variables: Record<string, unknown> = {}, explicitKey?: string): Promise<Data> {
+  const apiKey = explicitKey ?? storedApiKey();
   let response: Response;
   try {
     response = await fetch("/graphql", {
@@ -47,7 +61,9 @@ export async function graphql<Data>(query: string, variables: Record<string, unk
   const errors = body.errors ?? [];
   if (errors.length > 0) {
     const first = errors[0]!;
-    throw new ApiError(errors.map((error) => error.message).join("; "), first.extensions?.code, errors);
+    const error = new ApiError(errors.map((entry) => entry.message).join("; "), first.extensions?.code, errors);
+    if (error.unauthenticated && explicitKey === undefined) for (const listener of keyRefusedListeners) listener(apiKey);
+    throw error;
   }
   if (body.data === undefined || body.data === null) throw new ApiError(`hookgate answered ${response.status} with no data`, "HTTP");
   return body.data;

@@ -3,7 +3,7 @@ import { ApiError } from "../api/graphql.js";
 import { useSession } from "../api/session.js";
 
 export function SignIn() {
-  const { signIn } = useSession();
+  const { signIn, notice } = useSession();
   const [apiKey, setApiKey] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -42,6 +42,11 @@ export function SignIn() {
           required
         />
         <p className="hint">Kept in this tab's session storage only, and sent as the x-api-key header.</p>
+        {notice && !error && (
+          <p role="alert" className="notice">
+            {notice}
+          </p>
+        )}
         {error && (
           <p role="alert" className="error">
             {error}
