@@ -16,6 +16,8 @@ export interface HookRow {
   origin: string;
   /** Where the origin query runs; empty: hookgate's built-in schema. */
   originEndpoint: string;
+  /** How the origin request is sent (a copied group keeps its own). */
+  originMethod: HttpMethod;
   /** JSON; empty: every publication. */
   condition: string;
 }
@@ -45,7 +47,7 @@ let nextKey = 1;
 export const rowKey = () => nextKey++;
 
 export function emptyHook(overrides: Partial<HookRow> = {}): HookRow {
-  return { key: rowKey(), type: "EVENT_CREATED", method: "POST", endpoint: "", origin: "", originEndpoint: "", condition: "", ...overrides };
+  return { key: rowKey(), type: "EVENT_CREATED", method: "POST", endpoint: "", origin: "", originEndpoint: "", originMethod: "POST", condition: "", ...overrides };
 }
 
 export function emptyForm(): GroupForm {
@@ -91,6 +93,7 @@ export function formFromGroup(group: WebhookGroup): GroupForm {
         endpoint: hook.endpoint,
         origin: hook.origin?.body ?? "",
         originEndpoint: hook.origin?.endpoint ?? "",
+        originMethod: hook.origin?.method ?? "POST",
         condition: hook.condition == null ? "" : JSON.stringify(hook.condition),
       }),
     ),
@@ -150,7 +153,11 @@ export function inputFromForm(form: GroupForm): Record<string, unknown> {
 function hookInput(hook: HookRow, at: string): Record<string, unknown> {
   const input: Record<string, unknown> = { type: hook.type, method: hook.method, endpoint: hook.endpoint.trim() };
   if (hook.origin.trim()) {
-    input.origin = { body: originBodyText(hook.origin), ...(hook.originEndpoint.trim() && { endpoint: hook.originEndpoint.trim() }) };
+    input.origin = {
+      method: hook.originMethod,
+      ...(hook.originEndpoint.trim() && { endpoint: hook.originEndpoint.trim() }),
+      body: originBodyText(hook.origin),
+    };
   }
   if (hook.condition.trim()) {
     try {

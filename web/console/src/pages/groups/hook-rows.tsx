@@ -113,8 +113,15 @@ function HookFieldset({
           />
         </div>
       )}
-      <details open={hook.originEndpoint !== "" || hook.condition !== ""}>
-        <summary>Origin endpoint and condition</summary>
+      <details open={hook.originEndpoint !== "" || hook.originMethod !== "POST" || hook.condition !== ""}>
+        <summary>Origin method and endpoint, condition</summary>
+        <Field id={id("origin-method")} label="Origin method" field={`${at}.origin.method`}>
+          <select id={id("origin-method")} value={hook.originMethod} onChange={(event) => onChange({ originMethod: event.target.value as HttpMethod })}>
+            {httpMethods.map((method) => (
+              <option key={method}>{method}</option>
+            ))}
+          </select>
+        </Field>
         <Field
           id={id("origin-endpoint")}
           label="Origin endpoint"
