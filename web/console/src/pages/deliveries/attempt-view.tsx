@@ -1,7 +1,7 @@
 import type { Attempt } from "./delivery-queries.js";
-import { formatDuration } from "./format.js";
+import { formatDuration } from "../../components/format.js";
 import { HeadersTable } from "./headers-table.js";
-import { TimeText } from "./time-text.js";
+import { TimeText } from "../../components/time-text.js";
 
 /** One attempt: what was sent, what came back (or why nothing did), as hookgate recorded it. */
 export function AttemptView({ attempt, latest, expanded }: { attempt: Attempt; latest: boolean; expanded: boolean }) {

@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
 import { Link } from "wouter";
 import type { DeliveryDetail } from "./delivery-queries.js";
-import { StatusText } from "./status-text.js";
-import { TimeText } from "./time-text.js";
+import { StatusText } from "../../components/status-text.js";
+import { TimeText } from "../../components/time-text.js";
 
 /** What the delivery is, as a list of labelled facts; ids are shown whole, to copy. */
 export function DeliveryFacts({ delivery }: { delivery: DeliveryDetail }) {

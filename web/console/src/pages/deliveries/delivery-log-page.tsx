@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link, useSearchParams } from "wouter";
 import { graphql } from "../../api/graphql.js";
 import { DeliveryLog } from "./delivery-log.js";
-import { errorMessage } from "./format.js";
+import { errorMessage } from "../../components/format.js";
 
 const groupNameQuery = /* GraphQL */ `
   query ConsoleGroupName($id: ID!) {

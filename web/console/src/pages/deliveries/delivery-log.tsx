@@ -16,7 +16,7 @@ import {
   isInProgress,
 } from "./delivery-queries.js";
 import { DeliveryTable } from "./delivery-table.js";
-import { errorMessage } from "./format.js";
+import { errorMessage } from "../../components/format.js";
 import { GroupDeliveryActions } from "./group-delivery-actions.js";
 import "./deliveries.css";
 

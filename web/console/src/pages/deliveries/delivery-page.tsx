@@ -6,10 +6,10 @@ import { useSignedIn } from "../../api/session.js";
 import { AttemptView } from "./attempt-view.js";
 import { DeliveryFacts } from "./delivery-facts.js";
 import { attemptsShown, type DeliveryDetail, deliveryKey, deliveryQuery, isInProgress } from "./delivery-queries.js";
-import { errorMessage } from "./format.js";
+import { errorMessage } from "../../components/format.js";
 import { PayloadView } from "./payload-view.js";
 import { RedeliverButton } from "./redeliver-button.js";
-import { StatusText } from "./status-text.js";
+import { StatusText } from "../../components/status-text.js";
 import "./deliveries.css";
 
 /** The newest attempts are shown whole; older ones fold to their summary line, a click away. */

@@ -1,18 +1,8 @@
 /** The GraphQL documents the delivery pages send, and the shapes they answer (schema/delivery.graphql). */
 
-export const deliveryStatuses = ["PENDING", "RETRYING", "SUCCEEDED", "FAILED", "GONE"] as const;
-export type DeliveryStatus = (typeof deliveryStatuses)[number];
+import type { DeliveryStatus, HookType } from "../../api/enums.js";
 
-export const hookTypes = [
-  "EVENT_CREATED",
-  "EVENT_UPDATED",
-  "EVENT_REMOVED",
-  "ORDER_CREATED",
-  "ORDER_UPDATED",
-  "ORDER_CANCELLED",
-  "ORDER_REMOVED",
-] as const;
-export type HookType = (typeof hookTypes)[number];
+export { type DeliveryStatus, deliveryStatuses, type HookType, hookTypes } from "../../api/enums.js";
 
 /** A delivery still has attempts coming: pages that show one refresh until it settles. */
 export const isInProgress = (status: DeliveryStatus) => status === "PENDING" || status === "RETRYING";

@@ -1,7 +1,7 @@
 import { Link, useLocation } from "wouter";
 import type { DeliveryRow } from "./delivery-queries.js";
-import { StatusText } from "./status-text.js";
-import { TimeText } from "./time-text.js";
+import { StatusText } from "../../components/status-text.js";
+import { TimeText } from "../../components/time-text.js";
 
 interface Props {
   deliveries: readonly DeliveryRow[];

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { graphql } from "../../api/graphql.js";
 import { deliveriesKey, recoverDeliveriesMutation } from "./delivery-queries.js";
-import { errorMessage } from "./format.js";
+import { errorMessage } from "../../components/format.js";
 
 const day = 24 * 60 * 60 * 1000;
 

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { graphql } from "../../api/graphql.js";
 import { deliveriesKey, type DeliveryDetail, deliveryKey, redeliverMutation } from "./delivery-queries.js";
-import { errorMessage } from "./format.js";
+import { errorMessage } from "../../components/format.js";
 
 interface Props {
   delivery: DeliveryDetail;

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from "react";
 import { Link } from "wouter";
 import { graphql } from "../../api/graphql.js";
 import { deliveriesKey, groupHookTypesQuery, type HookType, sendTestDeliveryMutation } from "./delivery-queries.js";
-import { errorMessage } from "./format.js";
+import { errorMessage } from "../../components/format.js";
 
 interface GroupHooks {
   webhookGroup: { id: string; hooks: Array<{ type: HookType }> } | null;

@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation } from "wouter";
 import { graphql } from "../../api/graphql.js";
-import { ErrorAlert } from "./error-alert.js";
+import { ErrorAlert } from "../../components/error-alert.js";
 import { deleteMutation, rotateMutation, setEnabledMutation, type WebhookGroup } from "./group-api.js";
 import { SigningSecretNotice } from "./signing-secret.js";
 

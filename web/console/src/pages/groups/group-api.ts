@@ -1,16 +1,9 @@
 // The GraphQL documents and answer shapes the group pages share, as schema/webhook-group.graphql
 // spells them.
 
-export const hookTypes = [
-  "EVENT_CREATED",
-  "EVENT_REMOVED",
-  "EVENT_UPDATED",
-  "ORDER_CREATED",
-  "ORDER_REMOVED",
-  "ORDER_UPDATED",
-  "ORDER_CANCELLED",
-] as const;
-export type HookType = (typeof hookTypes)[number];
+import type { DeliveryStatus, HookType } from "../../api/enums.js";
+
+export { type HookType, hookTypes } from "../../api/enums.js";
 export const httpMethods = ["POST", "PUT", "PATCH"] as const;
 export type HttpMethod = (typeof httpMethods)[number];
 
@@ -71,7 +64,7 @@ export interface GroupRow {
   eventGuideId: string | null;
   enabled: boolean;
   hooks: Array<{ type: HookType }>;
-  deliveries: { edges: Array<{ node: { status: string; createdAt: string } }> };
+  deliveries: { edges: Array<{ node: { status: DeliveryStatus; createdAt: string } }> };
 }
 
 export const groupsPageQuery = /* GraphQL */ `

@@ -1,5 +1,5 @@
 import type { Hook, WebhookGroup } from "./group-api.js";
-import { formatTime } from "./groups-list.js";
+import { formatTime } from "../../components/format.js";
 import { useScopeLabel } from "./source-lists.js";
 
 /** Everything hookgate tells about a group's configuration and state; secrets only as "set". */

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import { ErrorAlert } from "./error-alert.js";
+import { ErrorAlert } from "../../components/error-alert.js";
 import { Field, FieldError, fieldErrorsOf, FieldErrorsProvider } from "./field-errors.js";
 import { type GroupForm as FormState, inputFromForm, rowKey } from "./group-form-state.js";
 import { HookRows } from "./hook-rows.js";

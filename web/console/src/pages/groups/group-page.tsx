@@ -1,7 +1,7 @@
 import { Link, useParams } from "wouter";
 import { useSignedIn } from "../../api/session.js";
 import { DeliveryLog } from "../deliveries/delivery-log.js";
-import { ErrorAlert } from "./error-alert.js";
+import { ErrorAlert } from "../../components/error-alert.js";
 import { GroupActions } from "./group-actions.js";
 import { GroupDetails } from "./group-details.js";
 import { useGroup } from "./use-group.js";

@@ -4,7 +4,9 @@ import { Link } from "wouter";
 import { graphql } from "../../api/graphql.js";
 import { useSignedIn } from "../../api/session.js";
 import { type GroupRow, groupsPageQuery } from "./group-api.js";
-import { ErrorAlert } from "./error-alert.js";
+import { ErrorAlert } from "../../components/error-alert.js";
+import { StatusText } from "../../components/status-text.js";
+import { TimeText } from "../../components/time-text.js";
 import { useScopeLabel } from "./source-lists.js";
 import "./groups.css";
 
@@ -105,10 +107,10 @@ function GroupRowView({ group }: { group: GroupRow }) {
       <td>
         {last ? (
           <>
-            <span className={`status status-${last.status}`}>{last.status}</span>{" "}
-            <time className="hint" dateTime={last.createdAt}>
-              {formatTime(last.createdAt)}
-            </time>
+            <StatusText status={last.status} />{" "}
+            <span className="hint">
+              <TimeText iso={last.createdAt} />
+            </span>
           </>
         ) : (
           <span className="hint">none yet</span>
@@ -116,8 +118,4 @@ function GroupRowView({ group }: { group: GroupRow }) {
       </td>
     </tr>
   );
-}
-
-export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
 }

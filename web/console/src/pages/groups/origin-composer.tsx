@@ -2,7 +2,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { graphql } from "../../api/graphql.js";
 import { useApiSchema } from "./api-schema.js";
-import { ErrorAlert } from "./error-alert.js";
+import { ErrorAlert } from "../../components/error-alert.js";
 import { type HookType, hookTypes, isOrderHook } from "./group-api.js";
 import { GraphqlEditor } from "./graphql-editor.js";
 import { eventVariables, orderVariables, originBody, originParts, queryProblems } from "./origin-request.js";

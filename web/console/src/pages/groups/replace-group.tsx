@@ -3,7 +3,7 @@ import { useMemo, useState } from "react";
 import { Link, useParams } from "wouter";
 import { graphql } from "../../api/graphql.js";
 import { useSignedIn } from "../../api/session.js";
-import { ErrorAlert } from "./error-alert.js";
+import { ErrorAlert } from "../../components/error-alert.js";
 import { type CreatedGroup, replaceGroupMutation, type WebhookGroup } from "./group-api.js";
 import { GroupForm } from "./group-form.js";
 import { formFromGroup } from "./group-form-state.js";

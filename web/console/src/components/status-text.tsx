@@ -1,4 +1,4 @@
-import type { DeliveryStatus } from "./delivery-queries.js";
+import type { DeliveryStatus } from "../api/enums.js";
 
 /** A delivery's status as a word, coloured by the shared `.status-<STATUS>` classes. */
 export function StatusText({ status }: { status: DeliveryStatus }) {

@@ -1,4 +1,4 @@
-import { ApiError } from "../../api/graphql.js";
+import { ApiError } from "../api/graphql.js";
 
 /** A request that failed, as the user reads it; each of hookgate's errors with the field it names. */
 export function ErrorAlert({ error }: { error: unknown }) {
