@@ -32,6 +32,10 @@ describe("the GraphQL playground", () => {
     await expect.poll(() => responseText(page)).toContain('"name": "Default"');
     await page.screenshot({ path: "/tmp/playground-viewer-answer.png" });
 
+    // GraphiQL keeps headers per tab; the accepted key follows into a tab that had none.
+    await page.getByRole("tab", { name: "CreateGroupWithOrigin" }).click();
+    await expect.poll(() => editorText(page, "headers")).toContain(app.adminKey);
+
     // The key hookgate accepted is the tab's, for the next tab of the playground and the console:
     // in session storage only, never in GraphiQL's own storage, the URL or local storage.
     const { session, local } = await browserStorage(page);

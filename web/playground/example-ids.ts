@@ -1,11 +1,6 @@
 import { storedApiKey } from "../shared/api-key-storage.js";
 import { apiKeyHeader } from "./api-key-header.js";
-
-/** Real ids for the example tabs' variables, so they run as they are; null where there is none (yet). */
-export interface ExampleIds {
-  readonly eventId: string | null;
-  readonly deliveryId: string | null;
-}
+import type { ExampleIds } from "./example-tabs.js";
 
 const noIds: ExampleIds = { eventId: null, deliveryId: null };
 

@@ -1,5 +1,10 @@
 import type { GraphiQLProps } from "graphiql";
-import type { ExampleIds } from "./example-ids.js";
+
+/** Real ids for the example tabs' variables, so they run as they are; null where there is none (yet). */
+export interface ExampleIds {
+  readonly eventId: string | null;
+  readonly deliveryId: string | null;
+}
 
 /**
  * The operations the playground opens with, one tab each, in the order an integrator meets them:
@@ -35,10 +40,11 @@ const exampleGroup = {
   ],
 };
 
-const eventsAndOrders = `# Events and orders: your organization's newest events, each with its orders.
-# Their ids are what the other tabs' variables need. When the playground opened with your
-# key already known (signed in to the console, or a key used here before), it filled them
-# in with your newest event and delivery.
+const eventsAndOrders = `# Events and orders: your organization's newest events,
+# each with its orders. The other tabs' variables need
+# their ids. If the playground knew your key when it opened
+# (you signed in to the console, or used a key here before),
+# it filled in your newest event and delivery already.
 query EventsAndOrders($first: Int) {
   events(first: $first) {
     totalCount
@@ -65,11 +71,14 @@ query EventsAndOrders($first: Int) {
 }
 `;
 
-const createGroupWithOrigin = `# Creates a webhook group for the whole organization whose hooks send, on EVENT_CREATED and
-# EVENT_UPDATED, the answer of an origin query: a GraphQL request hookgate runs against its
-# built-in schema when it delivers, with %EVENT_ID% replaced by the event's id.
-# The origin's body is a JSON-encoded request; the variables hold it already escaped.
-# signingSecret is shown only in this answer: keep it to verify the deliveries' signatures.
+const createGroupWithOrigin = `# Creates a webhook group for the whole organization. Its
+# hooks send, on EVENT_CREATED and EVENT_UPDATED, the answer
+# of an origin query: a GraphQL request hookgate runs against
+# its built-in schema at delivery, %EVENT_ID% replaced by the
+# event's id. The origin's body is a JSON-encoded request:
+# the variables hold it escaped already.
+# signingSecret is shown only in this answer: keep it to
+# verify the deliveries' signatures.
 mutation CreateGroupWithOrigin($input: CreateWebhookGroupInput!) {
   createWebhookGroup(input: $input) {
     webhookGroup {
@@ -89,10 +98,12 @@ mutation CreateGroupWithOrigin($input: CreateWebhookGroupInput!) {
 }
 `;
 
-const previewHookPayload = `# Builds the payload an EVENT_UPDATED hook would send for a real event, and sends nothing:
-# the origin query in the variables runs as it would at delivery, with %EVENT_ID% replaced.
-# Leave out "origin" to see the default payload. $eventId is your newest event when the
-# playground knew your key as it opened; the EventsAndOrders tab lists others.
+const previewHookPayload = `# Builds the payload an EVENT_UPDATED hook would send for a
+# real event, and sends nothing: the origin query in the
+# variables runs as it would at delivery, %EVENT_ID% replaced.
+# Leave out "origin" to see the default payload.
+# $eventId: your newest event, if the playground knew your
+# key when it opened; the EventsAndOrders tab lists others.
 query PreviewHookPayload($eventId: ID!, $origin: OriginInput) {
   previewHookPayload(input: { hookType: EVENT_UPDATED, eventId: $eventId, origin: $origin }) {
     payload
@@ -102,9 +113,11 @@ query PreviewHookPayload($eventId: ID!, $origin: OriginInput) {
 }
 `;
 
-const deliveriesWithAttempts = `# Lists the newest deliveries with their attempts: the request's headers (secrets redacted),
-# the endpoint's status and answer, and why an attempt failed. Filter by groupId, status
-# (PENDING, RETRYING, SUCCEEDED, FAILED, GONE), type, eventId or orderId.
+const deliveriesWithAttempts = `# Lists the newest deliveries with their attempts: the
+# request's headers (secrets redacted), the endpoint's status
+# and answer, and why an attempt failed. Filter by groupId,
+# status (PENDING, RETRYING, SUCCEEDED, FAILED, GONE), type,
+# eventId or orderId.
 query DeliveriesWithAttempts($filter: DeliveryFilter, $first: Int) {
   deliveries(filter: $filter, first: $first) {
     totalCount
@@ -133,9 +146,11 @@ query DeliveriesWithAttempts($filter: DeliveryFilter, $first: Int) {
 }
 `;
 
-const redeliver = `# Sends a delivery again now: the stored payload, with the same webhook-id header, as a new
-# attempt. $deliveryId is your newest delivery when the playground knew your key as it opened;
-# the DeliveriesWithAttempts tab lists others. Admin keys only.
+const redeliver = `# Sends a finished delivery (SUCCEEDED, FAILED or GONE) again
+# now: the stored payload, the same webhook-id header, one new
+# attempt. $deliveryId: your newest delivery, if the
+# playground knew your key when it opened; the
+# DeliveriesWithAttempts tab lists others. Admin keys only.
 mutation Redeliver($deliveryId: ID!) {
   redeliver(deliveryId: $deliveryId) {
     id
