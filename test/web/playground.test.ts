@@ -23,7 +23,9 @@ describe("the GraphQL playground", () => {
     await expect.poll(() => editorText(page, "headers")).toMatch(/"x-api-key":\s*""/);
     await page.screenshot({ path: "/tmp/playground-first-open.png" });
 
-    await setEditorText(page, "query", "{ viewer { organization { name } } }");
+    await setEditorText(page, "query", "query Viewer { viewer { organization { name } } }");
+    // GraphiQL reads the operation's name a moment after an edit; run before, it would send the old one.
+    await expect.poll(() => tabTitles(page)).toContain("Viewer");
     await run(page);
     await expect.poll(() => responseText(page)).toContain("UNAUTHENTICATED");
 
