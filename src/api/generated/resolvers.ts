@@ -19,35 +19,46 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** An API key of the organization, as listed: never the key itself. */
 export type ApiKey = {
   __typename?: 'ApiKey';
   createdAt: Scalars['DateTime']['output'];
+  /** Pass to revokeApiKey. */
   id: Scalars['ID']['output'];
+  /** When a request last carried the key (to the minute); null if none has. */
   lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The first characters of the key, to tell keys apart. The key itself is shown only once. */
   prefix: Scalars['String']['output'];
+  /** When the key was revoked; null while it works. */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
   role: ApiKeyRole;
 };
 
+/** What an API key may do. */
 export type ApiKeyRole =
   /** Reads and writes. */
   | 'ADMIN'
   /** Reads only. */
   | 'VIEWER';
 
+/** How deliveries get an OAuth2 access token, without the client secret. */
 export type Authentication = {
   __typename?: 'Authentication';
   clientId: Scalars['String']['output'];
+  /** The OAuth2 token endpoint. */
   endpoint: Scalars['String']['output'];
   grantType: GrantType;
   /** The client secret is stored encrypted and never returned. */
   hasClientSecret: Scalars['Boolean']['output'];
+  /** Name of the header the token is sent in. */
   headerFormat: Scalars['String']['output'];
+  /** Value of that header, %ACCESS_TOKEN% standing for the token. */
   headerValueFormat: Scalars['String']['output'];
+  /** The scope asked for; null: none. */
   scope?: Maybe<Scalars['String']['output']>;
 };
 
+/** How deliveries get an OAuth2 access token: hookgate asks the token endpoint and sends the token in a header. */
 export type AuthenticationInput = {
   credentials: CredentialsInput;
   /** OAuth2 token endpoint. */
@@ -57,35 +68,47 @@ export type AuthenticationInput = {
   headerFormat?: InputMaybe<Scalars['String']['input']>;
   /** Value of that header; must contain %ACCESS_TOKEN%. */
   headerValueFormat?: InputMaybe<Scalars['String']['input']>;
+  /** The scope to ask for; absent: none. */
   scope?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new API key, shown this once. */
 export type CreateApiKeyPayload = {
   __typename?: 'CreateApiKeyPayload';
   /** The key. Shown only here: hookgate stores a hash. */
   apiKey: Scalars['String']['output'];
+  /** The key's id, as in `viewer.apiKeys`. */
   id: Scalars['ID']['output'];
+  /** What the key may do. */
   role: ApiKeyRole;
 };
 
+/** A new event guide. */
 export type CreateEventGuideInput = {
   name: Scalars['String']['input'];
 };
 
+/** A new event; it publishes EVENT_CREATED. */
 export type CreateEventInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   endDate: Scalars['DateTime']['input'];
+  /** The guide the event belongs to; absent: none. */
   eventGuideId?: InputMaybe<Scalars['ID']['input']>;
   startDate: Scalars['DateTime']['input'];
   title: Scalars['String']['input'];
 };
 
+/** A new order for an event; it publishes ORDER_CREATED. */
 export type CreateOrderInput = {
+  /** ISO 4217 code, e.g. EUR. */
   currency: Scalars['String']['input'];
+  /** The event the order is for. */
   eventId: Scalars['ID']['input'];
+  /** Amount in the currency's major unit, e.g. 12.5 for 12.50 EUR. */
   total: Scalars['Float']['input'];
 };
 
+/** A new organization and its first admin key. */
 export type CreateOrganizationPayload = {
   __typename?: 'CreateOrganizationPayload';
   /** An admin API key for the new organization. Shown only here. */
@@ -93,6 +116,7 @@ export type CreateOrganizationPayload = {
   organization: Organization;
 };
 
+/** A webhook group's whole configuration (groups are replaced, not edited). */
 export type CreateWebhookGroupInput = {
   /** Absent: deliveries carry no token. */
   authentication?: InputMaybe<AuthenticationInput>;
@@ -103,6 +127,7 @@ export type CreateWebhookGroupInput = {
   eventId?: InputMaybe<Scalars['ID']['input']>;
   /** Static request headers (e.g. an API key the partner expects); values are stored encrypted. */
   headers?: InputMaybe<Array<HeaderInput>>;
+  /** At least one: per hook type, an endpoint and a payload. */
   hooks: Array<HookInput>;
   /** The default payload carries the whole event or order under `data`. */
   includeData?: InputMaybe<Scalars['Boolean']['input']>;
@@ -123,6 +148,7 @@ export type CreateWebhookGroupInput = {
   secretKey?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The group created, and its signing secret, shown this once. */
 export type CreateWebhookGroupPayload = {
   __typename?: 'CreateWebhookGroupPayload';
   /**
@@ -133,8 +159,10 @@ export type CreateWebhookGroupPayload = {
   webhookGroup: WebhookGroup;
 };
 
+/** The OAuth2 client's credentials. */
 export type CredentialsInput = {
   clientId: Scalars['String']['input'];
+  /** Stored encrypted; never returned. */
   clientSecret: Scalars['String']['input'];
 };
 
@@ -144,6 +172,7 @@ export type CredentialsInput = {
  */
 export type Delivery = {
   __typename?: 'Delivery';
+  /** How many attempts were made, in all. */
   attemptCount: Scalars['Int']['output'];
   /**
    * The most recent attempts, oldest first: at most `last` (1 to 100). A throttling partner may
@@ -151,13 +180,21 @@ export type Delivery = {
    */
   attempts: Array<DeliveryAttempt>;
   createdAt: Scalars['DateTime']['output'];
+  /** The event's guide, when it has one. */
   eventGuideId?: Maybe<Scalars['ID']['output']>;
+  /** The event the publication is about (for order hooks: the order's event). */
   eventId?: Maybe<Scalars['ID']['output']>;
+  /** When it ended SUCCEEDED, FAILED or GONE; null while in progress. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The hook the delivery is for. */
   hookId: Scalars['ID']['output'];
+  /** Also the `webhook-id` header of every attempt. */
   id: Scalars['ID']['output'];
+  /** When the next attempt is due; null when none is scheduled. */
   nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the change happened, as published. */
   occurredAt: Scalars['DateTime']['output'];
+  /** The order the publication is about; null for event hooks. */
   orderId?: Maybe<Scalars['ID']['output']>;
   /** The exact body sent; null until the first attempt built it. */
   payload?: Maybe<Scalars['String']['output']>;
@@ -166,9 +203,11 @@ export type Delivery = {
   status: DeliveryStatus;
   /** Made by sendTestDelivery rather than by a publication. */
   test: Scalars['Boolean']['output'];
+  /** What happened: the publication's hook type. */
   type: HookType;
   /** Null once the group has been deleted or replaced; the delivery log stays. */
   webhookGroup?: Maybe<WebhookGroup>;
+  /** The group whose hook made the delivery; it stays set after the group is deleted. */
   webhookGroupId: Scalars['ID']['output'];
 };
 
@@ -181,13 +220,16 @@ export type DeliveryAttemptsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** One try of a delivery: the request sent to the endpoint (none when the payload or token could not be had) and what came back. */
 export type DeliveryAttempt = {
   __typename?: 'DeliveryAttempt';
+  /** How long the attempt took, in milliseconds. */
   durationMs: Scalars['Int']['output'];
   /** Why the attempt failed; null when it succeeded. */
   error?: Maybe<Scalars['String']['output']>;
   /** Worth knowing but not a failure, e.g. GraphQL errors in the origin's answer. */
   note?: Maybe<Scalars['String']['output']>;
+  /** 1 for the first attempt, counting on across redeliveries. */
   number: Scalars['Int']['output'];
   /** The headers sent, with the access token and any secret value redacted. */
   requestHeaders: Scalars['JSON']['output'];
@@ -195,34 +237,47 @@ export type DeliveryAttempt = {
   requestUrl: Scalars['String']['output'];
   /** The first 16 KiB of the answer. */
   responseBody?: Maybe<Scalars['String']['output']>;
+  /** True when the answer was longer than what responseBody holds. */
   responseBodyTruncated: Scalars['Boolean']['output'];
+  /** The answer's headers; null when no answer came. */
   responseHeaders?: Maybe<Scalars['JSON']['output']>;
   /** Null when no answer came (timeout, refused address, unreachable, token or origin failure). */
   responseStatus?: Maybe<Scalars['Int']['output']>;
   startedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of deliveries. */
 export type DeliveryConnection = {
   __typename?: 'DeliveryConnection';
   edges: Array<DeliveryEdge>;
   pageInfo: PageInfo;
+  /** How many match, over every page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One delivery in a page of them. */
 export type DeliveryEdge = {
   __typename?: 'DeliveryEdge';
+  /** Pass as `after` to get the deliveries after this one. */
   cursor: Scalars['String']['output'];
   node: Delivery;
 };
 
+/** Deliveries matching every field given; fields left out match all. */
 export type DeliveryFilter = {
+  /** Only deliveries about this event (its order hooks' included). */
   eventId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only this webhook group's deliveries. */
   groupId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only deliveries about this order. */
   orderId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only deliveries in this state. */
   status?: InputMaybe<DeliveryStatus>;
+  /** Only deliveries of this hook type. */
   type?: InputMaybe<HookType>;
 };
 
+/** Where a delivery stands. */
 export type DeliveryStatus =
   /** Every scheduled round failed, or nothing was sent because the group was deleted or disabled. */
   | 'FAILED'
@@ -235,93 +290,131 @@ export type DeliveryStatus =
   /** The endpoint answered 2xx. */
   | 'SUCCEEDED';
 
+/**
+ * An event of the built-in source. Creating, updating and removing one publishes EVENT_CREATED,
+ * EVENT_UPDATED and EVENT_REMOVED to the hooks that match it.
+ */
 export type Event = {
   __typename?: 'Event';
   createdAt: Scalars['DateTime']['output'];
   description?: Maybe<Scalars['String']['output']>;
+  /** When the event ends; not before startDate. */
   endDate: Scalars['DateTime']['output'];
+  /** The guide it belongs to; null when it belongs to none. */
   eventGuide?: Maybe<EventGuide>;
   id: Scalars['ID']['output'];
+  /** The event's orders, newest first; removed ones are left out. `first`: 1 to 100. */
   orders: OrderConnection;
+  /** The organization that owns the event. */
   organization: Organization;
   /** Set once the event is removed. Removed events stay resolvable by id. */
   removedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the event starts. */
   startDate: Scalars['DateTime']['output'];
   status: EventStatus;
   title: Scalars['String']['output'];
+  /** When it last changed (created, updated or removed). */
   updatedAt: Scalars['DateTime']['output'];
 };
 
 
+/**
+ * An event of the built-in source. Creating, updating and removing one publishes EVENT_CREATED,
+ * EVENT_UPDATED and EVENT_REMOVED to the hooks that match it.
+ */
 export type EventOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of events. */
 export type EventConnection = {
   __typename?: 'EventConnection';
   edges: Array<EventEdge>;
   pageInfo: PageInfo;
+  /** How many there are in all, over every page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One event in a page of them. */
 export type EventEdge = {
   __typename?: 'EventEdge';
+  /** Pass as `after` to get the events after this one. */
   cursor: Scalars['String']['output'];
   node: Event;
 };
 
+/** A collection of events (doo's event guide); a webhook group can be scoped to its events. */
 export type EventGuide = {
   __typename?: 'EventGuide';
   createdAt: Scalars['DateTime']['output'];
+  /** The guide's events, newest first; removed ones are left out. `first`: 1 to 100. */
   events: EventConnection;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
 };
 
 
+/** A collection of events (doo's event guide); a webhook group can be scoped to its events. */
 export type EventGuideEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of event guides. */
 export type EventGuideConnection = {
   __typename?: 'EventGuideConnection';
   edges: Array<EventGuideEdge>;
   pageInfo: PageInfo;
+  /** How many there are in all, over every page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One event guide in a page of them. */
 export type EventGuideEdge = {
   __typename?: 'EventGuideEdge';
+  /** Pass as `after` to get the guides after this one. */
   cursor: Scalars['String']['output'];
   node: EventGuide;
 };
 
+/** Whether an event still takes changes. */
 export type EventStatus =
+  /** Live: it changes and gets orders. */
   | 'ACTIVE'
+  /** Removed (removeEvent): it stays resolvable by id but no longer changes. */
   | 'REMOVED';
 
+/** How hookgate gets an access token for deliveries. */
 export type GrantType =
+  /** OAuth2 client credentials: the client id and secret are exchanged for a token. */
   | 'CLIENT_CREDENTIALS';
 
+/** A static request header sent with every delivery. */
 export type HeaderInput = {
   name: Scalars['String']['input'];
+  /** Stored encrypted; never returned. */
   value: Scalars['String']['input'];
 };
 
+/** One endpoint of a group for one hook type, and the payload it gets. */
 export type Hook = {
   __typename?: 'Hook';
   /** Only publications whose event or order matches are delivered; absent: all of them. */
   condition?: Maybe<Scalars['JSON']['output']>;
+  /** The URL deliveries are sent to. */
   endpoint: Scalars['String']['output'];
+  /** The hook's id, as in Delivery.hookId. */
   id: Scalars['ID']['output'];
+  /** The method of the delivery's request. */
   method: HttpMethod;
   /** Absent: the default payload is sent. */
   origin?: Maybe<Origin>;
+  /** The publications the hook is called for. */
   type: HookType;
 };
 
+/** One endpoint for one hook type, and the payload it gets. */
 export type HookInput = {
   /**
    * Deliver only publications whose event or order matches, e.g. {"status": {"$eq": "OPEN"}} or
@@ -331,111 +424,155 @@ export type HookInput = {
   condition?: InputMaybe<Scalars['JSON']['input']>;
   /** Absolute http(s) URL the delivery is sent to. */
   endpoint: Scalars['String']['input'];
+  /** The method of the delivery's request. */
   method?: InputMaybe<HttpMethod>;
   /** A stored GraphQL query whose answer is the payload. Absent: the default payload. */
   origin?: InputMaybe<OriginInput>;
+  /** The publications the hook is called for. */
   type: HookType;
 };
 
+/** What happened to an event or an order: a hook is called for the publications of its type. */
 export type HookType =
+  /** An event was created (createEvent). */
   | 'EVENT_CREATED'
+  /** An event was removed (removeEvent). */
   | 'EVENT_REMOVED'
+  /** An event changed (updateEvent). */
   | 'EVENT_UPDATED'
+  /** An order was cancelled (cancelOrder). */
   | 'ORDER_CANCELLED'
+  /** An order was created (createOrder). */
   | 'ORDER_CREATED'
+  /** An order was removed (removeOrder). */
   | 'ORDER_REMOVED'
+  /** An order changed (updateOrder). */
   | 'ORDER_UPDATED';
 
+/** The HTTP method of a hook's request or of an origin query's request. */
 export type HttpMethod =
+  /** For endpoints that take the payload as a partial update. */
   | 'PATCH'
+  /** The default, for hooks and origin queries alike. */
   | 'POST'
+  /** For endpoints that take the payload as a replacement. */
   | 'PUT';
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Cancels an order (status CANCELLED) and publishes ORDER_CANCELLED. Admin keys only. */
   cancelOrder: Order;
+  /** A new API key for the caller's organization, shown only in the answer. Admin keys only. */
   createApiKey: CreateApiKeyPayload;
+  /** Creates an event and publishes EVENT_CREATED. Admin keys only. */
   createEvent: Event;
+  /** Creates an event guide. Admin keys only. */
   createEventGuide: EventGuide;
+  /** Creates an order for an event and publishes ORDER_CREATED. Admin keys only. */
   createOrder: Order;
   /** Operator only: authenticate with `Authorization: Bearer $HOOKGATE_OPERATOR_TOKEN`. */
   createOrganization: CreateOrganizationPayload;
+  /** Creates a webhook group; its signing secret is in this answer only. Admin keys only. */
   createWebhookGroup: CreateWebhookGroupPayload;
-  /** Answers true whether or not the group existed. */
+  /** Deletes a group; its delivery log stays. Answers true whether or not the group existed. Admin keys only. */
   deleteWebhookGroup: Scalars['Boolean']['output'];
   /**
    * Publishes what an external platform reports (a publication of a hook type about one event or
    * order): one delivery per matching hook, as a change to the built-in source makes. Admin keys only.
    */
   publishEvent: PublishEventPayload;
-  /** Queues the group's FAILED deliveries created in the window again; answers how many. */
+  /**
+   * Queues the group's FAILED deliveries (not GONE) created from `since` up to `until` (default:
+   * now) again, with the full retry schedule; answers how many. A call queues a bounded number:
+   * call again for more. Admin keys only.
+   */
   recoverDeliveries: Scalars['Int']['output'];
-  /** A new attempt now, with the stored payload and the same webhook-id. */
+  /**
+   * A new attempt now, with the stored payload and the same webhook-id: the last one, past the
+   * retry schedule. Only finished deliveries (SUCCEEDED, FAILED, GONE). Admin keys only.
+   */
   redeliver: Delivery;
-  /** Soft removal: the event stays resolvable by id with status REMOVED. */
+  /** Soft removal: the event stays resolvable by id with status REMOVED. Publishes EVENT_REMOVED. Admin keys only. */
   removeEvent: Event;
-  /** Soft removal: the order stays resolvable by id with status REMOVED. */
+  /** Soft removal: the order stays resolvable by id with status REMOVED. Publishes ORDER_REMOVED. Admin keys only. */
   removeOrder: Order;
-  /** Creates the new group (new id) and deletes the old one in one transaction. */
+  /** Creates the new group (new id, new signing secret) and deletes the old one in one transaction. Admin keys only. */
   replaceWebhookGroup: CreateWebhookGroupPayload;
-  /** True when a key of the caller's organization was revoked; false when there is no such key. */
+  /** Revokes an API key of the caller's organization: true when one was revoked, false when there is no such key. Admin keys only. */
   revokeApiKey: Scalars['Boolean']['output'];
-  /** A new signing secret, shown only here; for 24 hours requests carry both signatures. */
+  /** A new signing secret, shown only here; for 24 hours requests carry both signatures. Admin keys only. */
   rotateSigningSecret: Scalars['String']['output'];
-  /** Sends `payload` (or a sample built from the hook) through the real path: token, signature, POST. Logged as a test. */
+  /**
+   * Sends `payload` (or a sample built from the hook) to the group's first hook of `hookType`
+   * through the real path: token, signature, POST, retries. Logged as a test; works for a
+   * disabled group too. Admin keys only.
+   */
   sendTestDelivery: Delivery;
-  /** Enabled is state, not configuration: the group stays otherwise as it was created. */
+  /** Enables or disables a group. Enabled is state, not configuration: the group stays otherwise as it was created. Admin keys only. */
   setWebhookGroupEnabled: WebhookGroup;
+  /** Changes an event and publishes EVENT_UPDATED (nothing when nothing changed); a removed event can no longer change. Admin keys only. */
   updateEvent: Event;
+  /** Changes an order and publishes ORDER_UPDATED (nothing when nothing changed); a cancelled or removed order can no longer change. Admin keys only. */
   updateOrder: Order;
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationCancelOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationCreateApiKeyArgs = {
   role: ApiKeyRole;
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationCreateEventArgs = {
   input: CreateEventInput;
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationCreateEventGuideArgs = {
   input: CreateEventGuideInput;
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationCreateOrderArgs = {
   input: CreateOrderInput;
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationCreateOrganizationArgs = {
   name: Scalars['String']['input'];
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationCreateWebhookGroupArgs = {
   input: CreateWebhookGroupInput;
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationDeleteWebhookGroupArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationPublishEventArgs = {
   input: PublishEventInput;
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationRecoverDeliveriesArgs = {
   groupId: Scalars['ID']['input'];
   since: Scalars['DateTime']['input'];
@@ -443,37 +580,44 @@ export type MutationRecoverDeliveriesArgs = {
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationRedeliverArgs = {
   deliveryId: Scalars['ID']['input'];
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationRemoveEventArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationRemoveOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationReplaceWebhookGroupArgs = {
   id: Scalars['ID']['input'];
   input: CreateWebhookGroupInput;
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationRotateSigningSecretArgs = {
   groupId: Scalars['ID']['input'];
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationSendTestDeliveryArgs = {
   groupId: Scalars['ID']['input'];
   hookType: HookType;
@@ -481,29 +625,38 @@ export type MutationSendTestDeliveryArgs = {
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationSetWebhookGroupEnabledArgs = {
   enabled: Scalars['Boolean']['input'];
   id: Scalars['ID']['input'];
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationUpdateEventArgs = {
   id: Scalars['ID']['input'];
   input: UpdateEventInput;
 };
 
 
+/** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationUpdateOrderArgs = {
   id: Scalars['ID']['input'];
   input: UpdateOrderInput;
 };
 
+/**
+ * An order for an event. Creating, updating, cancelling and removing one publishes ORDER_CREATED,
+ * ORDER_UPDATED, ORDER_CANCELLED and ORDER_REMOVED to the hooks that match it.
+ */
 export type Order = {
   __typename?: 'Order';
+  /** Set once the order is cancelled. */
   cancelledAt?: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
   /** ISO 4217 code, e.g. EUR. */
   currency: Scalars['String']['output'];
+  /** The event the order is for. */
   event: Event;
   /** A short public reference for the order. */
   hash: Scalars['String']['output'];
@@ -513,27 +666,37 @@ export type Order = {
   status: OrderStatus;
   /** Amount in the currency's major unit, e.g. 12.5 for 12.50 EUR. */
   total: Scalars['Float']['output'];
+  /** When it last changed (created, updated, cancelled or removed). */
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of orders. */
 export type OrderConnection = {
   __typename?: 'OrderConnection';
   edges: Array<OrderEdge>;
   pageInfo: PageInfo;
+  /** How many there are in all, over every page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One order in a page of them. */
 export type OrderEdge = {
   __typename?: 'OrderEdge';
+  /** Pass as `after` to get the orders after this one. */
   cursor: Scalars['String']['output'];
   node: Order;
 };
 
+/** Where an order stands. */
 export type OrderStatus =
+  /** Cancelled (cancelOrder): it no longer changes. */
   | 'CANCELLED'
+  /** Placed and not cancelled: it still takes changes. */
   | 'OPEN'
+  /** Removed (removeOrder): it stays resolvable by id but no longer changes. */
   | 'REMOVED';
 
+/** A tenant of hookgate: its API keys, webhook groups, events, orders and deliveries are its own. */
 export type Organization = {
   __typename?: 'Organization';
   createdAt: Scalars['DateTime']['output'];
@@ -541,15 +704,18 @@ export type Organization = {
   name: Scalars['String']['output'];
 };
 
+/** The GraphQL query whose answer is a hook's payload. */
 export type Origin = {
   __typename?: 'Origin';
   /** JSON-encoded GraphQL request: { operationName?, variables?, query }. */
   body: Scalars['String']['output'];
   /** Absent: the built-in schema. */
   endpoint?: Maybe<Scalars['String']['output']>;
+  /** The method the query is sent with. */
   method: HttpMethod;
 };
 
+/** The GraphQL query whose answer is a hook's payload. */
 export type OriginInput = {
   /**
    * JSON-encoded GraphQL request, e.g.
@@ -559,19 +725,24 @@ export type OriginInput = {
   body: Scalars['String']['input'];
   /** Absent or this hookgate's own /graphql: the built-in schema. Otherwise it must be allow-listed. */
   endpoint?: InputMaybe<Scalars['String']['input']>;
+  /** The method the query is sent with. */
   method?: InputMaybe<HttpMethod>;
 };
 
+/** Where a page of a list ends; pass `endCursor` as `after` to get the next one. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** Pass as `after` to get the next page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when there are items after this page. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** What to build a payload for: a hook type, an origin query (or none) and a real event or order. */
 export type PreviewHookPayloadInput = {
   /** The event (event hooks) or the order's event (order hooks) the payload is built for. */
   eventId?: InputMaybe<Scalars['ID']['input']>;
+  /** The hook type whose payload to build; order types need orderId. */
   hookType: HookType;
   /** The order, for order hooks. */
   orderId?: InputMaybe<Scalars['ID']['input']>;
@@ -579,6 +750,7 @@ export type PreviewHookPayloadInput = {
   origin?: InputMaybe<OriginInput>;
 };
 
+/** A payload built as a delivery would build it, not sent. */
 export type PreviewHookPayloadResult = {
   __typename?: 'PreviewHookPayloadResult';
   /** The payload exactly as it would be sent. */
@@ -596,51 +768,68 @@ export type PreviewHookPayloadResult = {
 export type PublishEventInput = {
   /** Sent along in the default payload as `data`. */
   data?: InputMaybe<Scalars['JSON']['input']>;
+  /** The event's guide, for groups scoped to a guide. */
   eventGuideId?: InputMaybe<Scalars['ID']['input']>;
+  /** The event it happened to (for order hooks: the order's event). */
   eventId?: InputMaybe<Scalars['ID']['input']>;
   /** The same key within 24 hours publishes nothing more and answers the first publication. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Default: now. */
   occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The order it happened to (order hooks). */
   orderId?: InputMaybe<Scalars['ID']['input']>;
+  /** What happened. */
   type: HookType;
 };
 
+/** What a publication created. */
 export type PublishEventPayload = {
   __typename?: 'PublishEventPayload';
   /** Deliveries the publication created (for a duplicate: those of the first). */
   deliveryCount: Scalars['Int']['output'];
   /** True when the idempotency key was already used within 24 hours. */
   duplicate: Scalars['Boolean']['output'];
+  /** The publication's id (for a duplicate: the first one's). */
   publicationId: Scalars['ID']['output'];
 };
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type Query = {
   __typename?: 'Query';
-  /** Newest first. */
+  /** The organization's deliveries, newest first. `first`: 1 to 100. */
   deliveries: DeliveryConnection;
+  /** A delivery of the caller's organization, by its id (the `webhook-id` header). */
   delivery?: Maybe<Delivery>;
   /** An event of the caller's organization, removed ones included. */
   event?: Maybe<Event>;
+  /** An event guide of the caller's organization. */
   eventGuide?: Maybe<EventGuide>;
-  /** Newest first. */
+  /** Newest first. `first`: 1 to 100. */
   eventGuides: EventGuideConnection;
-  /** Newest first. Removed events are left out unless asked for. */
+  /** Newest first. Removed events are left out unless asked for. `first`: 1 to 100. */
   events: EventConnection;
   /** An order of the caller's organization, removed ones included. */
   order?: Maybe<Order>;
-  /** Newest first, optionally of one event. Removed orders are left out unless asked for. */
+  /** Newest first, optionally of one event. Removed orders are left out unless asked for. `first`: 1 to 100. */
   orders: OrderConnection;
   /** Builds the payload a hook would send for a real event or order, and sends nothing. */
   previewHookPayload: PreviewHookPayloadResult;
   /** The caller: its organization and the role of the API key in use. */
   viewer: Viewer;
+  /** A webhook group of the caller's organization. */
   webhookGroup?: Maybe<WebhookGroup>;
-  /** Newest first. */
+  /** Newest first. `first`: 1 to 100. */
   webhookGroups: WebhookGroupConnection;
 };
 
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type QueryDeliveriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DeliveryFilter>;
@@ -648,27 +837,47 @@ export type QueryDeliveriesArgs = {
 };
 
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type QueryDeliveryArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type QueryEventArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type QueryEventGuideArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type QueryEventGuidesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type QueryEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -676,11 +885,19 @@ export type QueryEventsArgs = {
 };
 
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   eventId?: InputMaybe<Scalars['ID']['input']>;
@@ -689,16 +906,28 @@ export type QueryOrdersArgs = {
 };
 
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type QueryPreviewHookPayloadArgs = {
   input: PreviewHookPayloadInput;
 };
 
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type QueryWebhookGroupArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * What can be read. Every field needs an API key (header `x-api-key`) and reads its organization only;
+ * viewer and admin keys both read.
+ */
 export type QueryWebhookGroupsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -714,17 +943,22 @@ export type UpdateEventInput = {
 
 /** Fields left out stay as they are. */
 export type UpdateOrderInput = {
+  /** ISO 4217 code, e.g. EUR. */
   currency?: InputMaybe<Scalars['String']['input']>;
+  /** Amount in the currency's major unit, e.g. 12.5 for 12.50 EUR. */
   total?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** Who is calling: the API key this request carries and its organization. */
 export type Viewer = {
   __typename?: 'Viewer';
   /** The id of the API key this request was made with. */
   apiKeyId: Scalars['ID']['output'];
   /** The organization's API keys, revoked ones included (admins only; empty for viewers). */
   apiKeys: Array<ApiKey>;
+  /** The organization the key belongs to. */
   organization: Organization;
+  /** What the key may do: ADMIN reads and writes, VIEWER reads only. */
   role: ApiKeyRole;
 };
 
@@ -737,11 +971,12 @@ export type WebhookGroup = {
   /** Absent: deliveries carry no token. */
   authentication?: Maybe<Authentication>;
   createdAt: Scalars['DateTime']['output'];
-  /** This group's deliveries, newest first. */
+  /** This group's deliveries, newest first. `first`: 1 to 100. */
   deliveries: DeliveryConnection;
   description?: Maybe<Scalars['String']['output']>;
-  /** When and why the group was last disabled; null while enabled. */
+  /** When the group was last disabled; null while enabled. */
   disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why the group was last disabled; null while enabled. */
   disabledReason?: Maybe<Scalars['String']['output']>;
   /** A disabled group receives no new deliveries (setWebhookGroupEnabled; or hookgate, after failing too long). */
   enabled: Scalars['Boolean']['output'];
@@ -753,6 +988,7 @@ export type WebhookGroup = {
   hasSecretKey: Scalars['Boolean']['output'];
   /** Names of the static headers sent with every delivery; their values are never returned. */
   headerNames: Array<Scalars['String']['output']>;
+  /** What the group delivers: per hook type, an endpoint and a payload. */
   hooks: Array<Hook>;
   id: Scalars['ID']['output'];
   /** The default payload carries the whole event or order under `data`. */
@@ -785,15 +1021,19 @@ export type WebhookGroupDeliveriesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of webhook groups. */
 export type WebhookGroupConnection = {
   __typename?: 'WebhookGroupConnection';
   edges: Array<WebhookGroupEdge>;
   pageInfo: PageInfo;
+  /** How many there are in all, over every page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One webhook group in a page of them. */
 export type WebhookGroupEdge = {
   __typename?: 'WebhookGroupEdge';
+  /** Pass as `after` to get the groups after this one. */
   cursor: Scalars['String']['output'];
   node: WebhookGroup;
 };
