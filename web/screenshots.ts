@@ -13,14 +13,16 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { startHookgate } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { buildWebApps } from "./build.js";
+import { launchChromium } from "./chromium.js";
 
 const rootDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-export async function takeScreenshots(outDir: string): Promise<string[]> {
+/** `databaseUrl`: an empty database to seed (the tests give one); absent: an embedded PostgreSQL of its own. */
+export async function takeScreenshots(outDir: string, options: { databaseUrl?: string } = {}): Promise<string[]> {
   await buildWebApps({ ifStale: true, quiet: true });
   await fs.mkdir(outDir, { recursive: true });
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hookgate-screenshots-"));
@@ -35,17 +37,17 @@ export async function takeScreenshots(outDir: string): Promise<string[]> {
       HOOKGATE_RETRY_SCHEDULE: "1s,2s",
       HOOKGATE_WORKER_POLL_INTERVAL: "100ms",
       LOG_LEVEL: "silent",
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     }),
     { announce: (text) => (banner = text) },
   );
   const adminKey = /admin API key:\s+(\S+)/.exec(banner)?.[1] ?? "";
-  const browser = await chromium.launch({
-    executablePath: process.env.HOOKGATE_CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const url = hookgate.url;
+  if (url === null) throw new Error("hookgate started without its API");
+  const browser = await launchChromium();
   const taken: string[] = [];
   try {
-    const api = apiClient(hookgate.url, adminKey);
+    const api = apiClient(url, adminKey);
     const seeded = await seed(api, partner.url);
     const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
@@ -54,22 +56,28 @@ export async function takeScreenshots(outDir: string): Promise<string[]> {
       await page.screenshot({ path: file });
       taken.push(file);
     };
-    await signIn(page, hookgate.url, adminKey);
-    await page.goto(`${hookgate.url}/console/`);
+    await signIn(page, url, adminKey);
+    await page.goto(`${url}/console/`);
     await page.getByRole("link", { name: seeded.groupName }).waitFor();
     await shoot("console-groups");
-    await page.goto(`${hookgate.url}/console/groups/${seeded.groupId}`);
+    await page.goto(`${url}/console/groups/${seeded.groupId}`);
     await page.locator("td .status-SUCCEEDED, .status-SUCCEEDED").first().waitFor();
     await shoot("console-group");
-    await page.goto(`${hookgate.url}/console/deliveries/${seeded.deliveryId}`);
+    await page.goto(`${url}/console/deliveries/${seeded.deliveryId}`);
     await page.locator("td .status-SUCCEEDED, .status-SUCCEEDED").first().waitFor();
     await shoot("console-delivery");
-    await page.goto(`${hookgate.url}/console/compose`);
+    await page.goto(`${url}/console/compose`);
     await page.getByRole("button", { name: "Preview" }).click();
     await page.getByRole("region", { name: "Payload preview" }).getByText("Summer Fest").first().waitFor();
     await shoot("console-composer");
-    await page.goto(`${hookgate.url}/graphql`);
-    await page.waitForLoadState("networkidle");
+    // The same tab: the playground finds the console's key, and the newest event for its preview.
+    await page.goto(`${url}/graphql`);
+    await page.locator('.monaco-editor[data-uri$="operation.graphql"]').getByText("EventsAndOrders").first().waitFor();
+    await page.getByRole("tab", { name: "PreviewHookPayload" }).click();
+    await page.getByRole("button", { name: /^Execute query/ }).click();
+    await page.locator('.monaco-editor[data-uri$="response.json"]').getByText("Summer Fest").first().waitFor();
+    await page.getByRole("button", { name: "Show GraphiQL Explorer" }).click();
+    await page.locator(".graphiql-plugin").getByText("webhookGroups", { exact: true }).first().waitFor();
     await shoot("playground");
   } finally {
     await browser.close();

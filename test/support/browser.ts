@@ -2,26 +2,8 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll } from "vitest";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-
-/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). A test never downloads a browser. */
-export const chromiumPath = process.env.HOOKGATE_CHROMIUM ?? "/usr/bin/chromium";
-
-/**
- * The flags this machine's closed network needs: without the background-networking ones Chromium
- * keeps opening connections to Google's hosts, which would also spoil the "no request leaves
- * the origin" checks.
- */
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { chromiumPath, launchChromium } from "../../web/chromium.js";
 
 let browser: Promise<Browser> | undefined;
 
@@ -42,7 +24,7 @@ async function launch(): Promise<Browser> {
   await fs.access(chromiumPath).catch(() => {
     throw new Error(`no Chromium at ${chromiumPath}: install Debian's package (apt-get install chromium) or set HOOKGATE_CHROMIUM`);
   });
-  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+  return launchChromium();
 }
 
 export interface WatchedPage {
