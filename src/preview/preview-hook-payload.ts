@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { bodyInFormat, NotFormEncodableError } from "../delivery/body-format.js";
 import { defaultPayload } from "../delivery/steps/default-payload.js";
 import { InputError } from "../errors.js";
 import type { BuiltInSchema } from "../origin/built-in-schema.js";
@@ -8,7 +9,7 @@ import type { Services } from "../services.js";
 import { findEvent } from "../store/event.repository.js";
 import { isUuid, shownId } from "../store/ids.js";
 import { findOrder } from "../store/order.repository.js";
-import type { HookType } from "../store/tables.js";
+import type { BodyFormat, HookType } from "../store/tables.js";
 import { parseGroupInput } from "../webhook-groups/create-webhook-group.js";
 import type { OriginDraft, OriginInput } from "../webhook-groups/input/webhook-group-input.js";
 
@@ -17,12 +18,14 @@ export interface PreviewHookPayloadInput {
   origin?: OriginInput | null;
   eventId?: string | null;
   orderId?: string | null;
+  /** FORM: `body` is the form-encoded body a FORM hook would send. */
+  bodyFormat?: BodyFormat | null;
 }
 
 export interface PreviewHookPayloadResult {
   /** The body parsed; null when no payload could be built. */
   payload: unknown;
-  /** The exact bytes a delivery would send; null when no payload could be built. */
+  /** The exact bytes a delivery would send, in the body format asked for; null when no payload could be built. */
   body: string | null;
   /** The origin's GraphQL errors (the payload is still sent), or why no payload could be built. */
   errors: string[];
@@ -52,6 +55,7 @@ export async function previewHookPayload(
   organizationId: string,
   input: PreviewHookPayloadInput,
 ): Promise<PreviewHookPayloadResult> {
+  const format = checkBodyFormat(input.bodyFormat);
   const origin = input.origin == null ? null : checkOrigin(services, input.hookType, input.origin);
   const ids = await resolveIds(services, organizationId, input);
   if (origin === null) {
@@ -70,17 +74,34 @@ export async function previewHookPayload(
       publication_external: null,
       include_data: false,
     });
-    return { payload: JSON.parse(body), body, errors: [] };
+    return inFormat({ payload: JSON.parse(body), body, errors: [] }, format);
   }
   try {
     const call = originCall(origin, { organizationId, eventId: ids.eventId, orderId: ids.orderId, eventGuideId: ids.eventGuideId });
     const built = await runOrigin(originRunnerOf(services), call);
-    return { payload: JSON.parse(built.body), body: built.body, errors: (built.errors ?? []).map((error) => error.message) };
+    const errors = (built.errors ?? []).map((error) => error.message);
+    return inFormat({ payload: JSON.parse(built.body), body: built.body, errors }, format);
   } catch (error) {
     // What would be a failed (and retried) attempt at send time: unreachable origin, 5xx, a crash.
     if (error instanceof OriginUnavailableError) return { payload: null, body: null, errors: [error.message] };
     throw error;
   }
+}
+
+/** The JSON-built preview with its body in `format`; a payload FORM cannot encode is a reason, as at send time. */
+function inFormat(result: PreviewHookPayloadResult & { body: string }, format: BodyFormat): PreviewHookPayloadResult {
+  try {
+    return { ...result, body: bodyInFormat(result.body, format) };
+  } catch (error) {
+    if (error instanceof NotFormEncodableError) return { ...result, body: null, errors: [...result.errors, error.message] };
+    throw error;
+  }
+}
+
+function checkBodyFormat(value: unknown): BodyFormat {
+  if (value === null || value === undefined) return "JSON";
+  if (value === "JSON" || value === "FORM") return value;
+  throw new InputError("input.bodyFormat", "must be one of JSON, FORM");
 }
 
 const PREVIEW_HOOK_PATH = "input.hooks[0]";

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { bodyInFormat, NotFormEncodableError } from "../delivery/body-format.js";
 import { InputError, NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
 import { isUuid, shownId } from "../store/ids.js";
-import type { DeliveryRow, HookType } from "../store/tables.js";
+import type { BodyFormat, DeliveryRow, HookType } from "../store/tables.js";
 import { findFirstHookOfType, insertTestDelivery } from "../store/test-delivery.repository.js";
 import { findWebhookGroup } from "../store/webhook-group.repository.js";
 
@@ -12,8 +13,9 @@ export const MAX_TEST_PAYLOAD_BYTES = 64 * 1024;
 /**
  * Dozuki's "Test Hook": a delivery of `payload` (or a sample) to the group's hook of `hookType`,
  * through the real path (token, signature, POST, retries) and logged like any other, marked as a
- * test. Its payload is stored up front, so the worker sends it exactly as given. Works for a
- * disabled group too: it is a test, not a change.
+ * test. Its payload is stored up front, in the hook's body format, so the worker sends it exactly
+ * as given (a FORM hook's payload must then be a JSON object). Works for a disabled group too: it
+ * is a test, not a change.
  */
 export async function sendTestDelivery(
   services: Services,
@@ -30,10 +32,11 @@ export async function sendTestDelivery(
 
   const id = randomUUID();
   const occurredAt = new Date();
-  const payload =
+  const json =
     input.payload === undefined || input.payload === null
       ? samplePayload({ id, organizationId, hookType, occurredAt })
       : givenPayload(input.payload);
+  const payload = inHookFormat(json, hook.body_format);
 
   const created = await insertTestDelivery(db, {
     id,
@@ -53,6 +56,15 @@ function givenPayload(payload: unknown): string {
   const text = JSON.stringify(payload);
   if (Buffer.byteLength(text, "utf8") > MAX_TEST_PAYLOAD_BYTES) throw new InputError("payload", "must be at most 64 KiB as JSON");
   return text;
+}
+
+function inHookFormat(json: string, format: BodyFormat): string {
+  try {
+    return bodyInFormat(json, format);
+  } catch (error) {
+    if (error instanceof NotFormEncodableError) throw new InputError("payload", `the ${format} hook takes a JSON object: ${error.message}`);
+    throw error;
+  }
 }
 
 /** The default payload's shape, marked as a test, with no event or order behind it. */

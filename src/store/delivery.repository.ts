@@ -1,12 +1,13 @@
 import { sql } from "kysely";
 import { type Db, runPrepared } from "./database.js";
 import { fetchPage, type Page, type PageRequest } from "./pagination.js";
-import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus, HookType } from "./tables.js";
+import type { BodyFormat, DeliveryAttemptRow, DeliveryRow, DeliveryStatus, HookType } from "./tables.js";
 
 /** A delivery with what sending it needs from its hook and group (secrets still encrypted). */
 export interface DeliveryToSend extends DeliveryRow {
   hook_method: string;
   hook_endpoint: string;
+  hook_body_format: BodyFormat;
   origin_method: string | null;
   origin_endpoint: string | null;
   origin_body: string | null;
@@ -46,6 +47,7 @@ export async function findDeliveriesToSend(db: Db, ids: readonly string[]): Prom
     .select([
       "h.method as hook_method",
       "h.endpoint as hook_endpoint",
+      "h.body_format as hook_body_format",
       "h.origin_method",
       "h.origin_endpoint",
       "h.origin_body",

@@ -26,6 +26,10 @@ export type HookType =
   | "EVENT_CREATED" | "EVENT_REMOVED" | "EVENT_UPDATED"
   | "ORDER_CREATED" | "ORDER_REMOVED" | "ORDER_UPDATED" | "ORDER_CANCELLED";
 export type HttpMethod = "POST" | "PUT" | "PATCH";
+/** How a hook's payload goes on the wire: as JSON, or its top-level fields form-encoded. */
+export type BodyFormat = "JSON" | "FORM";
+/** How a group's deliveries are signed: a shared `whsec_` secret (v1), or an Ed25519 key pair (v1a). */
+export type SignatureScheme = "HMAC_SHA256" | "ED25519";
 
 export interface OrganizationTable {
   id: Generated<string>;
@@ -109,6 +113,9 @@ export interface WebhookGroupTable {
   ordered: Generated<boolean>;
   /** 1–10,000 requests per second to any one endpoint of the group; null: no limit. */
   max_requests_per_second: number | null;
+  signature: ColumnType<SignatureScheme, SignatureScheme | undefined, never>;
+  /** `whpk_…` for ED25519 groups (changes on rotation); null for HMAC_SHA256 groups. */
+  signing_public_key: string | null;
 }
 
 export interface HookTable {
@@ -124,6 +131,7 @@ export interface HookTable {
   origin_body: string | null;
   origin_target: "BUILT_IN" | "REMOTE" | null;
   condition: ColumnType<unknown, string | null, string | null>;
+  body_format: ColumnType<BodyFormat, BodyFormat | undefined, never>;
 }
 
 export type DeliveryStatus = "PENDING" | "RETRYING" | "SUCCEEDED" | "FAILED" | "GONE";

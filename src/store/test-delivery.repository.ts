@@ -1,17 +1,17 @@
 import { sql } from "kysely";
 import type { Db } from "./database.js";
 import { queueDeliverJobs } from "./jobs.js";
-import type { DeliveryRow, HookType } from "./tables.js";
+import type { BodyFormat, DeliveryRow, HookType } from "./tables.js";
 
 /** The first hook of `type` in a group (by its position), for a test delivery. */
 export async function findFirstHookOfType(
   db: Db,
   group: { organizationId: string; groupId: string },
   type: HookType,
-): Promise<{ id: string } | undefined> {
+): Promise<{ id: string; body_format: BodyFormat } | undefined> {
   return db
     .selectFrom("hooks")
-    .select("id")
+    .select(["id", "body_format"])
     .where("organization_id", "=", group.organizationId)
     .where("webhook_group_id", "=", group.groupId)
     .where("type", "=", type)

@@ -28,12 +28,15 @@ export async function setGroupEnabled(
     .executeTakeFirst();
 }
 
-/** The current secret becomes the previous one until `previousExpiresAt`; false: no such live group. */
+/**
+ * The current secret becomes the previous one until `previousExpiresAt`; an ED25519 group's
+ * public key is replaced with the new one. False: no such live group.
+ */
 export async function rotateGroupSigningSecret(
   db: Db,
   organizationId: string,
   id: string,
-  secret: { encrypted: string; previousExpiresAt: Date },
+  secret: { encrypted: string; publicKey: string | null; previousExpiresAt: Date },
 ): Promise<boolean> {
   const row = await db
     .updateTable("webhook_groups")
@@ -41,6 +44,7 @@ export async function rotateGroupSigningSecret(
       previous_signing_secret_encrypted: sql<string>`signing_secret_encrypted`,
       previous_signing_secret_expires_at: secret.previousExpiresAt,
       signing_secret_encrypted: secret.encrypted,
+      signing_public_key: secret.publicKey,
     })
     .where("organization_id", "=", organizationId)
     .where("id", "=", id)

@@ -1,6 +1,5 @@
 import { parseWebhookGroupInput, type WebhookGroupDraft, type WebhookGroupInput } from "./input/webhook-group-input.js";
 import { InputError } from "../errors.js";
-import { generateSigningSecret } from "../secrets/signing-secret.js";
 import type { Services } from "../services.js";
 import type { Db } from "../store/database.js";
 import { findEventGuide } from "../store/event-guide.repository.js";
@@ -10,10 +9,14 @@ import type { WebhookGroupRow } from "../store/tables.js";
 import { originPolicyOf } from "./origin-policy.js";
 import { secretPurpose } from "../secrets/secret-purpose.js";
 import { shownId } from "../store/ids.js";
+import { newSigningKey } from "./signing-key.js";
 
 export interface CreatedWebhookGroup {
   group: WebhookGroupRow;
-  /** Returned to the caller once; only its ciphertext is stored. */
+  /**
+   * Returned to the caller once: the `whsec_` secret (only its ciphertext is stored), or for an
+   * ED25519 group its `whpk_` public key (the `whsk_` secret key is stored encrypted, never shown).
+   */
   signingSecret: string;
 }
 
@@ -30,7 +33,7 @@ export async function insertGroupDraft(
   draft: WebhookGroupDraft,
 ): Promise<CreatedWebhookGroup> {
   await checkScope(trx, organizationId, draft);
-  const signingSecret = generateSigningSecret();
+  const signingKey = newSigningKey(draft.signature);
   const { secrets } = services;
   const auth = draft.authentication;
   const group = await insertWebhookGroup(
@@ -41,7 +44,9 @@ export async function insertGroupDraft(
       description: draft.description,
       event_id: draft.eventId,
       event_guide_id: draft.eventGuideId,
-      signing_secret_encrypted: secrets.encrypt(signingSecret, secretPurpose.signingSecret),
+      signature: draft.signature,
+      signing_secret_encrypted: secrets.encrypt(signingKey.secret, secretPurpose.signingSecret),
+      signing_public_key: signingKey.publicKey,
       auth_grant_type: auth?.grantType ?? null,
       auth_endpoint: auth?.endpoint ?? null,
       auth_client_id: auth?.clientId ?? null,
@@ -65,9 +70,10 @@ export async function insertGroupDraft(
       origin_target: hook.origin?.target ?? null,
       origin_body: hook.origin?.body ?? null,
       condition: hook.condition === null ? null : JSON.stringify(hook.condition),
+      body_format: hook.bodyFormat,
     })),
   );
-  return { group, signingSecret };
+  return { group, signingSecret: signingKey.shown };
 }
 
 export async function createWebhookGroup(

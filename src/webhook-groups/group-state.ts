@@ -1,10 +1,11 @@
 import { NotFoundError } from "../errors.js";
-import { generateSigningSecret } from "../secrets/signing-secret.js";
 import type { Services } from "../services.js";
 import { isUuid, shownId } from "../store/ids.js";
 import type { WebhookGroupRow } from "../store/tables.js";
+import { findWebhookGroup } from "../store/webhook-group.repository.js";
 import { rotateGroupSigningSecret, setGroupEnabled } from "../store/webhook-group-state.js";
 import { secretPurpose } from "../secrets/secret-purpose.js";
+import { newSigningKey } from "./signing-key.js";
 
 // A group's configuration never changes in place; these are its state: on or off, and which
 // signing secrets are current.
@@ -23,15 +24,24 @@ export async function setWebhookGroupEnabled(
   return row;
 }
 
-/** A new signing secret, answered once; the previous one keeps signing for 24 hours. */
+/**
+ * New signing material, answered once; the previous secret keeps signing for 24 hours. An
+ * HMAC_SHA256 group gets a new `whsec_` secret and is answered it. An ED25519 group gets a new key
+ * pair and is answered its `whpk_` public key (also its signingPublicKey from now on); for the
+ * day after, each request carries a v1a signature by the old key and one by the new, so partners
+ * holding either public key verify.
+ */
 export async function rotateSigningSecret(services: Services, organizationId: string, id: string): Promise<string> {
-  const secret = generateSigningSecret();
-  const rotated =
-    isUuid(id) &&
-    (await rotateGroupSigningSecret(services.db, organizationId, id, {
-      encrypted: services.secrets.encrypt(secret, secretPurpose.signingSecret),
-      previousExpiresAt: new Date(Date.now() + rotationOverlapMs),
-    }));
-  if (!rotated) throw new NotFoundError(`groupId: no webhook group ${shownId(id)} in your organization`);
-  return secret;
+  const notFound = () => new NotFoundError(`groupId: no webhook group ${shownId(id)} in your organization`);
+  // A group's scheme is part of its configuration and never changes, so reading it first is safe.
+  const group = isUuid(id) ? await findWebhookGroup(services.db, organizationId, id) : undefined;
+  if (!group) throw notFound();
+  const key = newSigningKey(group.signature);
+  const rotated = await rotateGroupSigningSecret(services.db, organizationId, group.id, {
+    encrypted: services.secrets.encrypt(key.secret, secretPurpose.signingSecret),
+    publicKey: key.publicKey,
+    previousExpiresAt: new Date(Date.now() + rotationOverlapMs),
+  });
+  if (!rotated) throw notFound();
+  return key.shown;
 }

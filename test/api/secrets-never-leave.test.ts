@@ -180,3 +180,82 @@ describe("secrets never leave hookgate, and are encrypted at rest", () => {
     expect(app.responses.at(-1)).not.toContain(secret);
   });
 });
+
+// ED25519 groups: hookgate keeps a whsk_ secret key per group (and, after a rotation, the previous
+// one); what it shows is the whpk_ public key. Declared after the checks above, whose row counts
+// this block's groups would change (vitest runs a block's beforeAll when the block starts).
+describe("ED25519 secret keys never leave hookgate, and are encrypted at rest", () => {
+  const edGroups: string[] = [];
+  const shownKeys: string[] = [];
+  let firstResponse = 0;
+
+  const edFields = `id signature signingPublicKey previousSigningSecretExpiresAt`;
+  beforeAll(async () => {
+    firstResponse = app.responses.length;
+    const create = `mutation ($input: CreateWebhookGroupInput!) { createWebhookGroup(input: $input) { signingSecret webhookGroup { ${edFields} } } }`;
+    const made = await app.graphql(create, { input: groupInput({ name: "ed", signature: "ED25519" }) });
+    edGroups.push(made.data!.createWebhookGroup.webhookGroup.id);
+    shownKeys.push(made.data!.createWebhookGroup.signingSecret);
+    const replaced = await app.graphql(replaceMutation.replace(groupFields, `${groupFields} ${edFields}`), {
+      id: edGroups[0],
+      input: groupInput({ name: "ed replaced", signature: "ED25519" }),
+    });
+    edGroups.push(replaced.data!.replaceWebhookGroup.webhookGroup.id);
+    shownKeys.push(replaced.data!.replaceWebhookGroup.signingSecret);
+    for (let rotation = 0; rotation < 2; rotation++) {
+      const rotated = await app.graphql(`mutation ($id: ID!) { rotateSigningSecret(groupId: $id) }`, { id: edGroups[1] });
+      shownKeys.push(rotated.data!.rotateSigningSecret);
+    }
+    // Refused: by a viewer, and for another organization's caller.
+    expectError(await app.graphql(`mutation ($id: ID!) { rotateSigningSecret(groupId: $id) }`, { id: edGroups[1] }, { key: viewerKey }), "FORBIDDEN");
+    expectError(await app.graphql(`mutation ($id: ID!) { rotateSigningSecret(groupId: $id) }`, { id: edGroups[1] }, { key: other.adminKey }), "NOT_FOUND");
+    for (const key of [app.adminKey, viewerKey]) {
+      await app.graphql(`{ webhookGroups(first: 100) { edges { node { ${groupFields} ${edFields} } } } }`, {}, { key });
+      await app.graphql(`query ($id: ID!) { webhookGroup(id: $id) { ${edFields} } }`, { id: edGroups[1] }, { key });
+    }
+  });
+
+  /** Every whsk_ secret key stored for the groups, current and previous, decrypted. */
+  async function storedSecretKeys(): Promise<string[]> {
+    const { secrets } = app.hookgate.services;
+    const rows = await app.db.selectFrom("webhook_groups")
+      .select(["signing_secret_encrypted", "previous_signing_secret_encrypted"])
+      .where("id", "in", edGroups).execute();
+    return rows.flatMap((row) => [row.signing_secret_encrypted, row.previous_signing_secret_encrypted])
+      .filter((value): value is string => value !== null)
+      .map((value) => secrets.decrypt(value, secretPurpose.signingSecret));
+  }
+
+  it("the flows ran: two groups, public keys shown at creation, replacement and each rotation", async () => {
+    expect(shownKeys).toHaveLength(4);
+    for (const key of shownKeys) expect(key).toMatch(/^whpk_[A-Za-z0-9+/]{43}=$/);
+    expect(new Set(shownKeys).size).toBe(4);
+    const keys = await storedSecretKeys();
+    expect(keys).toHaveLength(3); // the first group's, the second's current and previous
+    for (const key of keys) expect(key).toMatch(/^whsk_[A-Za-z0-9+/]{43}=$/);
+  });
+
+  it("no response contains a secret key, in any form; the current public key is readable", async () => {
+    const responses = app.responses.slice(firstResponse);
+    expect(responses.filter((body) => /whsk_[A-Za-z0-9+/]/.test(body))).toEqual([]);
+    for (const key of await storedSecretKeys()) {
+      const bytes = Buffer.from(key.slice("whsk_".length), "base64");
+      for (const form of [key.slice(5), bytes.toString("base64url"), hex(bytes)]) {
+        expect(app.responses.filter((body) => body.includes(form)), form).toEqual([]);
+      }
+    }
+    expect(responses.filter((body) => body.includes(shownKeys.at(-1)!)).length).toBeGreaterThan(2);
+  });
+
+  it("the database holds the secret keys only encrypted, under the signing secret's purpose", async () => {
+    const rows = await everyRow();
+    const { secrets } = app.hookgate.services;
+    for (const key of await storedSecretKeys()) {
+      const bytes = Buffer.from(key.slice(5), "base64");
+      for (const form of [key, key.slice(5), hex(bytes)]) expect(rows.filter((row) => row.includes(form)), form).toEqual([]);
+    }
+    const stored = await app.db.selectFrom("webhook_groups").select(["signing_secret_encrypted", "signing_public_key"]).where("id", "=", edGroups[1]!).executeTakeFirstOrThrow();
+    expect(() => secrets.decrypt(stored.signing_secret_encrypted, secretPurpose.jwtSecret)).toThrow(/wrong purpose/);
+    expect(stored.signing_public_key).toBe(shownKeys.at(-1));
+  });
+});

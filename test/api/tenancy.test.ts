@@ -9,7 +9,7 @@ import { type GraphqlResult, useTestApp } from "../support/test-app.js";
 const app = useTestApp();
 
 const a = { id: "", adminKey: "", viewerKey: "", viewerKeyId: "", event: "", guide: "", order: "", group: "" };
-const b = { id: "", adminKey: "", keyId: "", key: "", event: "", guide: "", order: "", group: "" };
+const b = { id: "", adminKey: "", keyId: "", key: "", event: "", guide: "", order: "", group: "", publicKey: "" };
 const bRemoved = { event: "", order: "", cancelledOrder: "" };
 
 async function mutate(key: string, mutation: string, id: string) {
@@ -30,7 +30,10 @@ beforeAll(async () => {
   b.guide = (await createEventGuide(app, "B guide", b.adminKey)).id;
   b.event = (await createEvent(app, { title: "B event", eventGuideId: b.guide }, b.adminKey)).id;
   b.order = (await createOrder(app, b.event, b.adminKey)).id;
-  b.group = (await createGroup(app, groupInput({ name: "B group", eventId: b.event }), b.adminKey)).webhookGroup.id;
+  // B's group signs with Ed25519 and sends a FORM body: its public key is B's to show, not A's.
+  const bHooks = groupInput().hooks.map((hook, index) => (index === 0 ? { ...hook, bodyFormat: "FORM" } : hook));
+  const bGroup = await createGroup(app, groupInput({ name: "B group", eventId: b.event, signature: "ED25519", hooks: bHooks }), b.adminKey);
+  [b.group, b.publicKey] = [bGroup.webhookGroup.id, bGroup.signingSecret];
   const created = await createApiKey(app, "VIEWER", b.adminKey);
   [b.keyId, b.key] = [created.id, created.apiKey];
   // Rows in states that have their own error messages for the owner; a stranger must not see them.
@@ -146,6 +149,23 @@ describe("another organization's id behaves exactly like an unknown one", () => 
     expect(code(result)).toEqual([{ code: "NOT_FOUND" }]);
   });
 
+  it("B's ED25519 group: rotateSigningSecret answers NOT_FOUND, its public key and body formats are nowhere in A's answers", async () => {
+    const firstResponse = app.responses.length;
+    const rotated = await sameAsUnknown(`mutation ($id: ID!) { rotateSigningSecret(groupId: $id) }`, byId, b.group);
+    expect(code(rotated)).toEqual([{ code: "NOT_FOUND" }]);
+    const read = await sameAsUnknown(`query ($id: ID!) { webhookGroup(id: $id) { signature signingPublicKey hooks { bodyFormat } } }`, byId, b.group);
+    expect(read.data).toEqual({ webhookGroup: null });
+    const preview = await sameAsUnknown(
+      `query ($id: ID!) { previewHookPayload(input: { hookType: EVENT_UPDATED, eventId: $id, bodyFormat: FORM }) { body } }`,
+      byId,
+      b.event,
+    );
+    expect(code(preview)).toEqual([{ code: "BAD_USER_INPUT", field: "input.eventId" }]);
+    const list = await app.graphql(`{ webhookGroups(first: 100) { edges { node { id signature signingPublicKey hooks { bodyFormat } } } } }`, {}, { key: a.adminKey });
+    expect(list.data!.webhookGroups.edges).toEqual([{ node: { id: a.group, signature: "HMAC_SHA256", signingPublicKey: null, hooks: [{ bodyFormat: "JSON" }, { bodyFormat: "JSON" }, { bodyFormat: "JSON" }] } }]);
+    expect(app.responses.slice(firstResponse).join("\n")).not.toContain(b.publicKey.slice("whpk_".length));
+  });
+
   it("revokeApiKey answers false and B's key keeps working", async () => {
     const result = await sameAsUnknown(`mutation ($id: ID!) { revokeApiKey(id: $id) }`, byId, b.keyId);
     expect(result.data).toEqual({ revokeApiKey: false });
@@ -198,14 +218,14 @@ describe("another organization's id behaves exactly like an unknown one", () => 
   it("B's data is unchanged and reachable by B afterwards", async () => {
     const read = await app.graphql(
       `query ($group: ID!, $event: ID!, $order: ID!, $guide: ID!) {
-        webhookGroup(id: $group) { id name } event(id: $event) { id title status }
+        webhookGroup(id: $group) { id name signature signingPublicKey } event(id: $event) { id title status }
         order(id: $order) { id status total } eventGuide(id: $guide) { id name }
         viewer { organization { id } } }`,
       { group: b.group, event: b.event, order: b.order, guide: b.guide },
       { key: b.key },
     );
     expect(read.data).toEqual({
-      webhookGroup: { id: b.group, name: "B group" },
+      webhookGroup: { id: b.group, name: "B group", signature: "ED25519", signingPublicKey: b.publicKey },
       event: { id: b.event, title: "B event", status: "ACTIVE" },
       order: { id: b.order, status: "OPEN", total: 42.5 },
       eventGuide: { id: b.guide, name: "B guide" },

@@ -101,6 +101,19 @@ describe("createWebhookGroup refuses bad input, naming the field, and writes not
     expect(await snapshot()).toBe(before);
   });
 
+  it.each([
+    ["an unknown signature scheme", () => groupInput({ signature: "RSA_PSS" }), "input.signature", /SignatureScheme/],
+    ["a signature scheme in lower case", () => groupInput({ signature: "ed25519" }), "input.signature", /SignatureScheme/],
+    ["an unknown body format", () => groupInput({ hooks: [hook(), hook({ bodyFormat: "XML" })] }), "input.hooks[1].bodyFormat", /BodyFormat/],
+    ["a body format that is not a string", () => groupInput({ hooks: [hook({ bodyFormat: 1 })] }), "input.hooks[0].bodyFormat", /BodyFormat/],
+  ] as const)("%s", async (_, input, field, words) => {
+    const before = await snapshot();
+    const result = await app.graphql(createGroupMutation, { input: input() });
+    expectError(result, "BAD_USER_INPUT", field);
+    expect(result.errors?.[0]?.message).toMatch(words);
+    expect(await snapshot()).toBe(before);
+  });
+
   it("an oversized request is refused with 413 before it is read whole", async () => {
     const before = await snapshot();
     const response = await fetch(`${app.url}/graphql`, {

@@ -119,6 +119,31 @@ describe("previewHookPayload builds exactly the body the real delivery sends", (
     });
   });
 
+  it("with bodyFormat FORM, answers as body the exact form body a FORM hook sends", async () => {
+    const body = seedOriginBodies.eventShort;
+    const org = await scenario("Preview form", "EVENT_UPDATED", { body });
+    const form = await isolatedGroup(app, closeAfterTest, "Preview form (form hook)", { type: "EVENT_UPDATED", path: "/form", bodyFormat: "FORM" });
+    const event = await createEvent(app, { title: "Form & fields" }, org.adminKey);
+    const formEvent = await createEvent(app, { title: "Form & fields" }, form.key);
+    await mutate(form.key, `mutation ($id: ID!) { updateEvent(id: $id, input: { title: "Renamed & co" }) { id } }`, { id: formEvent.id });
+    const [request] = await form.receiver.waitFor(1);
+    await waitUntilSettled(app);
+
+    const previewed = await preview({ hookType: "EVENT_UPDATED", eventId: formEvent.id, bodyFormat: "FORM" }, form.key);
+    expect(previewed.errors).toEqual([]);
+    expect(request!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    // The default payload: all but delivery_id, as for JSON; the body is form fields.
+    const fields = (text: string) => Object.fromEntries([...new URLSearchParams(text)].filter(([name]) => name !== "delivery_id"));
+    expect(fields(previewed.body!)).toEqual(fields(request!.body));
+    expect(previewed.payload).toMatchObject({ type: "event_updated", event_id: formEvent.id });
+
+    const withOrigin = await preview({ hookType: "EVENT_UPDATED", eventId: event.id, origin: { body }, bodyFormat: "FORM" }, org.adminKey);
+    expect(withOrigin.body).toBe("data=%7B%22event%22%3A%7B%22title%22%3A%22Form+%26+fields%22%7D%7D");
+    expect(withOrigin.payload).toEqual({ data: { event: { title: "Form & fields" } } });
+    const asJson = await preview({ hookType: "EVENT_UPDATED", eventId: event.id, origin: { body }, bodyFormat: "JSON" }, org.adminKey);
+    expect(asJson.body).toBe(JSON.stringify(withOrigin.payload));
+  });
+
   it("answers the origin's GraphQL errors along with the payload that would be sent", async () => {
     const org = await app.createOrganization("Preview errors");
     const event = await createEvent(app, { title: "No guide" }, org.adminKey);
@@ -165,6 +190,10 @@ describe("previewHookPayload refuses what group creation refuses, and unknown id
       expect(result.errors?.[0]?.message, name).toMatch(message);
       expect(result.errors?.[0]?.message.startsWith(`${field}: `), name).toBe(true);
     }
+    // Refused by GraphQL's variable coercion (so no `data` at all), with the field named as ours are.
+    const badFormat = await app.graphql(previewQuery, { input: { hookType: "EVENT_CREATED", eventId: event.id, bodyFormat: "XML" } }, { key: viewerKey });
+    expect(badFormat.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "input.bodyFormat" });
+    expect(badFormat.errors?.[0]?.message).toMatch(/bodyFormat.*BodyFormat/);
     // Another organization's ids are answered like unknown ones, word for word.
     const unknownOrder = await app.graphql(previewQuery, { input: { hookType: "ORDER_CREATED", orderId: "00000000-0000-4000-8000-000000000000" } }, { key: viewerKey });
     const foreignOrder = await app.graphql(previewQuery, { input: { hookType: "ORDER_CREATED", orderId: otherOrder.id } }, { key: viewerKey });

@@ -124,8 +124,8 @@ export function useTestApp(
 
 /**
  * What every test file checks on the way out: the client secrets it sent (in any request, also
- * refused ones) never came back, and each signing secret and API key hookgate handed out came
- * back exactly once, in the response that created it.
+ * refused ones) never came back, each signing secret and API key hookgate handed out came
+ * back exactly once, in the response that created it, and no ED25519 secret key (whsk_) ever did.
  */
 class SecretLedger {
   /** OAuth client secrets found in request variables, under `clientSecret` or doo's `client_secret`. */
@@ -149,7 +149,8 @@ class SecretLedger {
       return;
     }
     walk(json, (key, value) => {
-      if ((key === "signingSecret" || key === "apiKey") && typeof value === "string" && value !== "") {
+      // An ED25519 group's signingSecret is its whpk_ public key: not a secret, shown again at will.
+      if ((key === "signingSecret" || key === "apiKey") && typeof value === "string" && value !== "" && !value.startsWith("whpk_")) {
         const entry = this.issued.get(value) ?? { field: key, responses: [] };
         if (!entry.responses.includes(index)) entry.responses.push(index);
         this.issued.set(value, entry);
@@ -176,6 +177,9 @@ class SecretLedger {
         leaks.push(`${field} ${value} was returned by response ${returnedIn.join(", ")} and appears in responses ${found.join(", ")}`);
       }
     }
+    // The prefix alone may appear (the schema's descriptions name it); a key is the prefix and base64.
+    const secretKeys = responses.flatMap((body, index) => (/whsk_[A-Za-z0-9+/]{16}/.test(body) ? [index] : []));
+    if (secretKeys.length > 0) leaks.push(`an ED25519 secret key (whsk_) appears in responses ${secretKeys.join(", ")}`);
     const found = bannerKey ? containing(bannerKey) : [];
     if (found.length > 0) leaks.push(`the banner's admin key appears in responses ${found.join(", ")}`);
     expect(leaks, "secrets that left hookgate").toEqual([]);

@@ -25,7 +25,9 @@ const group: WebhookGroup = {
       endpoint: "https://partner.example/events",
       origin: { method: "PUT", endpoint: "https://origin.example/graphql", body },
       condition: { status: { $eq: "OPEN" } },
+      bodyFormat: "FORM",
     },
+    { id: "h2", type: "ORDER_CREATED", method: "POST", endpoint: "https://partner.example/orders", origin: null, condition: null, bodyFormat: "JSON" },
   ],
   authentication: null,
   includeData: true,
@@ -34,10 +36,12 @@ const group: WebhookGroup = {
   previousSigningSecretExpiresAt: null,
   ordered: true,
   maxRequestsPerSecond: 20,
+  signature: "ED25519",
+  signingPublicKey: "whpk_11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
 };
 
 describe("the copy-and-edit form of a group", () => {
-  it("sends the group's configuration back unchanged, its origin's method included", () => {
+  it("sends the group's configuration back unchanged, its origin's method, body formats and signature scheme included", () => {
     expect(inputFromForm(formFromGroup(group))).toEqual({
       name: "Partner",
       description: "Orders to the partner",
@@ -49,11 +53,14 @@ describe("the copy-and-edit form of a group", () => {
           endpoint: "https://partner.example/events",
           origin: { method: "PUT", endpoint: "https://origin.example/graphql", body },
           condition: { status: { $eq: "OPEN" } },
+          bodyFormat: "FORM",
         },
+        { type: "ORDER_CREATED", method: "POST", endpoint: "https://partner.example/orders" },
       ],
       includeData: true,
       ordered: true,
       maxRequestsPerSecond: 20,
+      signature: "ED25519",
     });
   });
 });

@@ -72,6 +72,18 @@ export type AuthenticationInput = {
   scope?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** How a hook's payload goes on the wire. */
+export type BodyFormat =
+  /**
+   * The payload's top-level fields as application/x-www-form-urlencoded: strings as they are,
+   * numbers and booleans as in JSON, objects and arrays JSON-encoded, null as an empty value.
+   * The payload must be a JSON object (origin answers and the default payload always are).
+   * The signature covers these exact bytes.
+   */
+  | 'FORM'
+  /** The payload as JSON (Content-Type: application/json). */
+  | 'JSON';
+
 /** A new API key, shown this once. */
 export type CreateApiKeyPayload = {
   __typename?: 'CreateApiKeyPayload';
@@ -146,14 +158,20 @@ export type CreateWebhookGroupInput = {
   ordered?: InputMaybe<Scalars['Boolean']['input']>;
   /** At least 8 characters: each request also carries an HS256 JWT signed with it in x-webhook-secret. */
   secretKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * How deliveries are signed: HMAC_SHA256 (a shared whsec_ secret) or ED25519 (a key pair;
+   * partners verify with the whpk_ public key and hold no secret).
+   */
+  signature?: InputMaybe<SignatureScheme>;
 };
 
 /** The group created, and its signing secret, shown this once. */
 export type CreateWebhookGroupPayload = {
   __typename?: 'CreateWebhookGroupPayload';
   /**
-   * Standard Webhooks signing secret (whsec_…) for verifying deliveries.
-   * Shown only here: store it now.
+   * What deliveries are verified with. HMAC_SHA256 groups: the Standard Webhooks signing secret
+   * (whsec_…), shown only here: store it now. ED25519 groups: the public key (whpk_…), also
+   * readable later as WebhookGroup.signingPublicKey; the secret key is never shown.
    */
   signingSecret: Scalars['String']['output'];
   webhookGroup: WebhookGroup;
@@ -400,6 +418,8 @@ export type HeaderInput = {
 /** One endpoint of a group for one hook type, and the payload it gets. */
 export type Hook = {
   __typename?: 'Hook';
+  /** How the payload goes on the wire: JSON, or its top-level fields form-encoded. */
+  bodyFormat: BodyFormat;
   /** Only publications whose event or order matches are delivered; absent: all of them. */
   condition?: Maybe<Scalars['JSON']['output']>;
   /** The URL deliveries are sent to. */
@@ -416,6 +436,8 @@ export type Hook = {
 
 /** One endpoint for one hook type, and the payload it gets. */
 export type HookInput = {
+  /** JSON, or FORM: the payload's top-level fields as application/x-www-form-urlencoded. */
+  bodyFormat?: InputMaybe<BodyFormat>;
   /**
    * Deliver only publications whose event or order matches, e.g. {"status": {"$eq": "OPEN"}} or
    * {"$or": [{"total": {"$gte": 100}}, {"event.title": {"$in": ["Summer Fest"]}}]}.
@@ -501,7 +523,11 @@ export type Mutation = {
   replaceWebhookGroup: CreateWebhookGroupPayload;
   /** Revokes an API key of the caller's organization: true when one was revoked, false when there is no such key. Admin keys only. */
   revokeApiKey: Scalars['Boolean']['output'];
-  /** A new signing secret, shown only here; for 24 hours requests carry both signatures. Admin keys only. */
+  /**
+   * New signing material; for 24 hours requests carry the old signature and the new. HMAC_SHA256
+   * groups: answers the new whsec_ secret, shown only here. ED25519 groups: a new key pair;
+   * answers its whpk_ public key (the group's signingPublicKey from now on). Admin keys only.
+   */
   rotateSigningSecret: Scalars['String']['output'];
   /**
    * Sends `payload` (or a sample built from the hook) to the group's first hook of `hookType`
@@ -740,6 +766,8 @@ export type PageInfo = {
 
 /** What to build a payload for: a hook type, an origin query (or none) and a real event or order. */
 export type PreviewHookPayloadInput = {
+  /** FORM: `body` is the payload form-encoded, as a FORM hook sends it. */
+  bodyFormat?: InputMaybe<BodyFormat>;
   /** The event (event hooks) or the order's event (order hooks) the payload is built for. */
   eventId?: InputMaybe<Scalars['ID']['input']>;
   /** The hook type whose payload to build; order types need orderId. */
@@ -753,11 +781,11 @@ export type PreviewHookPayloadInput = {
 /** A payload built as a delivery would build it, not sent. */
 export type PreviewHookPayloadResult = {
   __typename?: 'PreviewHookPayloadResult';
-  /** The payload exactly as it would be sent. */
+  /** The payload exactly as it would be sent, in the body format asked for. */
   body?: Maybe<Scalars['String']['output']>;
   /** What is wrong: the origin's GraphQL errors, or why no payload could be built. */
   errors: Array<Scalars['String']['output']>;
-  /** The payload as it would be sent, parsed. */
+  /** The payload, parsed (for FORM: the fields before they are form-encoded). */
   payload?: Maybe<Scalars['JSON']['output']>;
 };
 
@@ -933,6 +961,16 @@ export type QueryWebhookGroupsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** How a group's deliveries are signed (Standard Webhooks `webhook-signature`). */
+export type SignatureScheme =
+  /**
+   * `v1a,<base64>`: Ed25519 with a `whsk_` secret key that never leaves hookgate; partners verify
+   * with the group's `whpk_` public key (signingPublicKey) and hold no secret.
+   */
+  | 'ED25519'
+  /** `v1,<base64>`: HMAC-SHA256 with a shared `whsec_` secret, shown once at creation. */
+  | 'HMAC_SHA256';
+
 /** Fields left out stay as they are; `description: null` clears it. */
 export type UpdateEventInput = {
   description?: InputMaybe<Scalars['String']['input']>;
@@ -1008,6 +1046,13 @@ export type WebhookGroup = {
   ordered: Scalars['Boolean']['output'];
   /** Until then, after rotateSigningSecret, requests are signed with the previous secret too. */
   previousSigningSecretExpiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** How deliveries are signed. */
+  signature: SignatureScheme;
+  /**
+   * ED25519 groups: the `whpk_` public key that verifies their `v1a` signatures (it changes with
+   * rotateSigningSecret). Null for HMAC_SHA256 groups.
+   */
+  signingPublicKey?: Maybe<Scalars['String']['output']>;
 };
 
 
@@ -1115,6 +1160,7 @@ export type ResolversTypes = {
   ApiKeyRole: ApiKeyRole;
   Authentication: ResolverTypeWrapper<Authentication>;
   AuthenticationInput: AuthenticationInput;
+  BodyFormat: BodyFormat;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateApiKeyPayload: ResolverTypeWrapper<CreateApiKeyPayload>;
   CreateEventGuideInput: CreateEventGuideInput;
@@ -1162,6 +1208,7 @@ export type ResolversTypes = {
   PublishEventInput: PublishEventInput;
   PublishEventPayload: ResolverTypeWrapper<PublishEventPayload>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SignatureScheme: SignatureScheme;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   UpdateEventInput: UpdateEventInput;
   UpdateOrderInput: UpdateOrderInput;
@@ -1357,6 +1404,7 @@ export type EventGuideEdgeResolvers<ContextType = RequestContext, ParentType ext
 };
 
 export type HookResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Hook'] = ResolversParentTypes['Hook']> = {
+  bodyFormat?: Resolver<ResolversTypes['BodyFormat'], ParentType, ContextType>;
   condition?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   endpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1486,6 +1534,8 @@ export type WebhookGroupResolvers<ContextType = RequestContext, ParentType exten
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ordered?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   previousSigningSecretExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  signature?: Resolver<ResolversTypes['SignatureScheme'], ParentType, ContextType>;
+  signingPublicKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type WebhookGroupConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WebhookGroupConnection'] = ResolversParentTypes['WebhookGroupConnection']> = {

@@ -38,10 +38,14 @@ export const webhookGroupResolvers: Resolvers = {
         ? row.previous_signing_secret_expires_at
         : null,
     maxRequestsPerSecond: (row) => row.max_requests_per_second,
+    signature: (row) => row.signature,
+    // Public by design: it verifies, it cannot sign. The whsk_ secret key is never read here.
+    signingPublicKey: (row) => row.signing_public_key,
   },
   Hook: {
     origin: (row) => (row.origin_body === null ? null : row),
     condition: (row) => row.condition ?? null,
+    bodyFormat: (row) => row.body_format,
   },
   Origin: {
     method: (row) => row.origin_method ?? "POST",

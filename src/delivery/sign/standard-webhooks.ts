@@ -1,4 +1,5 @@
-import { createHmac } from "node:crypto";
+import { createHmac, sign } from "node:crypto";
+import { isSigningSecretKey, signingPrivateKey } from "../../secrets/signing-key-pair.js";
 import { signingKeyBytes } from "../../secrets/signing-secret.js";
 
 export interface SignatureInput {
@@ -8,7 +9,10 @@ export interface SignatureInput {
   readonly timestamp: Date | number;
   /** The exact body sent; one changed byte must break the signature. */
   readonly body: string;
-  /** `whsec_` secrets; two while a rotation window is open, so either verifies. */
+  /**
+   * `whsec_` secrets (HMAC-SHA256, `v1`) or `whsk_` secret keys (Ed25519, `v1a`): the prefix says
+   * which, as Standard Webhooks intends. Two while a rotation window is open, so either verifies.
+   */
   readonly secrets: readonly string[];
 }
 
@@ -16,8 +20,12 @@ export interface SignatureInput {
 export function signatureHeaders({ id, timestamp, body, secrets }: SignatureInput): Record<string, string> {
   if (secrets.length === 0) throw new Error("at least one signing secret is required");
   const seconds = unixSeconds(timestamp);
-  const content = `${id}.${seconds}.${body}`;
-  const signatures = secrets.map((secret) => `v1,${createHmac("sha256", signingKeyBytes(secret)).update(content, "utf8").digest("base64")}`);
+  const content = Buffer.from(`${id}.${seconds}.${body}`, "utf8");
+  const signatures = secrets.map((secret) =>
+    isSigningSecretKey(secret)
+      ? `v1a,${sign(null, content, signingPrivateKey(secret)).toString("base64")}`
+      : `v1,${createHmac("sha256", signingKeyBytes(secret)).update(content).digest("base64")}`,
+  );
   return {
     "webhook-id": id,
     "webhook-timestamp": String(seconds),

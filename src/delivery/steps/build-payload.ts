@@ -1,5 +1,6 @@
 import { originCall, OriginUnavailableError, runOrigin } from "../../origin/run-origin.js";
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
+import { bodyInFormat, NotFormEncodableError } from "../body-format.js";
 import type { WorkerContext } from "../worker-context.js";
 import { defaultPayload } from "./default-payload.js";
 
@@ -17,7 +18,8 @@ export type BuiltPayload =
  * Step 1: the payload, built once and stored with the first round's record, so every retry sends
  * the same bytes. The hook's
  * origin query (GraphQL errors in its answer are delivered as they are, and noted), or the
- * default payload. An origin that cannot answer fails this round, to be retried.
+ * default payload; a FORM hook's is then form-encoded, so what is stored is the exact body sent.
+ * An origin that cannot answer fails this round, to be retried.
  */
 export async function buildPayload(context: WorkerContext, delivery: DeliveryToSend): Promise<BuiltPayload> {
   if (delivery.payload !== null) return { ok: true, payload: delivery.payload, note: null, toStore: null };
@@ -40,6 +42,12 @@ export async function buildPayload(context: WorkerContext, delivery: DeliveryToS
           );
   } catch (error) {
     if (error instanceof OriginUnavailableError) return { ok: false, error: error.message };
+    throw error;
+  }
+  try {
+    built = { ...built, body: bodyInFormat(built.body, delivery.hook_body_format) };
+  } catch (error) {
+    if (error instanceof NotFormEncodableError) return { ok: false, error: `not sent: ${error.message}` };
     throw error;
   }
   const note = built.errors ? `the origin answered with GraphQL errors: ${built.errors.map((e) => e.message).join("; ")}` : null;

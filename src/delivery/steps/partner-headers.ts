@@ -1,4 +1,5 @@
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
+import { contentTypeOf } from "../body-format.js";
 
 const redacted = "[redacted]";
 
@@ -12,7 +13,7 @@ export interface PartnerHeaders {
 }
 
 /**
- * The headers of one request to a partner: the group's static headers, JSON, who we are, the
+ * The headers of one request to a partner: the group's static headers, the hook's body format, who we are, the
  * signature, Dozuki's JWT when the group has a secret key, and the access token in the group's
  * header format (`Authorization: Bearer %ACCESS_TOKEN%` by default). The log gets every value
  * that could be a secret redacted.
@@ -34,7 +35,7 @@ export function partnerHeaders(
     secrets.push(header.value);
   }
   const own: Record<string, string> = {
-    "content-type": "application/json",
+    "content-type": contentTypeOf[delivery.hook_body_format],
     "user-agent": "hookgate/0.1 (+https://www.standardwebhooks.com)",
     ...signature,
   };

@@ -7,7 +7,7 @@ import { resolveOriginTarget, type OriginPolicy } from "../../origin/origin-targ
 import { checkPlaceholders } from "../../origin/placeholders.js";
 import { parseCondition } from "../../publish/condition/validate-condition.js";
 import { isUuid, shownId } from "../../store/ids.js";
-import type { HookType, HttpMethod } from "../../store/tables.js";
+import type { BodyFormat, HookType, HttpMethod, SignatureScheme } from "../../store/tables.js";
 import { checkEndpointUrl } from "../../outbound/endpoint-url.js";
 import { type DeliveryOptionsDraft, parseDeliveryOptions } from "./delivery-options.js";
 import { type GroupOptionsDraft, parseGroupOptions } from "./group-options.js";
@@ -26,6 +26,7 @@ export interface CreateWebhookGroupInput {
   includeData?: boolean | null;
   ordered?: boolean | null;
   maxRequestsPerSecond?: number | null;
+  signature?: SignatureScheme | null;
 }
 export type WebhookGroupInput = CreateWebhookGroupInput;
 export interface HookInput {
@@ -35,6 +36,7 @@ export interface HookInput {
   origin?: OriginInput | null;
   /** JSON: a filter over the event or order (src/publish/condition/validate-condition.ts). */
   condition?: unknown;
+  bodyFormat?: BodyFormat | null;
 }
 export interface OriginInput {
   method?: HttpMethod | null;
@@ -57,6 +59,7 @@ export interface WebhookGroupDraft extends GroupOptionsDraft, DeliveryOptionsDra
   eventGuideId: string | null;
   hooks: HookDraft[];
   authentication: AuthenticationDraft | null;
+  signature: SignatureScheme;
 }
 export interface HookDraft {
   type: HookType;
@@ -65,6 +68,7 @@ export interface HookDraft {
   origin: OriginDraft | null;
   /** Checked; null for none (absent, null or `{}`: every change matches). */
   condition: unknown | null;
+  bodyFormat: BodyFormat;
 }
 /** `endpoint` as given (normalized), or null; `target` says where it runs. `body` as sent, trimmed. */
 export interface OriginDraft {
@@ -90,6 +94,8 @@ const HOOK_TYPES: readonly HookType[] = [
   "ORDER_CREATED", "ORDER_REMOVED", "ORDER_UPDATED", "ORDER_CANCELLED",
 ];
 const METHODS: readonly HttpMethod[] = ["POST", "PUT", "PATCH"];
+const BODY_FORMATS: readonly BodyFormat[] = ["JSON", "FORM"];
+const SIGNATURE_SCHEMES: readonly SignatureScheme[] = ["HMAC_SHA256", "ED25519"];
 const MAX_HOOKS = 50;
 const MAX_ORIGIN_BODY_BYTES = 64 * 1024;
 /**
@@ -120,6 +126,7 @@ export function parseWebhookGroupInput(input: CreateWebhookGroupInput, options: 
     authentication,
     ...parseGroupOptions(input, authentication?.headerFormat ?? null),
     ...parseDeliveryOptions(input),
+    signature: oneOf(input.signature ?? "HMAC_SHA256", SIGNATURE_SCHEMES, "input.signature"),
   };
 }
 
@@ -132,6 +139,7 @@ function parseHook(hook: unknown, path: string, options: WebhookGroupInputOption
     endpoint: checkEndpointUrl(hook.endpoint, `${path}.endpoint`),
     origin: hook.origin == null ? null : parseOrigin(hook.origin, type, `${path}.origin`, options),
     condition: parseCondition(hook.condition, `${path}.condition`),
+    bodyFormat: oneOf(hook.bodyFormat ?? "JSON", BODY_FORMATS, `${path}.bodyFormat`),
   };
 }
 

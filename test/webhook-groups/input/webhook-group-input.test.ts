@@ -50,8 +50,8 @@ describe("parseWebhookGroupInput", () => {
       eventId: null,
       eventGuideId: null,
       hooks: [
-        { type: "EVENT_CREATED", method: "POST", endpoint: "https://partner.example/hooks/events", origin: { method: "POST", endpoint: null, target: "BUILT_IN", body: EVENT_BODY }, condition: null },
-        { type: "ORDER_CREATED", method: "PUT", endpoint: "https://partner.example/hooks/orders", origin: { method: "POST", endpoint: null, target: "BUILT_IN", body: ORDER_BODY }, condition: null },
+        { type: "EVENT_CREATED", method: "POST", endpoint: "https://partner.example/hooks/events", origin: { method: "POST", endpoint: null, target: "BUILT_IN", body: EVENT_BODY }, condition: null, bodyFormat: "JSON" },
+        { type: "ORDER_CREATED", method: "PUT", endpoint: "https://partner.example/hooks/orders", origin: { method: "POST", endpoint: null, target: "BUILT_IN", body: ORDER_BODY }, condition: null, bodyFormat: "JSON" },
       ],
       authentication: {
         grantType: "CLIENT_CREDENTIALS",
@@ -67,7 +67,18 @@ describe("parseWebhookGroupInput", () => {
       includeData: false,
       ordered: false,
       maxRequestsPerSecond: null,
+      signature: "HMAC_SHA256",
     });
+  });
+
+  it("keeps a FORM body format per hook and an ED25519 signature scheme", () => {
+    const input = validInput();
+    input.hooks[1].bodyFormat = "FORM";
+    input.hooks[0].bodyFormat = null;
+    input.signature = "ED25519";
+    const draft = parse(input);
+    expect(draft.hooks.map((hook) => hook.bodyFormat)).toEqual(["JSON", "FORM"]);
+    expect(draft.signature).toBe("ED25519");
   });
 
   it("accepts explicit nulls as absent, a scope, and scopes to one event (id lower-cased)", () => {
@@ -87,7 +98,7 @@ describe("parseWebhookGroupInput", () => {
     delete input.authentication;
     const draft = parse(input);
     expect(draft.hooks).toHaveLength(50);
-    expect(draft.hooks[49]).toEqual({ type: "ORDER_CANCELLED", method: "POST", endpoint: "http://partner.example/h", origin: null, condition: null });
+    expect(draft.hooks[49]).toEqual({ type: "ORDER_CANCELLED", method: "POST", endpoint: "http://partner.example/h", origin: null, condition: null, bodyFormat: "JSON" });
     expect(draft.authentication).toBeNull();
   });
 
@@ -122,6 +133,10 @@ describe("parseWebhookGroupInput", () => {
     ["hooks that are not a list", (i) => (i.hooks = {}), "input.hooks", "give at least one hook"],
     ["51 hooks", (i) => (i.hooks = Array.from({ length: 51 }, () => i.hooks[0])), "input.hooks", "at most 50 hooks per group"],
     ["an unknown hook type", (i) => (i.hooks[1].type = "ORDER_EXPLODED"), "input.hooks[1].type", "must be one of EVENT_CREATED"],
+    ["an unknown body format", (i) => (i.hooks[1].bodyFormat = "XML"), "input.hooks[1].bodyFormat", "must be one of JSON, FORM"],
+    ["a body format in lower case", (i) => (i.hooks[0].bodyFormat = "form"), "input.hooks[0].bodyFormat", "must be one of JSON, FORM"],
+    ["an unknown signature scheme", (i) => (i.signature = "RSA"), "input.signature", "must be one of HMAC_SHA256, ED25519"],
+    ["a signature scheme that is not a string", (i) => (i.signature = true), "input.signature", "must be one of HMAC_SHA256, ED25519"],
     ["a GET hook", (i) => (i.hooks[1].method = "GET"), "input.hooks[1].method", "must be one of POST, PUT, PATCH"],
     ["an ftp hook endpoint", (i) => (i.hooks[1].endpoint = "ftp://partner.example/x"), "input.hooks[1].endpoint", "must use http or https, not ftp:"],
     ["a relative hook endpoint", (i) => (i.hooks[0].endpoint = "/hooks"), "input.hooks[0].endpoint", "must be an absolute http(s) URL"],

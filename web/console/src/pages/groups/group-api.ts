@@ -6,6 +6,8 @@ import type { DeliveryStatus, HookType } from "../../api/enums.js";
 export { type HookType, hookTypes } from "../../api/enums.js";
 export const httpMethods = ["POST", "PUT", "PATCH"] as const;
 export type HttpMethod = (typeof httpMethods)[number];
+export type BodyFormat = "JSON" | "FORM";
+export type SignatureScheme = "HMAC_SHA256" | "ED25519";
 
 export const isOrderHook = (type: HookType) => type.startsWith("ORDER_");
 
@@ -16,6 +18,7 @@ export interface Hook {
   endpoint: string;
   origin: { method: HttpMethod; endpoint: string | null; body: string } | null;
   condition: unknown;
+  bodyFormat: BodyFormat;
 }
 
 export interface WebhookGroup {
@@ -44,13 +47,16 @@ export interface WebhookGroup {
   previousSigningSecretExpiresAt: string | null;
   ordered: boolean;
   maxRequestsPerSecond: number | null;
+  signature: SignatureScheme;
+  signingPublicKey: string | null;
 }
 
 const groupFields = /* GraphQL */ `
   id name description eventId eventGuideId enabled disabledAt disabledReason createdAt
-  hooks { id type method endpoint origin { method endpoint body } condition }
+  hooks { id type method endpoint origin { method endpoint body } condition bodyFormat }
   authentication { grantType endpoint clientId scope headerFormat headerValueFormat hasClientSecret }
   includeData headerNames hasSecretKey previousSigningSecretExpiresAt ordered maxRequestsPerSecond
+  signature signingPublicKey
 `;
 
 export const groupQuery = /* GraphQL */ `

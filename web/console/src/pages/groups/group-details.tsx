@@ -34,6 +34,16 @@ export function GroupDetails({ group }: { group: WebhookGroup }) {
           <dd>{formatTime(group.createdAt)}</dd>
           <dt>Id</dt>
           <dd className="code">{group.id}</dd>
+          <dt>Signature</dt>
+          <dd>
+            {group.signature === "ED25519" ? "Ed25519 (v1a): partners verify with the public key" : "HMAC-SHA256 (v1): partners verify with the shared secret"}
+          </dd>
+          {group.signingPublicKey && (
+            <>
+              <dt>Public key</dt>
+              <dd className="code">{group.signingPublicKey}</dd>
+            </>
+          )}
           <dt>Signing secret</dt>
           <dd>
             {group.previousSigningSecretExpiresAt
@@ -90,6 +100,7 @@ function HookView({ hook }: { hook: Hook }) {
     <section className="panel hook" aria-label={`Hook ${hook.type}`}>
       <p className="hook-head">
         <strong className="code">{hook.type}</strong> <span className="code">{hook.method}</span> <span className="code">{hook.endpoint}</span>
+        {hook.bodyFormat === "FORM" && <span className="hint"> form-encoded body</span>}
       </p>
       <p className="field-label">Origin</p>
       {hook.origin ? (

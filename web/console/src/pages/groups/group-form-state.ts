@@ -1,4 +1,4 @@
-import type { HookType, HttpMethod, WebhookGroup } from "./group-api.js";
+import type { BodyFormat, HookType, HttpMethod, SignatureScheme, WebhookGroup } from "./group-api.js";
 import { originBodyText } from "./origin-body.js";
 
 // The group form's state, as strings the inputs hold, and its translation to and from hookgate's
@@ -20,6 +20,8 @@ export interface HookRow {
   originMethod: HttpMethod;
   /** JSON; empty: every publication. */
   condition: string;
+  /** Kept from a copied group; the form has no input for it yet. */
+  bodyFormat: BodyFormat;
 }
 
 export interface GroupForm {
@@ -41,13 +43,15 @@ export interface GroupForm {
   includeData: boolean;
   ordered: boolean;
   maxRequestsPerSecond: string;
+  /** Kept from a copied group (a replacement gets a new key pair of the same scheme). */
+  signature: SignatureScheme;
 }
 
 let nextKey = 1;
 export const rowKey = () => nextKey++;
 
 export function emptyHook(overrides: Partial<HookRow> = {}): HookRow {
-  return { key: rowKey(), type: "EVENT_CREATED", method: "POST", endpoint: "", origin: "", originEndpoint: "", originMethod: "POST", condition: "", ...overrides };
+  return { key: rowKey(), type: "EVENT_CREATED", method: "POST", endpoint: "", origin: "", originEndpoint: "", originMethod: "POST", condition: "", bodyFormat: "JSON", ...overrides };
 }
 
 export function emptyForm(): GroupForm {
@@ -70,6 +74,7 @@ export function emptyForm(): GroupForm {
     includeData: false,
     ordered: false,
     maxRequestsPerSecond: "",
+    signature: "HMAC_SHA256",
   };
 }
 
@@ -95,6 +100,7 @@ export function formFromGroup(group: WebhookGroup): GroupForm {
         originEndpoint: hook.origin?.endpoint ?? "",
         originMethod: hook.origin?.method ?? "POST",
         condition: hook.condition == null ? "" : JSON.stringify(hook.condition),
+        bodyFormat: hook.bodyFormat ?? "JSON",
       }),
     ),
     useAuthentication: auth !== null,
@@ -107,6 +113,7 @@ export function formFromGroup(group: WebhookGroup): GroupForm {
     includeData: group.includeData,
     ordered: group.ordered,
     maxRequestsPerSecond: group.maxRequestsPerSecond === null ? "" : String(group.maxRequestsPerSecond),
+    signature: group.signature ?? "HMAC_SHA256",
   };
 }
 
@@ -142,6 +149,8 @@ export function inputFromForm(form: GroupForm): Record<string, unknown> {
   const headers = form.headers.filter((header) => header.name.trim() || header.value);
   if (headers.length > 0) input.headers = headers.map(({ name, value }) => ({ name: name.trim(), value }));
   if (form.secretKey) input.secretKey = form.secretKey;
+  // Sent only when not the default, so what the form sends reads as what the user chose.
+  if (form.signature !== "HMAC_SHA256") input.signature = form.signature;
   const rate = form.maxRequestsPerSecond.trim();
   if (rate) {
     if (!/^\d+$/.test(rate)) throw new FormError("input.maxRequestsPerSecond", "must be a whole number");
@@ -166,5 +175,6 @@ function hookInput(hook: HookRow, at: string): Record<string, unknown> {
       throw new FormError(`${at}.condition`, 'must be JSON, e.g. {"status": {"$eq": "OPEN"}}');
     }
   }
+  if (hook.bodyFormat !== "JSON") input.bodyFormat = hook.bodyFormat;
   return input;
 }

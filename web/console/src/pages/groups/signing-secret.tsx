@@ -12,13 +12,22 @@ export function SigningSecretNotice({ secret, groupId, groupName, title }: { sec
       setCopied("no");
     }
   };
+  // An ED25519 group is answered its whpk_ public key: not a secret, and readable again later.
+  const publicKey = secret.startsWith("whpk_");
   return (
     <section className="panel secret-panel" aria-label="Signing secret">
       <h2>{title}</h2>
-      <p>
-        <strong>Store it now: it won't be shown again.</strong> Partners verify each delivery's <code>webhook-signature</code> header with it
-        (Standard Webhooks).
-      </p>
+      {publicKey ? (
+        <p>
+          This group signs with Ed25519. Partners verify each delivery's <code>webhook-signature</code> (<code>v1a</code>) with this public
+          key; it is not a secret, and the group's page shows it too.
+        </p>
+      ) : (
+        <p>
+          <strong>Store it now: it won't be shown again.</strong> Partners verify each delivery's <code>webhook-signature</code> header with it
+          (Standard Webhooks).
+        </p>
+      )}
       <div className="secret-row">
         <output className="code secret" aria-label="Signing secret value">
           {secret}
