@@ -89,7 +89,7 @@ function stillQueuing(groupId: string, initializationId: string | null): InputEr
   return new InputError("groupId", `webhook group ${groupId} has an initialization still queuing${which}; wait until it has queued everything`);
 }
 
-/** The types asked for, each once, events before orders (a partner learns of an event before its orders). */
+/** The types asked for, each once, events queued before orders (an `ordered` group also sends them so). */
 function typesOf(types: readonly HookType[]): HookType[] {
   if (!Array.isArray(types) || types.length === 0) {
     throw new InputError("input.types", `must name at least one of ${initializableTypes.join(", ")}`);

@@ -1,14 +1,16 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually.js";
-import { createEvent, createOrder } from "../support/fixtures.js";
+import { createEvent, createOrder, createViewerKey } from "../support/fixtures.js";
 import { createFullGroup, receiverGroupInput, requestsTo, waitForPath } from "../support/group-helpers.js";
 import { useReceiver } from "../support/receiver.js";
+import { restClient } from "../support/rest-client.js";
 import { type TestApp, useTestApp } from "../support/test-app.js";
 
 // A small batch, so a few orders take several batches: the cursor, phases and re-queuing are what is tested.
 const app = useTestApp({ HOOKGATE_INITIALIZATION_BATCH: "3", LOG_LEVEL: process.env.TEST_LOG ?? "silent" }, { worker: true });
 const receiver = useReceiver();
+const rest = restClient(app);
 
 const initializeMutation = `mutation ($groupId: ID!, $input: InitializeInput!) {
   initializeWebhookGroup(groupId: $groupId, input: $input) { id webhookGroupId queued delivered failed finishedAt } }`;
@@ -67,10 +69,14 @@ describe("initializeWebhookGroup", () => {
 
     const received = bodies("/basic");
     expect(received).toHaveLength(7);
-    // Events first (a partner learns of an event before its orders), then the orders oldest first.
-    expect(received.map((body) => body.type)).toEqual(["event_created", ...Array(6).fill("order_created")]);
-    expect(received[0]).toMatchObject({ event_id: event, organization_id: org.id });
-    expect(received.slice(1).map((body) => body.order_id)).toEqual(orders);
+    // Queued events first, then orders oldest first; sent in that order give or take the pace's
+    // jitter (an `ordered` group would keep it exactly).
+    expect(received.map((body) => body.type).sort()).toEqual(["event_created", ...Array(6).fill("order_created")]);
+    expect(received.find((body) => body.type === "event_created")).toMatchObject({ event_id: event, organization_id: org.id });
+    expect(received.flatMap((body) => (body.order_id ? [body.order_id] : [])).sort()).toEqual([...orders].sort());
+    const { rows: queuedOrder } = await sql<{ type: string; order_id: string | null }>`
+      select type, order_id from deliveries where webhook_group_id = ${group.id} order by lane_seq`.execute(app.db);
+    expect(queuedOrder.map((row) => row.order_id ?? row.type)).toEqual(["EVENT_CREATED", ...orders]);
     // The removed event and the removed order are not re-pushed.
     expect(received.some((body) => body.event_id === removed || body.order_id === removedOrder)).toBe(false);
 
@@ -180,5 +186,52 @@ describe("initializeWebhookGroup", () => {
     await finished(first.id, org.adminKey);
     const again = await initialize(app, group.id, { types: ["ORDER_CREATED"] }, org.adminKey);
     expect(again.queued).toBe(8);
+  });
+
+  it("is read by the organization's keys, viewers included, and by no other organization", async () => {
+    const org = await organization("Init reading");
+    const event = (await createEvent(app, {}, org.adminKey)).id;
+    await createOrder(app, event, org.adminKey);
+    const group = (await createFullGroup(app, receiverGroupInput(receiver, "/read", ["ORDER_CREATED"]), org.adminKey)).webhookGroup;
+    const started = await initialize(app, group.id, { types: ["ORDER_CREATED"] }, org.adminKey);
+    expect(await finished(started.id, await createViewerKey(app, org.adminKey))).toMatchObject({ queued: 1, delivered: 1 });
+    expect(await readInitialization(started.id)).toBeNull();
+    expect(await readInitialization("not-an-id", org.adminKey)).toBeNull();
+  });
+});
+
+describe("doo's REST initialization", () => {
+  it("POST /v1/webhooks/init/events and /orders re-push with doo's body and answer doo's envelope with the count", async () => {
+    const org = await organization("Init REST");
+    const [a, b] = [(await createEvent(app, { title: "A" }, org.adminKey)).id, (await createEvent(app, { title: "B" }, org.adminKey)).id];
+    const ordersOfA = [(await createOrder(app, a, org.adminKey)).id, (await createOrder(app, a, org.adminKey)).id];
+    await createOrder(app, b, org.adminKey);
+    const group = (await createFullGroup(app, receiverGroupInput(receiver, "/rest", ["EVENT_CREATED", "ORDER_CREATED"]), org.adminKey)).webhookGroup;
+
+    const events = await rest.call("POST", "/v1/webhooks/init/events", { key: org.adminKey, body: { configuration_id: group.id } });
+    expect(events.status, events.text).toBe(200);
+    expect(events.json).toEqual({
+      response_status: 200,
+      developer_message: "Success",
+      user_message: "Success",
+      data: 2,
+      initialization_id: expect.any(String),
+      _links: { self: { href: "http://localhost:4000/v1/webhooks/init/events" } },
+    });
+    await finished(events.json.initialization_id, org.adminKey);
+    expect(bodies("/rest").map((body) => body.event_id).sort()).toEqual([a, b].sort());
+
+    const orders = await rest.call("POST", "/v1/webhooks/init/orders", {
+      key: org.adminKey,
+      body: { configuration_id: group.id, event_id: a, from: "2020-01-01T00:00:00Z", to: null },
+    });
+    expect(orders.json).toMatchObject({ response_status: 200, data: 2 });
+    expect(await finished(orders.json.initialization_id, org.adminKey)).toMatchObject({ queued: 2, delivered: 2, failed: 0 });
+    expect(bodies("/rest").slice(2).map((body) => body.order_id).sort()).toEqual([...ordersOfA].sort());
+
+    // A window holding nothing: nothing to send, finished at once.
+    const none = await rest.call("POST", "/v1/webhooks/init/orders", { key: org.adminKey, body: { configuration_id: group.id, to: "2020-01-01T00:00:00Z" } });
+    expect(none.json.data).toBe(0);
+    expect(await finished(none.json.initialization_id, org.adminKey)).toMatchObject({ queued: 0, delivered: 0, failed: 0 });
   });
 });
