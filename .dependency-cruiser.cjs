@@ -9,7 +9,7 @@
 const layers = [
   { name: "entry points", paths: ["^src/main\\.ts$", "^src/index\\.ts$", "^src/app\\.ts$", "^src/cli/"] },
   { name: "api", paths: ["^src/api/"] },
-  { name: "use cases", paths: ["^src/(webhook-groups|source|replay|organizations|preview)/"] },
+  { name: "use cases", paths: ["^src/(webhook-groups|source|replay|organizations|preview|initialization)/"] },
   { name: "engine", paths: ["^src/(publish|delivery)/"] },
   { name: "services", paths: ["^src/services\\.ts$"] },
   { name: "origin", paths: ["^src/origin/"] },

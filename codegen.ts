@@ -29,6 +29,7 @@ const config: CodegenConfig = {
           Viewer: "../context.js#Caller",
           Delivery: "../../store/tables.js#DeliveryRow",
           DeliveryAttempt: "../../store/tables.js#DeliveryAttemptRow",
+          Initialization: "../../store/tables.js#InitializationRow",
         },
       },
     },

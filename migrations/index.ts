@@ -9,6 +9,7 @@ import * as deliveryLanes from "./0007_delivery_lanes.js";
 import * as rateLimits from "./0008_rate_limits.js";
 import * as scheduleStartedAt from "./0009_schedule_started_at.js";
 import * as formatsAndSignatures from "./0011_formats_and_signatures.js";
+import * as initializations from "./0012_initializations.js";
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so they load the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "0008_rate_limits": rateLimits,
   "0009_schedule_started_at": scheduleStartedAt,
   "0011_formats_and_signatures": formatsAndSignatures,
+  "0012_initializations": initializations,
 };

@@ -70,6 +70,8 @@ export interface Config {
   readonly playground: boolean;
   /** The web console at /console (HOOKGATE_CONSOLE). */
   readonly console: boolean;
+  /** Source rows (events or orders) one batch of an initialization reads and queues deliveries for. */
+  readonly initializationBatchSize: number;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...requestLimits(env),
     playground: flag(env, "HOOKGATE_PLAYGROUND") ?? true,
     console: flag(env, "HOOKGATE_CONSOLE") ?? true,
+    initializationBatchSize: integer(env, "HOOKGATE_INITIALIZATION_BATCH", 500, { min: 1, max: 10_000 }),
   });
 }
 

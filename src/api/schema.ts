@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import type { GraphQLSchema } from "graphql";
 import { deliveryResolvers } from "./resolvers/delivery.resolvers.js";
+import { initializationResolvers } from "./resolvers/initialization.resolvers.js";
 import { organizationResolvers } from "./resolvers/organization.resolvers.js";
 import { scalarResolvers } from "./resolvers/scalars.js";
 import { sourceResolvers } from "./resolvers/source.resolvers.js";
@@ -22,6 +23,6 @@ export function readTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: readTypeDefs(),
-    resolvers: [scalarResolvers, organizationResolvers, sourceResolvers, webhookGroupResolvers, deliveryResolvers],
+    resolvers: [scalarResolvers, organizationResolvers, sourceResolvers, webhookGroupResolvers, deliveryResolvers, initializationResolvers],
   });
 }

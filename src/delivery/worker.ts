@@ -1,5 +1,6 @@
 import type { Services } from "../services.js";
-import { parseDeliverJob, parseDeliverJobV1, taskNames } from "../store/jobs.js";
+import { runInitializationBatch } from "../publish/initialization-batch.js";
+import { parseDeliverJob, parseDeliverJobV1, parseInitializeJob, taskNames } from "../store/jobs.js";
 import { releaseWorkerJobs } from "../store/worker-heartbeats.js";
 import { deliver } from "./deliver.js";
 import { startHeartbeat } from "./heartbeat.js";
@@ -30,6 +31,7 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
       taskList: {
         [taskNames.deliver]: async (payload) => deliver(context, parseDeliverJob(payload)),
         [taskNames.deliverV1]: async (payload) => deliver(context, parseDeliverJobV1(payload)),
+        [taskNames.initialize]: async (payload) => runInitializationBatch(services, parseInitializeJob(payload)),
       },
     },
     {

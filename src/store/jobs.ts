@@ -10,6 +10,8 @@ export const taskNames = {
   deliver: "deliver_v2",
   /** Queued by hookgate 0.1 as `{ deliveryId, run, attemptsBefore }`; still run. */
   deliverV1: "deliver_v1",
+  /** One batch of an initialization (backfill): queues its next deliveries, then itself again. */
+  initialize: "initialize_v1",
 } as const;
 
 /** One round of a delivery: at most two attempts (a second after a 401 with a fresh token). */
@@ -40,6 +42,30 @@ export function parseDeliverJob(payload: unknown): DeliverJob {
 export function parseDeliverJobV1(payload: unknown): DeliverJob {
   const job = payload as { deliveryId?: unknown; run?: unknown; attemptsBefore?: unknown } | null;
   return parseDeliverJob({ deliveryId: job?.deliveryId, round: job?.run, attemptsRecorded: job?.attemptsBefore });
+}
+
+/** One batch of an initialization; where it stands is on the initialization's row, not in the job. */
+export interface InitializeJob {
+  readonly initializationId: string;
+}
+
+export function parseInitializeJob(payload: unknown): InitializeJob {
+  const job = payload as Partial<InitializeJob> | null;
+  if (typeof job?.initializationId !== "string" || !isUuid(job.initializationId)) {
+    throw new Error(`${taskNames.initialize}: malformed job payload ${JSON.stringify(payload)}`);
+  }
+  return { initializationId: job.initializationId };
+}
+
+/**
+ * SQL that queues the next batch of an initialization and evaluates to how many jobs it queued
+ * (0 when `initializationId` is null: nothing left to queue). Keyed by the initialization, so it
+ * has one job at a time: queued from the batch that is running, it retires that one's key.
+ */
+export function queueInitializeJob(initializationId: Column, runAt: Column): RawBuilder<number> {
+  return sql<number>`(case when ${initializationId} is null then 0 else (select count(*)::int from graphile_worker.add_jobs(array[
+    row(${taskNames.initialize}, json_build_object('initializationId', ${initializationId}), null, (${runAt})::timestamptz,
+        ${jobMaxAttempts}, 'initialization:' || ${initializationId}, null, null)::graphile_worker.job_spec])) end)`;
 }
 
 function isCount(value: unknown): value is number {

@@ -16,6 +16,7 @@ export interface Database {
   worker_heartbeats: WorkerHeartbeatTable;
   secret_key_check: SecretKeyCheckTable;
   endpoint_rate_limits: EndpointRateLimitTable;
+  initializations: InitializationTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -179,6 +180,8 @@ export interface DeliveryTable {
   lane_seq: Generated<string>;
   /** When this run of the retry schedule began (first attempt; reset by redeliver and recover); null before it. */
   schedule_started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The initialization (backfill) that queued it; null for a publication's or a test's. */
+  initialization_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DeliveryAttemptTable {
@@ -218,6 +221,29 @@ export interface EndpointRateLimitTable {
   next_free_at: Date;
 }
 
+/** doo's initialization of a group: what to re-push, its pace, and how far it has queued. */
+export interface InitializationTable {
+  id: Generated<string>;
+  organization_id: string;
+  webhook_group_id: string;
+  types: HookType[];
+  event_id: string | null;
+  since: Date | null;
+  until: Date;
+  per_second: number;
+  queued: number;
+  phase: Generated<number>;
+  /** bigint: pg returns it as a string. */
+  cursor_micros: string | null;
+  cursor_id: string | null;
+  batches: Generated<number>;
+  next_send_at: Generated<Date>;
+  created_at: CreatedAt;
+  all_queued_at: Date | null;
+  stopped_reason: string | null;
+  finished_at: Date | null;
+}
+
 export type OrganizationRow = Selectable<OrganizationTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type EventGuideRow = Selectable<EventGuideTable>;
@@ -228,3 +254,4 @@ export type HookRow = Selectable<HookTable>;
 export type PublicationRow = Selectable<PublicationTable>;
 export type DeliveryRow = Selectable<DeliveryTable>;
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptTable>;
+export type InitializationRow = Selectable<InitializationTable>;

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { secretPurpose } from "../../src/secrets/secret-purpose.js";
 import { createEvent, createGroup, createGroupMutation, groupFields, groupInput } from "../support/fixtures.js";
 import { expectError } from "../support/expect-error.js";
+import { restClient } from "../support/rest-client.js";
 import { useTestApp } from "../support/test-app.js";
 
 // DESIGN.md, Secrets: "OAuth client secrets, signing secrets … are encrypted at rest and never
@@ -74,6 +75,16 @@ beforeAll(async () => {
     for (const { groupId } of signingSecrets) await app.graphql(groupQuery, { id: groupId }, { key });
     await app.graphql(viewerQuery, {}, { key });
   }
+  // Initialize (doo's backfill) by GraphQL and by REST, and read it: no secret of the group comes along.
+  const initialized = await app.graphql(
+    `mutation ($id: ID!) { initializeWebhookGroup(groupId: $id, input: { types: [EVENT_CREATED, ORDER_CREATED] }) { id webhookGroupId queued delivered failed finishedAt } }`,
+    { id: signingSecrets[1]!.groupId },
+  );
+  expect(initialized.errors).toBeUndefined();
+  for (const key of [app.adminKey, viewerKey]) {
+    await app.graphql(`query ($id: ID!) { initialization(id: $id) { id queued delivered failed finishedAt } }`, { id: initialized.data!.initializeWebhookGroup.id }, { key });
+  }
+  expect((await restClient(app).call("POST", "/v1/webhooks/init/events", { body: { configuration_id: signingSecrets[2]!.groupId } })).status).toBe(200);
   expect((await app.graphql(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }))).data?.__schema).toBeDefined();
 
   // Refused input: each carries a client secret, none may echo it.

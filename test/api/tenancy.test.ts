@@ -215,6 +215,20 @@ describe("another organization's id behaves exactly like an unknown one", () => 
     }
   });
 
+  it("initializations: B's group answers NOT_FOUND, B's event is refused naming the field, B's initialization reads null", async () => {
+    const initialize = `mutation ($id: ID!) { initializeWebhookGroup(groupId: $id, input: { types: [ORDER_CREATED] }) { id queued } }`;
+    expect(code(await sameAsUnknown(initialize, byId, b.group))).toEqual([{ code: "NOT_FOUND" }]);
+    const underEvent = `mutation ($group: ID!, $id: ID!) { initializeWebhookGroup(groupId: $group, input: { types: [ORDER_CREATED], eventId: $id }) { id } }`;
+    const refused = await sameAsUnknown(underEvent, (id) => ({ group: a.group, id }), b.event);
+    expect(code(refused)).toEqual([{ code: "BAD_USER_INPUT", field: "input.eventId" }]);
+    const started = await app.graphql(initialize, { id: b.group }, { key: b.adminKey });
+    const bInitialization = started.data!.initializeWebhookGroup.id as string;
+    const read = await sameAsUnknown(`query ($id: ID!) { initialization(id: $id) { id queued } }`, byId, bInitialization);
+    expect(read.data).toEqual({ initialization: null });
+    expect((await app.graphql(`query ($id: ID!) { initialization(id: $id) { id } }`, { id: bInitialization }, { key: b.adminKey })).data)
+      .toEqual({ initialization: { id: bInitialization } });
+  });
+
   it("B's data is unchanged and reachable by B afterwards", async () => {
     const read = await app.graphql(
       `query ($group: ID!, $event: ID!, $order: ID!, $guide: ID!) {

@@ -37,10 +37,17 @@ export function queuedDeliveriesRule(max: number): ValidationRule {
       if (operation.operation !== "mutation") return;
       const byHand = [...queuingOne].reduce((sum, name) => sum + (counts.get(name) ?? 0), 0);
       const recovers = counts.get("recoverDeliveries") ?? 0;
+      const initializations = counts.get("initializeWebhookGroup") ?? 0;
       if (recovers > 1 || (recovers === 1 && byHand > 0)) {
         const message =
           `recoverDeliveries queues up to ${MAX_RECOVERED_PER_CALL} deliveries at once, so one request may hold it once ` +
           "and without sendTestDelivery or redeliver beside it; send the others in requests of their own";
+        context.reportError(new GraphQLError(message, { nodes: [operation] }));
+      } else if (initializations > 1 || (initializations === 1 && byHand + recovers > 0)) {
+        // Each starts a backfill of every existing event or order: thirty aliases were thirty of them.
+        const message =
+          "initializeWebhookGroup re-pushes every existing event or order of a group, so one request may hold it once " +
+          "and without sendTestDelivery, redeliver or recoverDeliveries beside it; send the others in requests of their own";
         context.reportError(new GraphQLError(message, { nodes: [operation] }));
       } else if (byHand > max) {
         const fields = [...counts].filter(([name]) => queuingOne.has(name)).map(([name, n]) => `${name} ×${n}`).join(", ");

@@ -59,6 +59,7 @@ export const deliveryResolvers: Resolvers = {
     eventGuideId: (row) => row.event_guide_id,
     occurredAt: (row) => row.occurred_at,
     test: (row) => row.is_test,
+    initialization: (row) => row.initialization_id !== null,
     attemptCount: (row) => row.attempt_count,
     nextAttemptAt: (row) => (row.finished_at ? null : row.next_attempt_at),
     createdAt: (row) => row.created_at,

@@ -4,6 +4,7 @@ import { createRequestContext } from "../context.js";
 import { readJsonBody } from "../http/read-body.js";
 import type { RequestLimits } from "../limits/request-limits.js";
 import { failure, failureOf, type RestAnswer, send } from "./envelope.js";
+import { initializeConfiguration } from "./initialization-routes.js";
 import { listOrganizations } from "./organization-routes.js";
 import type { RestAction } from "./rest-call.js";
 import { createWebhook, deleteWebhook, listWebhooks } from "./webhook-routes.js";
@@ -13,6 +14,8 @@ const routes: ReadonlyArray<{ path: RegExp; actions: Readonly<Record<string, Res
   { path: /^\/v1\/team\/([^/]+)\/webhooks$/, actions: { GET: listWebhooks, POST: createWebhook } },
   { path: /^\/v1\/webhooks\/([^/]+)$/, actions: { DELETE: deleteWebhook } },
   { path: /^\/v1\/organizers\/current\/organizations$/, actions: { GET: listOrganizations } },
+  // doo's initialization: re-push what exists to a configuration (src/api/rest/initialization-routes.ts).
+  { path: /^\/v1\/webhooks\/init\/(events|orders)$/, actions: { POST: initializeConfiguration } },
 ];
 
 /** Serves /v1/…: every answer, refusals included, in doo's envelope or HAL shape. */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
 import { claimLane } from "../../store/delivery-lanes.js";
 import { reserveSendTime } from "../../store/endpoint-rate-limits.js";
+import { defaultInitializationPerSecond } from "../../store/initialization.repository.js";
 import { retryTransient } from "../../store/transient.js";
 import type { WorkerContext } from "../worker-context.js";
 
@@ -78,8 +79,13 @@ export async function waitForSendTime(context: WorkerContext, delivery: Delivery
 
 const maxLateMs = 50;
 
+/**
+ * The group's limit; an initialization's delivery (a backfill) goes at the default pace when the
+ * group has none, sharing nothing with its live deliveries, which are not limited then.
+ */
 function rateLimited(delivery: DeliveryToSend) {
-  const perSecond = delivery.group_max_requests_per_second;
+  const perSecond =
+    delivery.group_max_requests_per_second ?? (delivery.initialization_id !== null ? defaultInitializationPerSecond : null);
   return perSecond === null ? null : { groupId: delivery.webhook_group_id, endpoint: delivery.hook_endpoint, perSecond };
 }
 
