@@ -16,12 +16,15 @@ export interface Database {
   worker_heartbeats: WorkerHeartbeatTable;
   secret_key_check: SecretKeyCheckTable;
   endpoint_rate_limits: EndpointRateLimitTable;
+  api_key_groups: ApiKeyGroupTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Timestamp = ColumnType<Date, Date | undefined, Date>;
 
 export type ApiKeyRole = "ADMIN" | "VIEWER";
+/** LIVE or SANDBOX: what a key publishes reaches only the groups of its mode; a group has its creator's. */
+export type ApiKeyMode = "LIVE" | "SANDBOX";
 export type HookType =
   | "EVENT_CREATED" | "EVENT_REMOVED" | "EVENT_UPDATED"
   | "ORDER_CREATED" | "ORDER_REMOVED" | "ORDER_UPDATED" | "ORDER_CANCELLED";
@@ -39,9 +42,19 @@ export interface ApiKeyTable {
   role: ApiKeyRole;
   key_hash: Buffer;
   key_prefix: string;
+  mode: ApiKeyMode;
+  /** Limited to the groups it names in api_key_groups (none left: it reaches no group). */
+  limited_to_groups: Generated<boolean>;
   created_at: CreatedAt;
   last_used_at: Date | null;
   revoked_at: Date | null;
+}
+
+/** A group a limited API key may see and act on. */
+export interface ApiKeyGroupTable {
+  organization_id: string;
+  api_key_id: string;
+  webhook_group_id: string;
 }
 
 export interface EventGuideTable {
@@ -109,6 +122,8 @@ export interface WebhookGroupTable {
   ordered: Generated<boolean>;
   /** 1–10,000 requests per second to any one endpoint of the group; null: no limit. */
   max_requests_per_second: number | null;
+  /** The mode of the key that created it (a replacement keeps the replaced group's); never changes. */
+  mode: ApiKeyMode;
 }
 
 export interface HookTable {
@@ -138,6 +153,8 @@ export interface PublicationTable {
   occurred_at: Date;
   data: ColumnType<unknown, string | null, string | null>;
   external: Generated<boolean>;
+  /** The publishing key's mode: only groups of this mode get deliveries. */
+  mode: ApiKeyMode;
   created_at: CreatedAt;
 }
 
@@ -145,6 +162,8 @@ export interface PublicationKeyTable {
   organization_id: string;
   idempotency_key: string;
   publication_id: string;
+  /** Keys are claimed per mode: a sandbox publication never holds a live one's key. */
+  mode: ApiKeyMode;
   created_at: Timestamp;
 }
 
@@ -171,6 +190,8 @@ export interface DeliveryTable {
   lane_seq: Generated<string>;
   /** When this run of the retry schedule began (first attempt; reset by redeliver and recover); null before it. */
   schedule_started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Its group's mode; SANDBOX deliveries carry `webhook-mode: sandbox`. */
+  mode: ApiKeyMode;
 }
 
 export interface DeliveryAttemptTable {
