@@ -77,14 +77,15 @@ async function insertOrganizationWithKey(trx: Db, name: string) {
 
 /**
  * Revokes a key of the organization; false when it has no such active key. The last active
- * ADMIN key is kept: revoking it would lock the organization out of its own configuration.
+ * LIVE ADMIN key for every group is kept: only such a key manages keys and publishes live, so
+ * revoking it would lock the organization out of its own configuration.
  */
 export async function revokeOrganizationKey(db: Db, organizationId: string, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
   return db.transaction().execute(async (trx) => {
     const admins = await lockActiveAdminKeyIds(trx, organizationId);
     if (admins.length === 1 && admins[0] === id) {
-      throw new InputError("id", "this is the organization's last active ADMIN key; create another ADMIN key first");
+      throw new InputError("id", "this is the organization's last active LIVE ADMIN key for every group; create another such key first");
     }
     return revokeApiKey(trx, organizationId, id);
   });

@@ -94,13 +94,18 @@ export function wasRevokedHere(id: string): boolean {
   return revokedHere.has(id);
 }
 
-/** The ids of the organization's active ADMIN keys, locked until the transaction ends. */
+/**
+ * The ids of the organization's active key-managing keys (LIVE ADMIN keys for every group),
+ * locked until the transaction ends.
+ */
 export async function lockActiveAdminKeyIds(trx: Db, organizationId: string): Promise<string[]> {
   const rows = await trx
     .selectFrom("api_keys")
     .select("id")
     .where("organization_id", "=", organizationId)
     .where("role", "=", "ADMIN")
+    .where("mode", "=", "LIVE")
+    .where("limited_to_groups", "=", false)
     .where("revoked_at", "is", null)
     .forUpdate()
     .execute();

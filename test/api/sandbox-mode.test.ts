@@ -166,6 +166,16 @@ describe("live and sandbox", () => {
     expectError(await app.graphql(`mutation ($id: ID!) { revokeApiKey(id: $id) }`, { id: keyId }, { key: sandboxKey }), "FORBIDDEN");
   });
 
+  it("the organization's last LIVE ADMIN key for every group cannot be revoked, though a SANDBOX ADMIN key remains", async () => {
+    const other = await app.createOrganization("Last key");
+    const sandboxAdmin = await createApiKey(app, "ADMIN", other.adminKey, { mode: "SANDBOX" });
+    const self = (await app.graphql(`{ viewer { apiKeyId } }`, {}, { key: other.adminKey })).data!.viewer.apiKeyId;
+    expectError(await app.graphql(`mutation ($id: ID!) { revokeApiKey(id: $id) }`, { id: self }, { key: other.adminKey }), "BAD_USER_INPUT", "id");
+    expect((await app.graphql(`mutation ($id: ID!) { revokeApiKey(id: $id) }`, { id: sandboxAdmin.id }, { key: other.adminKey })).data).toEqual({
+      revokeApiKey: true,
+    });
+  });
+
   it("doo REST: a SANDBOX key creates sandbox groups and lists sandbox groups only", async () => {
     const organizationId = app.defaultOrganizationId;
     const body = { name: "doo sandbox", event_id: eventId, hooks: [{ type: "order_created", endpoint: `${receiver.url}/doo-staging` }] };
