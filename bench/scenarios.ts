@@ -12,6 +12,7 @@ export function publicationOf(target: Target, i: number, publicationId?: string)
     type: "EVENT_UPDATED" as const,
     eventId: target.eventIds[i % target.eventIds.length]!,
     orderId: null,
+    mode: "LIVE" as const,
     ...(publicationId ? { publicationId } : {}),
   };
 }

@@ -8,6 +8,7 @@ import * as deliveryOptions from "./0006_delivery_options.js";
 import * as deliveryLanes from "./0007_delivery_lanes.js";
 import * as rateLimits from "./0008_rate_limits.js";
 import * as scheduleStartedAt from "./0009_schedule_started_at.js";
+import * as keyModesAndGroups from "./0010_key_modes_and_groups.js";
 import * as formatsAndSignatures from "./0011_formats_and_signatures.js";
 import * as initializations from "./0012_initializations.js";
 
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   "0007_delivery_lanes": deliveryLanes,
   "0008_rate_limits": rateLimits,
   "0009_schedule_started_at": scheduleStartedAt,
+  "0010_key_modes_and_groups": keyModesAndGroups,
   "0011_formats_and_signatures": formatsAndSignatures,
   "0012_initializations": initializations,
 };

@@ -30,7 +30,13 @@ export async function authenticate(
   const row = await apiKeyCacheFor(db, keyCacheTtlMs).find(hashApiKey(key));
   if (!row) return { ...anonymous, rejected: true };
   return {
-    caller: { organizationId: row.organization_id, role: row.role, apiKeyId: row.id },
+    caller: {
+      organizationId: row.organization_id,
+      role: row.role,
+      apiKeyId: row.id,
+      mode: row.mode,
+      limitedToGroups: row.limited_to_groups,
+    },
     operator: false,
     rejected: false,
   };

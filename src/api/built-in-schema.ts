@@ -27,7 +27,8 @@ export function createBuiltInSchema(services: () => Services, schema: GraphQLSch
         variableValues: variables,
         operationName: operationName ?? undefined,
         contextValue: createRequestContext(services(), {
-          caller: { organizationId, role: "VIEWER", apiKeyId: "origin" },
+          // Read-only and organization-wide, as before modes and limited keys existed.
+          caller: { organizationId, role: "VIEWER", apiKeyId: "origin", mode: "LIVE", limitedToGroups: false },
           operator: false,
           rejected: false,
         }, source, signal),

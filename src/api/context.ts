@@ -1,6 +1,6 @@
 import type { Services } from "../services.js";
 import { abortable } from "../store/abortable.js";
-import type { ApiKeyRole } from "../store/tables.js";
+import type { ApiKeyMode, ApiKeyRole } from "../store/tables.js";
 import { createLoaders, type Loaders, type SourceLoaders } from "./loaders.js";
 
 /** Who is calling: an API key of one organization. */
@@ -8,6 +8,10 @@ export interface Caller {
   readonly organizationId: string;
   readonly role: ApiKeyRole;
   readonly apiKeyId: string;
+  /** What the key publishes reaches the groups of this mode only; a SANDBOX key reaches SANDBOX groups only. */
+  readonly mode: ApiKeyMode;
+  /** The key reaches only the groups it names (createApiKey's groupIds). */
+  readonly limitedToGroups: boolean;
 }
 
 /** What a request proved about itself. `operator`: it carried HOOKGATE_OPERATOR_TOKEN. */

@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { liveGroupIdsOfKeys } from "../store/api-key-groups.js";
 import type { Db } from "../store/database.js";
 import { isUuid } from "../store/ids.js";
 import {
@@ -72,6 +73,11 @@ export function createLoaders(
     eventGuide: within(source.eventGuide),
     /** Live groups only: a deleted group is answered as null. */
     webhookGroup: byId(findWebhookGroupsByIds),
+    /** The live groups a limited key names (keys listed are the caller's organization's). */
+    groupIdsOfKey: new DataLoader<string, string[]>(async (keyIds) => {
+      const byKey = await liveGroupIdsOfKeys(db, keyIds);
+      return keyIds.map((id) => byKey.get(id) ?? []);
+    }),
     hooksOfGroup: new DataLoader<string, HookRow[]>(async (groupIds) => {
       const hooks = organizationId ? await findHooksOfGroups(db, organizationId, groupIds) : [];
       return groupIds.map((id) => hooks.filter((hook) => hook.webhook_group_id === id));

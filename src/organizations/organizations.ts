@@ -2,10 +2,12 @@ import { InputError } from "../errors.js";
 import { generateApiKey } from "../secrets/api-key-token.js";
 import { requiredText } from "../source/source-input.js";
 import type { Db } from "../store/database.js";
+import { nameGroupsForKeys } from "../store/api-key-groups.js";
 import { insertApiKey, lockActiveAdminKeyIds, revokeApiKey } from "../store/api-key.repository.js";
 import { isUuid } from "../store/ids.js";
 import { countOrganizations, insertOrganization, lockOrganizationCreation } from "../store/organization.repository.js";
-import type { ApiKeyRole, ApiKeyRow, OrganizationRow } from "../store/tables.js";
+import type { ApiKeyMode, ApiKeyRole, ApiKeyRow, OrganizationRow } from "../store/tables.js";
+import { checkKeyGroups, keyGroupIdsOf, keyModeOf } from "./key-groups.js";
 
 export interface IssuedApiKey {
   row: ApiKeyRow;
@@ -13,10 +15,36 @@ export interface IssuedApiKey {
   key: string;
 }
 
-export async function issueApiKey(db: Db, organizationId: string, role: ApiKeyRole): Promise<IssuedApiKey> {
-  const { key, hash, prefix } = generateApiKey();
-  const row = await insertApiKey(db, { organizationId, role, hash, prefix });
-  return { row, key };
+/** How far a new key reaches: its mode (LIVE when absent) and, when given, the only groups it reaches. */
+export interface KeyReachInput {
+  mode?: ApiKeyMode | null;
+  groupIds?: readonly string[] | null;
+}
+
+/**
+ * A new key of the organization. Without `groupIds` it reaches every group of its mode's reach;
+ * with them, those groups only, checked to be the organization's live groups (and SANDBOX ones
+ * for a SANDBOX key) in the transaction that writes the key.
+ */
+export async function issueApiKey(
+  db: Db,
+  organizationId: string,
+  role: ApiKeyRole,
+  reach: KeyReachInput = {},
+): Promise<IssuedApiKey> {
+  const mode = keyModeOf(reach.mode);
+  const groupIds = keyGroupIdsOf(reach.groupIds);
+  const insert = (executor: Db, limitedToGroups: boolean) => {
+    const { key, hash, prefix } = generateApiKey();
+    return insertApiKey(executor, { organizationId, role, mode, limitedToGroups, hash, prefix }).then((row) => ({ row, key }));
+  };
+  if (groupIds === null) return insert(db, false);
+  return db.transaction().execute(async (trx) => {
+    await checkKeyGroups(trx, organizationId, groupIds, mode);
+    const issued = await insert(trx, true);
+    await nameGroupsForKeys(trx, organizationId, [issued.row.id], groupIds);
+    return issued;
+  });
 }
 
 /** A new organization and its first admin key, together or not at all. */
@@ -49,14 +77,15 @@ async function insertOrganizationWithKey(trx: Db, name: string) {
 
 /**
  * Revokes a key of the organization; false when it has no such active key. The last active
- * ADMIN key is kept: revoking it would lock the organization out of its own configuration.
+ * LIVE ADMIN key for every group is kept: only such a key manages keys and publishes live, so
+ * revoking it would lock the organization out of its own configuration.
  */
 export async function revokeOrganizationKey(db: Db, organizationId: string, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
   return db.transaction().execute(async (trx) => {
     const admins = await lockActiveAdminKeyIds(trx, organizationId);
     if (admins.length === 1 && admins[0] === id) {
-      throw new InputError("id", "this is the organization's last active ADMIN key; create another ADMIN key first");
+      throw new InputError("id", "this is the organization's last active LIVE ADMIN key for every group; create another such key first");
     }
     return revokeApiKey(trx, organizationId, id);
   });

@@ -3,7 +3,7 @@ import type { Services } from "../services.js";
 import { isUuid } from "../store/ids.js";
 import { findKeyedPublication } from "../store/publication.repository.js";
 import { unstorableStringAt } from "../store/storable-text.js";
-import type { HookType } from "../store/tables.js";
+import type { ApiKeyMode, HookType } from "../store/tables.js";
 import { publishAlone } from "./publish.js";
 
 /** What an external platform reports (GraphQL `PublishEventInput`). */
@@ -27,21 +27,23 @@ const maxDataBytes = 64 * 1024;
 
 /**
  * A publication reported by an external platform (the `publishEvent` mutation), fanned out like
- * the built-in source's own. An idempotency key makes a retried call harmless for 24 hours: it
- * publishes nothing and answers the first publication.
+ * the built-in source's own, to the groups of the caller's `mode`. An idempotency key makes a
+ * retried call harmless for 24 hours: it publishes nothing and answers the first publication of
+ * that mode (a key used in sandbox never holds back a live publication).
  */
 export async function publishExternal(
   services: Services,
   organizationId: string,
   input: ExternalPublication,
+  mode: ApiKeyMode,
 ): Promise<ExternalPublished> {
   const { idempotencyKey, ...checked } = checkInput(input);
   // Nothing else to commit: no transaction of its own, and written together with the publications
   // that arrive at the same time (publishAlone).
-  const published = await publishAlone(services.db, { organizationId, ...checked, external: true }, idempotencyKey);
+  const published = await publishAlone(services.db, { organizationId, ...checked, external: true, mode }, idempotencyKey);
   if (published) return { ...published, duplicate: false };
   // Only a publication with a key goes unpublished: the publication holding the key answers.
-  return { ...(await findKeyedPublication(services.db, organizationId, idempotencyKey!)), duplicate: true };
+  return { ...(await findKeyedPublication(services.db, organizationId, idempotencyKey!, mode)), duplicate: true };
 }
 
 function checkInput(input: ExternalPublication) {

@@ -5,7 +5,7 @@ import {
   type NewPublication,
   type PublicationOutcome,
 } from "../store/publication.repository.js";
-import type { HookType } from "../store/tables.js";
+import type { ApiKeyMode, HookType } from "../store/tables.js";
 
 /**
  * A publication: something that happened in an organization — a change to the built-in source,
@@ -29,6 +29,11 @@ export interface Publication {
   external?: boolean;
   /** The publication's id when the caller chose it; absent: a new one. */
   publicationId?: string;
+  /**
+   * The mode of the key that made the change or reported it: a LIVE publication reaches LIVE
+   * groups only, a SANDBOX one SANDBOX groups only.
+   */
+  mode: ApiKeyMode;
 }
 
 export interface Published {
@@ -69,6 +74,7 @@ function stored(publication: Publication, idempotencyKey: string | null): NewPub
     dataJson: data,
     external: publication.external ?? false,
     idempotencyKey,
+    mode: publication.mode,
   };
 }
 
@@ -116,8 +122,8 @@ class PublicationBatches {
     const left: Waiting[] = [];
     const keys = new Set<string>();
     for (const waiting of this.waiting) {
-      const { organizationId, idempotencyKey } = waiting.publication;
-      const key = idempotencyKey === null ? null : `${organizationId} ${idempotencyKey}`;
+      const { organizationId, mode, idempotencyKey } = waiting.publication;
+      const key = idempotencyKey === null ? null : `${organizationId} ${mode} ${idempotencyKey}`;
       if (batch.length === maxBatch || (key !== null && keys.has(key))) {
         left.push(waiting);
       } else {

@@ -1,5 +1,6 @@
 import { InputError, NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
+import { everyGroup, type GroupReach } from "../store/group-reach.js";
 import { isUuid, shownId } from "../store/ids.js";
 import { requeueFailedDeliveries } from "../store/requeue-deliveries.js";
 import { findWebhookGroup } from "../store/webhook-group.repository.js";
@@ -13,9 +14,10 @@ export async function recoverDeliveries(
   services: Services,
   organizationId: string,
   input: { groupId: string; since: Date | string; until?: Date | string | null },
+  reach: GroupReach = everyGroup,
 ): Promise<number> {
   const { groupId } = input;
-  const group = isUuid(groupId) ? await findWebhookGroup(services.db, organizationId, groupId.toLowerCase()) : undefined;
+  const group = isUuid(groupId) ? await findWebhookGroup(services.db, organizationId, groupId.toLowerCase(), reach) : undefined;
   if (!group) throw new NotFoundError(`groupId: no webhook group ${shownId(groupId)} in your organization`);
   const since = new Date(input.since);
   const until = input.until == null ? new Date() : new Date(input.until);

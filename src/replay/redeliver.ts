@@ -1,5 +1,6 @@
 import { InputError, NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
+import { everyGroup, type GroupReach } from "../store/group-reach.js";
 import { isUuid, shownId } from "../store/ids.js";
 import { lockDeliveryToRequeue, requeueFinishedDelivery } from "../store/requeue-deliveries.js";
 import type { DeliveryRow } from "../store/tables.js";
@@ -13,11 +14,16 @@ import type { DeliveryRow } from "../store/tables.js";
  * Only finished deliveries (SUCCEEDED, FAILED, GONE) are redelivered: one still in progress has
  * a job queued already, and a second one racing it could cut its remaining retries short.
  */
-export async function redeliver(services: Services, organizationId: string, deliveryId: string): Promise<DeliveryRow> {
+export async function redeliver(
+  services: Services,
+  organizationId: string,
+  deliveryId: string,
+  reach: GroupReach = everyGroup,
+): Promise<DeliveryRow> {
   const notFound = () => new NotFoundError(`deliveryId: no delivery ${shownId(deliveryId)} in your organization`);
   if (!isUuid(deliveryId)) throw notFound();
   return services.db.transaction().execute(async (trx) => {
-    const found = await lockDeliveryToRequeue(trx, organizationId, deliveryId.toLowerCase());
+    const found = await lockDeliveryToRequeue(trx, organizationId, deliveryId.toLowerCase(), reach);
     if (!found) throw notFound();
     if (found.group_deleted_at !== null) {
       throw new InputError("deliveryId", "the webhook group of this delivery was deleted; nothing is sent for it any more");

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { bodyInFormat, NotFormEncodableError } from "../delivery/body-format.js";
 import { InputError, NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
+import { everyGroup, type GroupReach } from "../store/group-reach.js";
 import { isUuid, shownId } from "../store/ids.js";
 import type { BodyFormat, DeliveryRow, HookType } from "../store/tables.js";
 import { findFirstHookOfType, insertTestDelivery } from "../store/test-delivery.repository.js";
@@ -21,11 +22,12 @@ export async function sendTestDelivery(
   services: Services,
   organizationId: string,
   input: { groupId: string; hookType: HookType; payload?: unknown },
+  reach: GroupReach = everyGroup,
 ): Promise<DeliveryRow> {
   const { db } = services;
   const { groupId, hookType } = input;
   const notFound = () => new NotFoundError(`groupId: no webhook group ${shownId(groupId)} in your organization`);
-  const group = isUuid(groupId) ? await findWebhookGroup(db, organizationId, groupId.toLowerCase()) : undefined;
+  const group = isUuid(groupId) ? await findWebhookGroup(db, organizationId, groupId.toLowerCase(), reach) : undefined;
   if (!group) throw notFound();
   const hook = await findFirstHookOfType(db, { organizationId, groupId: group.id }, hookType);
   if (!hook) throw new InputError("hookType", `webhook group ${group.id} has no ${hookType} hook`);

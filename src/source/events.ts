@@ -6,11 +6,12 @@ import type { Db } from "../store/database.js";
 import { findEventGuide } from "../store/event-guide.repository.js";
 import { findEvent, insertEvent, updateEvent } from "../store/event.repository.js";
 import { isUuid, shownId } from "../store/ids.js";
-import type { EventRow, HookType } from "../store/tables.js";
+import type { ApiKeyMode, EventRow, HookType } from "../store/tables.js";
 import { dateTime, optionalText, orderedDates, requiredText } from "./source-input.js";
 
 // Each change runs in its own transaction and publishes in it: a change and the deliveries it
-// causes commit or roll back together.
+// causes commit or roll back together. `mode` is the changing key's: a change made with a SANDBOX
+// key reaches SANDBOX groups only (the event itself is the organization's one set of data).
 
 export interface CreateEventInput {
   title: string;
@@ -27,7 +28,12 @@ export interface UpdateEventInput {
   endDate?: Date | string | null;
 }
 
-export async function createEvent(services: Services, organizationId: string, input: CreateEventInput): Promise<EventRow> {
+export async function createEvent(
+  services: Services,
+  organizationId: string,
+  input: CreateEventInput,
+  mode: ApiKeyMode,
+): Promise<EventRow> {
   const title = requiredText(input.title, "input.title", 500);
   const description = optionalText(input.description, "input.description", 10_000);
   const startDate = dateTime(input.startDate, "input.startDate");
@@ -39,7 +45,7 @@ export async function createEvent(services: Services, organizationId: string, in
       throw new InputError("input.eventGuideId", `no event guide ${shownId(eventGuideId)} in your organization`);
     }
     const event = await insertEvent(trx, organizationId, { eventGuideId, title, description, startDate, endDate });
-    await publishEventChange(trx, "EVENT_CREATED", event);
+    await publishEventChange(trx, "EVENT_CREATED", event, mode);
     return event;
   });
 }
@@ -49,6 +55,7 @@ export async function changeEvent(
   organizationId: string,
   id: string,
   input: UpdateEventInput,
+  mode: ApiKeyMode,
 ): Promise<EventRow> {
   if (input.title === null) throw new InputError("input.title", "cannot be null");
   if (input.startDate === null) throw new InputError("input.startDate", "cannot be null");
@@ -64,23 +71,23 @@ export async function changeEvent(
     const changes = { title, description, start_date: startDate, end_date: endDate };
     if (Object.values(changes).every((value) => value === undefined)) return event;
     const updated = await updateEvent(trx, organizationId, id, changes);
-    await publishEventChange(trx, "EVENT_UPDATED", updated);
+    await publishEventChange(trx, "EVENT_UPDATED", updated, mode);
     return updated;
   });
 }
 
 /** Soft removal; removing a removed event changes nothing and answers it as it is. */
-export async function removeEvent(services: Services, organizationId: string, id: string): Promise<EventRow> {
+export async function removeEvent(services: Services, organizationId: string, id: string, mode: ApiKeyMode): Promise<EventRow> {
   return services.db.transaction().execute(async (trx) => {
     const event = await lockEvent(trx, organizationId, id);
     if (event.removed_at) return event;
     const removed = await updateEvent(trx, organizationId, id, { removed_at: new Date() });
-    await publishEventChange(trx, "EVENT_REMOVED", removed);
+    await publishEventChange(trx, "EVENT_REMOVED", removed, mode);
     return removed;
   });
 }
 
-async function publishEventChange(trx: Db, type: HookType, event: EventRow): Promise<void> {
+async function publishEventChange(trx: Db, type: HookType, event: EventRow, mode: ApiKeyMode): Promise<void> {
   await publish(trx, {
     organizationId: event.organization_id,
     type,
@@ -90,6 +97,7 @@ async function publishEventChange(trx: Db, type: HookType, event: EventRow): Pro
     occurredAt: event.updated_at,
     data: eventSubject(event),
     external: false,
+    mode,
   });
 }
 

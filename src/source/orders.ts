@@ -7,10 +7,10 @@ import type { Db } from "../store/database.js";
 import { findEvent } from "../store/event.repository.js";
 import { isUuid, shownId } from "../store/ids.js";
 import { findOrder, insertOrder, updateOrder } from "../store/order.repository.js";
-import type { EventRow, HookType, OrderRow } from "../store/tables.js";
+import type { ApiKeyMode, EventRow, HookType, OrderRow } from "../store/tables.js";
 import { currencyCode, moneyAmount } from "./source-input.js";
 
-// Like events: every change in its own transaction, publishing in it.
+// Like events: every change in its own transaction, publishing in it, to the groups of `mode`.
 
 export interface CreateOrderInput {
   eventId: string;
@@ -23,7 +23,12 @@ export interface UpdateOrderInput {
   currency?: string | null;
 }
 
-export async function createOrder(services: Services, organizationId: string, input: CreateOrderInput): Promise<OrderRow> {
+export async function createOrder(
+  services: Services,
+  organizationId: string,
+  input: CreateOrderInput,
+  mode: ApiKeyMode,
+): Promise<OrderRow> {
   const total = moneyAmount(input.total, "input.total");
   const currency = currencyCode(input.currency, "input.currency");
   return services.db.transaction().execute(async (trx) => {
@@ -31,7 +36,7 @@ export async function createOrder(services: Services, organizationId: string, in
     if (!event) throw new InputError("input.eventId", `no event ${shownId(input.eventId)} in your organization`);
     if (event.removed_at) throw new InputError("input.eventId", `event ${input.eventId} has been removed`);
     const order = await insertOrder(trx, organizationId, { eventId: event.id, hash: orderHash(), total, currency });
-    await publishOrderChange(trx, "ORDER_CREATED", order, event);
+    await publishOrderChange(trx, "ORDER_CREATED", order, event, mode);
     return order;
   });
 }
@@ -41,6 +46,7 @@ export async function changeOrder(
   organizationId: string,
   id: string,
   input: UpdateOrderInput,
+  mode: ApiKeyMode,
 ): Promise<OrderRow> {
   if (input.total === null) throw new InputError("input.total", "cannot be null");
   if (input.currency === null) throw new InputError("input.currency", "cannot be null");
@@ -52,36 +58,36 @@ export async function changeOrder(
     if (order.cancelled_at) throw new InputError("id", `order ${id} is cancelled and can no longer change`);
     if (total === undefined && currency === undefined) return order;
     const updated = await updateOrder(trx, organizationId, id, { total, currency });
-    await publishOrderChange(trx, "ORDER_UPDATED", updated, await eventOf(trx, updated));
+    await publishOrderChange(trx, "ORDER_UPDATED", updated, await eventOf(trx, updated), mode);
     return updated;
   });
 }
 
 /** Cancelling a cancelled order changes nothing and answers it as it is. */
-export async function cancelOrder(services: Services, organizationId: string, id: string): Promise<OrderRow> {
+export async function cancelOrder(services: Services, organizationId: string, id: string, mode: ApiKeyMode): Promise<OrderRow> {
   return services.db.transaction().execute(async (trx) => {
     const order = await lockOrder(trx, organizationId, id);
     if (order.removed_at) throw new InputError("id", `order ${id} has been removed and can no longer change`);
     if (order.cancelled_at) return order;
     const cancelled = await updateOrder(trx, organizationId, id, { cancelled_at: new Date() });
-    await publishOrderChange(trx, "ORDER_CANCELLED", cancelled, await eventOf(trx, cancelled));
+    await publishOrderChange(trx, "ORDER_CANCELLED", cancelled, await eventOf(trx, cancelled), mode);
     return cancelled;
   });
 }
 
 /** Soft removal; removing a removed order changes nothing and answers it as it is. */
-export async function removeOrder(services: Services, organizationId: string, id: string): Promise<OrderRow> {
+export async function removeOrder(services: Services, organizationId: string, id: string, mode: ApiKeyMode): Promise<OrderRow> {
   return services.db.transaction().execute(async (trx) => {
     const order = await lockOrder(trx, organizationId, id);
     if (order.removed_at) return order;
     const removed = await updateOrder(trx, organizationId, id, { removed_at: new Date() });
-    await publishOrderChange(trx, "ORDER_REMOVED", removed, await eventOf(trx, removed));
+    await publishOrderChange(trx, "ORDER_REMOVED", removed, await eventOf(trx, removed), mode);
     return removed;
   });
 }
 
 /** `event`: the order's event, for its guide and for the subject conditions see. */
-async function publishOrderChange(trx: Db, type: HookType, order: OrderRow, event: EventRow): Promise<void> {
+async function publishOrderChange(trx: Db, type: HookType, order: OrderRow, event: EventRow, mode: ApiKeyMode): Promise<void> {
   await publish(trx, {
     organizationId: order.organization_id,
     type,
@@ -91,6 +97,7 @@ async function publishOrderChange(trx: Db, type: HookType, order: OrderRow, even
     occurredAt: order.updated_at,
     data: orderSubject(order, event),
     external: false,
+    mode,
   });
 }
 

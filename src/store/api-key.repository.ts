@@ -1,14 +1,22 @@
 import { sql } from "kysely";
 import { type Db, runPrepared } from "./database.js";
-import type { ApiKeyRole, ApiKeyRow } from "./tables.js";
+import type { ApiKeyMode, ApiKeyRole, ApiKeyRow } from "./tables.js";
 
+/** `limitedToGroups`: the key reaches only the groups named for it in api_key_groups. */
 export async function insertApiKey(
   db: Db,
-  key: { organizationId: string; role: ApiKeyRole; hash: Buffer; prefix: string },
+  key: { organizationId: string; role: ApiKeyRole; mode: ApiKeyMode; limitedToGroups: boolean; hash: Buffer; prefix: string },
 ): Promise<ApiKeyRow> {
   return db
     .insertInto("api_keys")
-    .values({ organization_id: key.organizationId, role: key.role, key_hash: key.hash, key_prefix: key.prefix })
+    .values({
+      organization_id: key.organizationId,
+      role: key.role,
+      mode: key.mode,
+      limited_to_groups: key.limitedToGroups,
+      key_hash: key.hash,
+      key_prefix: key.prefix,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -18,6 +26,9 @@ export interface ActiveApiKey {
   id: string;
   organization_id: string;
   role: ApiKeyRole;
+  mode: ApiKeyMode;
+  /** Which groups it names is read by each statement that needs it, so it is never stale. */
+  limited_to_groups: boolean;
 }
 
 /**
@@ -28,14 +39,14 @@ export interface ActiveApiKey {
 export async function findActiveApiKeyNotingUse(db: Db, hash: Buffer): Promise<ActiveApiKey | undefined> {
   const query = sql<ActiveApiKey>`
     with found as (
-      select id, organization_id, role from api_keys where key_hash = ${hash} and revoked_at is null
+      select id, organization_id, role, mode, limited_to_groups from api_keys where key_hash = ${hash} and revoked_at is null
     ), used as (
       update api_keys set last_used_at = now()
       where id = (select id from found)
         and revoked_at is null
         and (last_used_at is null or last_used_at < now() - interval '1 minute')
     )
-    select id, organization_id, role from found`.compile(db);
+    select id, organization_id, role, mode, limited_to_groups from found`.compile(db);
   const [row] = await runPrepared(db, query);
   return row;
 }
@@ -83,13 +94,18 @@ export function wasRevokedHere(id: string): boolean {
   return revokedHere.has(id);
 }
 
-/** The ids of the organization's active ADMIN keys, locked until the transaction ends. */
+/**
+ * The ids of the organization's active key-managing keys (LIVE ADMIN keys for every group),
+ * locked until the transaction ends.
+ */
 export async function lockActiveAdminKeyIds(trx: Db, organizationId: string): Promise<string[]> {
   const rows = await trx
     .selectFrom("api_keys")
     .select("id")
     .where("organization_id", "=", organizationId)
     .where("role", "=", "ADMIN")
+    .where("mode", "=", "LIVE")
+    .where("limited_to_groups", "=", false)
     .where("revoked_at", "is", null)
     .forUpdate()
     .execute();

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import { type Db, runPrepared } from "./database.js";
+import { everyGroup, type GroupReach, withinReach } from "./group-reach.js";
 import { fetchPage, type Page, type PageRequest } from "./pagination.js";
-import type { BodyFormat, DeliveryAttemptRow, DeliveryRow, DeliveryStatus, HookType } from "./tables.js";
+import type { ApiKeyMode, BodyFormat, DeliveryAttemptRow, DeliveryRow, DeliveryStatus, HookType } from "./tables.js";
 
 /** A delivery with what sending it needs from its hook and group (secrets still encrypted). */
 export interface DeliveryToSend extends DeliveryRow {
@@ -84,6 +85,11 @@ export interface DeliveryFilter {
   type?: HookType;
   eventId?: string;
   orderId?: string;
+  mode?: ApiKeyMode;
+}
+
+function deliveryWithinReach(reach: GroupReach) {
+  return withinReach(reach, { groupId: "deliveries.webhook_group_id", mode: "deliveries.mode" });
 }
 
 export async function pageDeliveries(
@@ -91,22 +97,34 @@ export async function pageDeliveries(
   organizationId: string,
   filter: DeliveryFilter,
   request: PageRequest,
+  reach: GroupReach = everyGroup,
 ): Promise<Page<DeliveryRow>> {
-  let query = db.selectFrom("deliveries").selectAll().where("organization_id", "=", organizationId);
+  let query = db
+    .selectFrom("deliveries")
+    .selectAll()
+    .where("organization_id", "=", organizationId)
+    .where(deliveryWithinReach(reach));
   if (filter.groupId) query = query.where("webhook_group_id", "=", filter.groupId);
   if (filter.status) query = query.where("status", "=", filter.status);
   if (filter.type) query = query.where("type", "=", filter.type);
   if (filter.eventId) query = query.where("event_id", "=", filter.eventId);
   if (filter.orderId) query = query.where("order_id", "=", filter.orderId);
+  if (filter.mode) query = query.where("mode", "=", filter.mode);
   return fetchPage(query, request);
 }
 
-export async function findDelivery(db: Db, organizationId: string, id: string): Promise<DeliveryRow | undefined> {
+export async function findDelivery(
+  db: Db,
+  organizationId: string,
+  id: string,
+  reach: GroupReach = everyGroup,
+): Promise<DeliveryRow | undefined> {
   return db
     .selectFrom("deliveries")
     .selectAll()
     .where("organization_id", "=", organizationId)
     .where("id", "=", id)
+    .where(deliveryWithinReach(reach))
     .executeTakeFirst();
 }
 

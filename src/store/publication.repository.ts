@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { type Db, runPrepared } from "./database.js";
 import { queueDeliverJobs } from "./jobs.js";
-import type { HookType } from "./tables.js";
+import type { ApiKeyMode, HookType } from "./tables.js";
 
 /** A publication as stored: what happened in an organization, and to what. */
 export interface NewPublication {
@@ -20,6 +20,8 @@ export interface NewPublication {
   external: boolean;
   /** publishEvent's key, claimed for the publication in the same statement; null: none. */
   idempotencyKey: string | null;
+  /** The publishing key's mode: only groups of this mode get deliveries. */
+  mode: ApiKeyMode;
 }
 
 export interface PublicationOutcome {
@@ -50,35 +52,38 @@ export async function insertPublicationsWithDeliveries(
         ${column((p) => p.publicationId)}::uuid[], ${column((p) => p.organizationId)}::uuid[],
         ${column((p) => p.type)}::text[], ${column((p) => p.eventId)}::uuid[], ${column((p) => p.orderId)}::uuid[],
         ${column((p) => p.eventGuideId)}::uuid[], ${column((p) => p.occurredAt)}::timestamptz[],
-        ${column((p) => p.dataJson)}::jsonb[], ${column((p) => p.external)}::boolean[], ${column((p) => p.idempotencyKey)}::text[]
-      ) as i (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external, idempotency_key)
+        ${column((p) => p.dataJson)}::jsonb[], ${column((p) => p.external)}::boolean[], ${column((p) => p.idempotencyKey)}::text[],
+        ${column((p) => p.mode)}::text[]
+      ) as i (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external, idempotency_key, mode)
     ), claim as (
-      insert into publication_keys (organization_id, idempotency_key, publication_id)
-      select organization_id, idempotency_key, id from input where idempotency_key is not null
+      insert into publication_keys (organization_id, mode, idempotency_key, publication_id)
+      select organization_id, mode, idempotency_key, id from input where idempotency_key is not null
       -- One order for every statement, so two claiming the same keys wait rather than deadlock.
-      order by organization_id, idempotency_key
-      on conflict (organization_id, idempotency_key) do update
+      order by organization_id, mode, idempotency_key
+      on conflict (organization_id, mode, idempotency_key) do update
         set publication_id = excluded.publication_id, created_at = now()
         where publication_keys.created_at < now() - interval '24 hours'
       returning publication_id
     ), publication as (
-      insert into publications (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external)
+      insert into publications (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external, mode)
       select i.id, i.organization_id, i.type, i.event_id, i.order_id,
         coalesce(i.event_guide_id,
           (select e.event_guide_id from events e where e.organization_id = i.organization_id and e.id = i.event_id)),
-        coalesce(i.occurred_at, now()), i.data, i.external
+        coalesce(i.occurred_at, now()), i.data, i.external, i.mode
       from input i
       where i.idempotency_key is null or i.id in (select publication_id from claim)
-      returning id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data
+      returning id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, mode
     ), created as (
       insert into deliveries (organization_id, publication_id, webhook_group_id, hook_id, type,
-                              event_id, order_id, event_guide_id, occurred_at)
-      select p.organization_id, p.id, g.id, h.id, p.type, p.event_id, p.order_id, p.event_guide_id, p.occurred_at
+                              event_id, order_id, event_guide_id, occurred_at, mode)
+      select p.organization_id, p.id, g.id, h.id, p.type, p.event_id, p.order_id, p.event_guide_id, p.occurred_at, g.mode
       from publication p
       join hooks h on h.organization_id = p.organization_id and h.type = p.type
       join webhook_groups g on g.organization_id = h.organization_id and g.id = h.webhook_group_id
       where g.deleted_at is null
         and g.enabled
+        -- Live publications reach live groups, sandbox ones sandbox groups; never across.
+        and g.mode = p.mode
         and ((g.event_id is null and g.event_guide_id is null)
           or g.event_id = p.event_id
           or g.event_guide_id = p.event_guide_id)
@@ -102,16 +107,17 @@ export async function insertPublicationsWithDeliveries(
   });
 }
 
-/** The publication an idempotency key names, with how many deliveries it made. */
+/** The publication an idempotency key names in a mode, with how many deliveries it made. */
 export async function findKeyedPublication(
   db: Db,
   organizationId: string,
   idempotencyKey: string,
+  mode: ApiKeyMode,
 ): Promise<{ publicationId: string; deliveryCount: number }> {
   const { rows } = await sql<{ publication_id: string; delivery_count: string }>`
     select k.publication_id, (select count(*) from deliveries d where d.publication_id = k.publication_id) as delivery_count
     from publication_keys k
-    where k.organization_id = ${organizationId} and k.idempotency_key = ${idempotencyKey}`.execute(db);
+    where k.organization_id = ${organizationId} and k.mode = ${mode} and k.idempotency_key = ${idempotencyKey}`.execute(db);
   const row = rows[0]!;
   return { publicationId: row.publication_id, deliveryCount: Number(row.delivery_count) };
 }

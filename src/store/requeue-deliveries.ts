@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./database.js";
+import { everyGroup, type GroupReach, withinReach } from "./group-reach.js";
 import { queueDeliverJobs } from "./jobs.js";
 import type { DeliveryRow, DeliveryStatus } from "./tables.js";
 
@@ -47,14 +48,20 @@ export interface DeliveryToRequeue {
   group_deleted_at: Date | null;
 }
 
-/** One delivery of the organization, locked for the rest of the transaction, so two redelivers queue in turn. */
-export async function lockDeliveryToRequeue(trx: Db, organizationId: string, id: string): Promise<DeliveryToRequeue | undefined> {
+/** One delivery of the organization within reach, locked for the rest of the transaction, so two redelivers queue in turn. */
+export async function lockDeliveryToRequeue(
+  trx: Db,
+  organizationId: string,
+  id: string,
+  reach: GroupReach = everyGroup,
+): Promise<DeliveryToRequeue | undefined> {
   return trx
     .selectFrom("deliveries as d")
     .innerJoin("webhook_groups as g", "g.id", "d.webhook_group_id")
     .select(["d.id", "d.status", "d.attempt_count", "d.finished_at", "g.deleted_at as group_deleted_at"])
     .where("d.organization_id", "=", organizationId)
     .where("d.id", "=", id)
+    .where(withinReach(reach, { groupId: "d.webhook_group_id", mode: "d.mode" }))
     .forUpdate("d")
     .executeTakeFirst();
 }

@@ -17,12 +17,15 @@ export interface Database {
   secret_key_check: SecretKeyCheckTable;
   endpoint_rate_limits: EndpointRateLimitTable;
   initializations: InitializationTable;
+  api_key_groups: ApiKeyGroupTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type Timestamp = ColumnType<Date, Date | undefined, Date>;
 
 export type ApiKeyRole = "ADMIN" | "VIEWER";
+/** LIVE or SANDBOX: what a key publishes reaches only the groups of its mode; a group has its creator's. */
+export type ApiKeyMode = "LIVE" | "SANDBOX";
 export type HookType =
   | "EVENT_CREATED" | "EVENT_REMOVED" | "EVENT_UPDATED"
   | "ORDER_CREATED" | "ORDER_REMOVED" | "ORDER_UPDATED" | "ORDER_CANCELLED";
@@ -44,9 +47,19 @@ export interface ApiKeyTable {
   role: ApiKeyRole;
   key_hash: Buffer;
   key_prefix: string;
+  mode: ApiKeyMode;
+  /** Limited to the groups it names in api_key_groups (none left: it reaches no group). */
+  limited_to_groups: Generated<boolean>;
   created_at: CreatedAt;
   last_used_at: Date | null;
   revoked_at: Date | null;
+}
+
+/** A group a limited API key may see and act on. */
+export interface ApiKeyGroupTable {
+  organization_id: string;
+  api_key_id: string;
+  webhook_group_id: string;
 }
 
 export interface EventGuideTable {
@@ -117,6 +130,8 @@ export interface WebhookGroupTable {
   signature: ColumnType<SignatureScheme, SignatureScheme | undefined, never>;
   /** `whpk_…` for ED25519 groups (changes on rotation); null for HMAC_SHA256 groups. */
   signing_public_key: string | null;
+  /** The mode of the key that created it (a replacement keeps the replaced group's); never changes. */
+  mode: ApiKeyMode;
 }
 
 export interface HookTable {
@@ -147,6 +162,8 @@ export interface PublicationTable {
   occurred_at: Date;
   data: ColumnType<unknown, string | null, string | null>;
   external: Generated<boolean>;
+  /** The publishing key's mode: only groups of this mode get deliveries. */
+  mode: ApiKeyMode;
   created_at: CreatedAt;
 }
 
@@ -154,6 +171,8 @@ export interface PublicationKeyTable {
   organization_id: string;
   idempotency_key: string;
   publication_id: string;
+  /** Keys are claimed per mode: a sandbox publication never holds a live one's key. */
+  mode: ApiKeyMode;
   created_at: Timestamp;
 }
 
@@ -182,6 +201,8 @@ export interface DeliveryTable {
   schedule_started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The initialization (backfill) that queued it; null for a publication's or a test's. */
   initialization_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Its group's mode; SANDBOX deliveries carry `webhook-mode: sandbox`. */
+  mode: ApiKeyMode;
 }
 
 export interface DeliveryAttemptTable {

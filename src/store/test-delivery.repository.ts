@@ -30,9 +30,9 @@ export async function insertTestDelivery(
   const { rows } = await sql<DeliveryRow & { queued: number }>`
     with created as (
       insert into deliveries (id, organization_id, publication_id, webhook_group_id, hook_id, type,
-                              event_id, order_id, event_guide_id, occurred_at, is_test, payload)
+                              event_id, order_id, event_guide_id, occurred_at, is_test, payload, mode)
       select ${delivery.id}::uuid, g.organization_id, null, g.id, ${delivery.hookId}::uuid, ${delivery.type},
-             null, null, null, ${delivery.occurredAt}::timestamptz, true, ${delivery.payload}
+             null, null, null, ${delivery.occurredAt}::timestamptz, true, ${delivery.payload}, g.mode
       from webhook_groups g
       where g.organization_id = ${delivery.organizationId} and g.id = ${delivery.groupId} and g.deleted_at is null
       returning *

@@ -1,4 +1,5 @@
 import type { Db } from "./database.js";
+import { everyGroup, type GroupReach, groupWithinReach } from "./group-reach.js";
 import type { WebhookGroupRow } from "./tables.js";
 
 export interface NumberedPage<Row> {
@@ -15,11 +16,13 @@ export async function webhookGroupPage(
   db: Db,
   organizationId: string,
   page: { number: number; size: number },
+  reach: GroupReach = everyGroup,
 ): Promise<NumberedPage<WebhookGroupRow>> {
   const live = db
     .selectFrom("webhook_groups")
     .where("organization_id", "=", organizationId)
-    .where("deleted_at", "is", null);
+    .where("deleted_at", "is", null)
+    .where(groupWithinReach(reach));
   const [rows, counted] = await Promise.all([
     live
       .selectAll()

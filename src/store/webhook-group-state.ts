@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./database.js";
+import { everyGroup, type GroupReach, groupWithinReach } from "./group-reach.js";
 import type { WebhookGroupRow } from "./tables.js";
 
 // A group's state, the one part of it that changes in place: on or off, its health, and which
@@ -12,6 +13,7 @@ export async function setGroupEnabled(
   organizationId: string,
   id: string,
   enabled: boolean,
+  reach: GroupReach = everyGroup,
 ): Promise<WebhookGroupRow | undefined> {
   return db
     .updateTable("webhook_groups")
@@ -24,6 +26,7 @@ export async function setGroupEnabled(
     .where("organization_id", "=", organizationId)
     .where("id", "=", id)
     .where("deleted_at", "is", null)
+    .where(groupWithinReach(reach))
     .returningAll()
     .executeTakeFirst();
 }
@@ -37,6 +40,7 @@ export async function rotateGroupSigningSecret(
   organizationId: string,
   id: string,
   secret: { encrypted: string; publicKey: string | null; previousExpiresAt: Date },
+  reach: GroupReach = everyGroup,
 ): Promise<boolean> {
   const row = await db
     .updateTable("webhook_groups")
@@ -49,6 +53,7 @@ export async function rotateGroupSigningSecret(
     .where("organization_id", "=", organizationId)
     .where("id", "=", id)
     .where("deleted_at", "is", null)
+    .where(groupWithinReach(reach))
     .returning("id")
     .executeTakeFirst();
   return row !== undefined;

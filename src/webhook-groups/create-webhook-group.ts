@@ -5,10 +5,12 @@ import type { Db } from "../store/database.js";
 import { findEventGuide } from "../store/event-guide.repository.js";
 import { findEvent } from "../store/event.repository.js";
 import { insertWebhookGroup } from "../store/webhook-group.repository.js";
-import type { WebhookGroupRow } from "../store/tables.js";
+import type { ApiKeyMode, WebhookGroupRow } from "../store/tables.js";
 import { originPolicyOf } from "./origin-policy.js";
 import { secretPurpose } from "../secrets/secret-purpose.js";
+import { nameGroupsForKeys } from "../store/api-key-groups.js";
 import { shownId } from "../store/ids.js";
+import { checkCoveredScope, coveredScopes, type GroupAuthor, type GroupScope, organizationAdmin } from "./group-author.js";
 import { newSigningKey } from "./signing-key.js";
 
 export interface CreatedWebhookGroup {
@@ -25,14 +27,27 @@ export function parseGroupInput(services: Services, input: WebhookGroupInput): W
   return parseWebhookGroupInput(input, { builtInSchema: services.builtInSchema, originPolicy: originPolicyOf(services.config) });
 }
 
-/** Inserts a validated group in `trx` after checking its scope belongs to the organization. */
+/** Where a new group goes: its mode, and for a limited key the scopes its groups cover (null: any). */
+export interface GroupPlacement {
+  mode: ApiKeyMode;
+  covered: readonly GroupScope[] | null;
+}
+
+/**
+ * Inserts a validated group in `trx` after checking its scope belongs to the organization (and,
+ * for a limited key, is one its groups cover).
+ */
 export async function insertGroupDraft(
   services: Services,
   trx: Db,
   organizationId: string,
   draft: WebhookGroupDraft,
+  placement: GroupPlacement,
 ): Promise<CreatedWebhookGroup> {
-  await checkScope(trx, organizationId, draft);
+  const guideOfEvent = await checkScope(trx, organizationId, draft);
+  if (placement.covered !== null) {
+    checkCoveredScope(placement.covered, { event_id: draft.eventId, event_guide_id: draft.eventGuideId, guide_of_event: guideOfEvent });
+  }
   const signingKey = newSigningKey(draft.signature);
   const { secrets } = services;
   const auth = draft.authentication;
@@ -60,6 +75,7 @@ export async function insertGroupDraft(
       jwt_secret_encrypted: draft.secretKey === null ? null : secrets.encrypt(draft.secretKey, secretPurpose.jwtSecret),
       ordered: draft.ordered,
       max_requests_per_second: draft.maxRequestsPerSecond,
+      mode: placement.mode,
     },
     draft.hooks.map((hook) => ({
       type: hook.type,
@@ -76,23 +92,39 @@ export async function insertGroupDraft(
   return { group, signingSecret: signingKey.shown };
 }
 
+/** A group of the author's mode; a limited author's groups must cover its scope, and it reaches the new group. */
 export async function createWebhookGroup(
   services: Services,
   organizationId: string,
   input: WebhookGroupInput,
+  author: GroupAuthor = organizationAdmin,
 ): Promise<CreatedWebhookGroup> {
   const draft = parseGroupInput(services, input);
-  return services.db.transaction().execute((trx) => insertGroupDraft(services, trx, organizationId, draft));
+  return services.db.transaction().execute(async (trx) => {
+    const created = await insertGroupDraft(services, trx, organizationId, draft, {
+      mode: author.mode,
+      covered: await coveredScopes(trx, author),
+    });
+    const keyId = author.reach.limitedKeyId;
+    if (keyId !== null) await nameGroupsForKeys(trx, organizationId, [keyId], [created.group.id]);
+    return created;
+  });
 }
 
-// Another organization's event or guide is answered exactly like one that does not exist.
-async function checkScope(db: Db, organizationId: string, draft: WebhookGroupDraft): Promise<void> {
+/**
+ * Another organization's event or guide is answered exactly like one that does not exist.
+ * Answers the event's guide, if it has one.
+ */
+async function checkScope(db: Db, organizationId: string, draft: WebhookGroupDraft): Promise<string | null> {
+  let guideOfEvent: string | null = null;
   if (draft.eventId) {
     const event = await findEvent(db, organizationId, draft.eventId, { lock: "share" });
     if (!event) throw new InputError("input.eventId", `no event ${shownId(draft.eventId)} in your organization`);
     if (event.removed_at) throw new InputError("input.eventId", `event ${shownId(draft.eventId)} has been removed`);
+    guideOfEvent = event.event_guide_id;
   }
   if (draft.eventGuideId && !(await findEventGuide(db, organizationId, draft.eventGuideId))) {
     throw new InputError("input.eventGuideId", `no event guide ${shownId(draft.eventGuideId)} in your organization`);
   }
+  return guideOfEvent;
 }

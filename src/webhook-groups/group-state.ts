@@ -1,5 +1,6 @@
 import { NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
+import { everyGroup, type GroupReach } from "../store/group-reach.js";
 import { isUuid, shownId } from "../store/ids.js";
 import type { WebhookGroupRow } from "../store/tables.js";
 import { findWebhookGroup } from "../store/webhook-group.repository.js";
@@ -18,8 +19,9 @@ export async function setWebhookGroupEnabled(
   organizationId: string,
   id: string,
   enabled: boolean,
+  reach: GroupReach = everyGroup,
 ): Promise<WebhookGroupRow> {
-  const row = isUuid(id) ? await setGroupEnabled(services.db, organizationId, id, enabled) : undefined;
+  const row = isUuid(id) ? await setGroupEnabled(services.db, organizationId, id, enabled, reach) : undefined;
   if (!row) throw new NotFoundError(`id: no webhook group ${shownId(id)} in your organization`);
   return row;
 }
@@ -31,17 +33,28 @@ export async function setWebhookGroupEnabled(
  * day after, each request carries a v1a signature by the old key and one by the new, so partners
  * holding either public key verify.
  */
-export async function rotateSigningSecret(services: Services, organizationId: string, id: string): Promise<string> {
+export async function rotateSigningSecret(
+  services: Services,
+  organizationId: string,
+  id: string,
+  reach: GroupReach = everyGroup,
+): Promise<string> {
   const notFound = () => new NotFoundError(`groupId: no webhook group ${shownId(id)} in your organization`);
   // A group's scheme is part of its configuration and never changes, so reading it first is safe.
-  const group = isUuid(id) ? await findWebhookGroup(services.db, organizationId, id) : undefined;
+  const group = isUuid(id) ? await findWebhookGroup(services.db, organizationId, id, reach) : undefined;
   if (!group) throw notFound();
   const key = newSigningKey(group.signature);
-  const rotated = await rotateGroupSigningSecret(services.db, organizationId, group.id, {
-    encrypted: services.secrets.encrypt(key.secret, secretPurpose.signingSecret),
-    publicKey: key.publicKey,
-    previousExpiresAt: new Date(Date.now() + rotationOverlapMs),
-  });
+  const rotated = await rotateGroupSigningSecret(
+    services.db,
+    organizationId,
+    group.id,
+    {
+      encrypted: services.secrets.encrypt(key.secret, secretPurpose.signingSecret),
+      publicKey: key.publicKey,
+      previousExpiresAt: new Date(Date.now() + rotationOverlapMs),
+    },
+    reach,
+  );
   if (!rotated) throw notFound();
   return key.shown;
 }

@@ -84,7 +84,7 @@ describe("the API key cache", () => {
     const cache = new ApiKeyCache(database.db, hour);
     const issued = generateApiKey();
     expect(await cache.find(issued.hash)).toBeUndefined();
-    const row = await insertApiKey(database.db, { organizationId, role: "ADMIN", hash: issued.hash, prefix: issued.prefix });
+    const row = await insertApiKey(database.db, { organizationId, role: "ADMIN", mode: "LIVE", limitedToGroups: false, hash: issued.hash, prefix: issued.prefix });
     expect(await cache.find(issued.hash)).toMatchObject({ id: row.id, role: "ADMIN" });
   });
 

@@ -43,7 +43,7 @@ const replaceMutation = `mutation ($id: ID!, $input: CreateWebhookGroupInput!) {
   replaceWebhookGroup(id: $id, input: $input) { signingSecret webhookGroup { ${groupFields} } } }`;
 const groupQuery = `query ($id: ID!) { webhookGroup(id: $id) { ${groupFields} } }`;
 const listQuery = `{ webhookGroups(first: 100) { totalCount edges { cursor node { ${groupFields} } } } }`;
-const viewerQuery = `{ viewer { role apiKeyId organization { id name createdAt } apiKeys { id role prefix createdAt lastUsedAt revokedAt } } }`;
+const viewerQuery = `{ viewer { role mode groupIds apiKeyId organization { id name createdAt } apiKeys { id role mode groupIds prefix createdAt lastUsedAt revokedAt } } }`;
 
 let other = { id: "", adminKey: "" };
 let viewerKey = "";
@@ -58,10 +58,20 @@ beforeAll(async () => {
     viewerKey = result.data!.createApiKey.apiKey;
   }
 
+  // A SANDBOX key, and a key limited to one group: their keys, and the groups they create.
+  const sandbox = await app.graphql(`mutation { createApiKey(role: ADMIN, mode: SANDBOX) { id apiKey mode groupIds } }`);
+  apiKeys.push({ key: sandbox.data!.createApiKey.apiKey, response: lastResponse() });
+  const sandboxKey = sandbox.data!.createApiKey.apiKey as string;
+
   // Create: organization-wide, event-scoped, without authentication, and in another organization.
   const event = await createEvent(app);
   const first = await created(await createGroup(app, withAuth("first")));
-  await created(await createGroup(app, withAuth("scoped", { eventId: event.id })));
+  const scoped = await created(await createGroup(app, withAuth("scoped", { eventId: event.id })));
+  const limited = await app.graphql(`mutation ($ids: [ID!]) { createApiKey(role: ADMIN, groupIds: $ids) { id apiKey mode groupIds } }`, { ids: [scoped] });
+  apiKeys.push({ key: limited.data!.createApiKey.apiKey, response: lastResponse() });
+  const limitedKey = limited.data!.createApiKey.apiKey as string;
+  await created(await createGroup(app, withAuth("sandbox-group", { eventId: event.id }), sandboxKey));
+  await created(await createGroup(app, withAuth("limited-group", { eventId: event.id }), limitedKey));
   await created(await createGroup(app, groupInput({ name: "no-auth", authentication: null })));
   await created(await createGroup(app, withAuth("other-org"), other.adminKey));
   // Replace: a new group with a new signing secret, and a new client secret.
@@ -69,7 +79,7 @@ beforeAll(async () => {
   await created(replaced.data!.replaceWebhookGroup);
 
   // Read: lists and single groups, by every kind of key; the viewer with its API keys; the schema.
-  for (const key of [app.adminKey, viewerKey, other.adminKey]) {
+  for (const key of [app.adminKey, viewerKey, other.adminKey, sandboxKey, limitedKey]) {
     const list = await app.graphql(listQuery, {}, { key });
     expect(list.data?.webhookGroups.totalCount).toBeGreaterThan(0);
     for (const { groupId } of signingSecrets) await app.graphql(groupQuery, { id: groupId }, { key });
@@ -121,10 +131,10 @@ async function everyRow(): Promise<string[]> {
 }
 
 describe("secrets never leave hookgate, and are encrypted at rest", () => {
-  it("the flows ran: five signing secrets, client secrets, API keys", () => {
-    expect(signingSecrets).toHaveLength(5);
-    expect(clientSecrets.length).toBeGreaterThanOrEqual(10);
-    expect(apiKeys).toHaveLength(4);
+  it("the flows ran: seven signing secrets, client secrets, API keys", () => {
+    expect(signingSecrets).toHaveLength(7);
+    expect(clientSecrets.length).toBeGreaterThanOrEqual(12);
+    expect(apiKeys).toHaveLength(6);
     expect(app.responses.length).toBeGreaterThan(30);
   });
 
@@ -155,7 +165,7 @@ describe("secrets never leave hookgate, and are encrypted at rest", () => {
 
   it("the database holds no secret and no API key in plain text", async () => {
     const rows = await everyRow();
-    expect(rows.filter((row) => row.startsWith("webhook_groups:"))).toHaveLength(5);
+    expect(rows.filter((row) => row.startsWith("webhook_groups:"))).toHaveLength(7);
     const plaintexts = [
       ...clientSecrets,
       ...signingSecrets.flatMap(({ secret }) => [secret, secret.slice(6), hex(Buffer.from(secret.slice(6), "base64"))]),
@@ -164,7 +174,7 @@ describe("secrets never leave hookgate, and are encrypted at rest", () => {
     for (const plaintext of plaintexts) expect(rows.filter((row) => row.includes(plaintext)), plaintext).toEqual([]);
     const stored = await app.db.selectFrom("webhook_groups").select(["signing_secret_encrypted", "auth_client_secret_encrypted"]).execute();
     for (const row of stored) expect(row.signing_secret_encrypted).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(stored.filter((row) => row.auth_client_secret_encrypted?.startsWith("v1."))).toHaveLength(4);
+    expect(stored.filter((row) => row.auth_client_secret_encrypted?.startsWith("v1."))).toHaveLength(6);
   });
 
   it("stored secrets decrypt under their own purpose only", async () => {

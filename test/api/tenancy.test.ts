@@ -229,6 +229,33 @@ describe("another organization's id behaves exactly like an unknown one", () => 
       .toEqual({ initialization: { id: bInitialization } });
   });
 
+  it("createApiKey refuses B's group in groupIds exactly like an unknown group, and writes nothing", async () => {
+    const operation = `mutation ($ids: [ID!]) { createApiKey(role: VIEWER, groupIds: $ids) { id apiKey } }`;
+    const result = await sameAsUnknown(operation, (id) => ({ ids: [id] }), b.group);
+    expect(code(result)).toEqual([{ code: "BAD_USER_INPUT", field: "groupIds[0]" }]);
+  });
+
+  it("a key of A limited to A's group, and a SANDBOX key of A, reach nothing of B's either", async () => {
+    const make = async (variables: Record<string, unknown>) =>
+      (await app.graphql(`mutation ($ids: [ID!], $mode: ApiKeyMode) { createApiKey(role: ADMIN, groupIds: $ids, mode: $mode) { apiKey } }`, variables, { key: a.adminKey })).data!.createApiKey.apiKey as string;
+    const limitedKey = await make({ ids: [a.group] });
+    const sandboxKey = await make({ mode: "SANDBOX" });
+    for (const key of [limitedKey, sandboxKey]) {
+      for (const [operation, id] of [
+        [`query ($id: ID!) { webhookGroup(id: $id) { id } }`, b.group],
+        [`mutation ($id: ID!) { setWebhookGroupEnabled(id: $id, enabled: false) { id } }`, b.group],
+        [`mutation ($id: ID!) { deleteWebhookGroup(id: $id) }`, b.group],
+      ] as const) {
+        const foreign = await app.graphql(operation, { id }, { key });
+        const unknownId = randomUUID();
+        const unknown = await app.graphql(operation, { id: unknownId }, { key });
+        expect(withoutId(foreign, id), operation).toEqual(withoutId(unknown, unknownId));
+      }
+      const lists = await app.graphql(`{ webhookGroups(first: 100) { edges { node { id } } } deliveries(first: 100, filter: { mode: LIVE }) { edges { node { id } } } }`, {}, { key });
+      for (const id of [b.group, b.id]) expect(JSON.stringify(lists)).not.toContain(id);
+    }
+  });
+
   it("B's data is unchanged and reachable by B afterwards", async () => {
     const read = await app.graphql(
       `query ($group: ID!, $event: ID!, $order: ID!, $guide: ID!) {

@@ -183,6 +183,7 @@ describe("publish in a transaction that rolls back", () => {
         const { deliveryCount } = await publish(trx, {
           organizationId: app.defaultOrganizationId,
           type: "EVENT_UPDATED",
+          mode: "LIVE",
           eventId: event.id,
           orderId: null,
         });
@@ -246,6 +247,7 @@ describe("fan-out is set-based", () => {
     const publication = await publish(app.db, {
       organizationId: app.defaultOrganizationId,
       type: "EVENT_CREATED",
+      mode: "LIVE",
       eventId: randomUUID(),
       orderId: null,
     });

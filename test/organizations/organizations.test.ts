@@ -44,7 +44,7 @@ describe("first start", () => {
   it("the ApiKey type has no field that could carry the key or its hash", async () => {
     const result = await app.graphql(`{ __type(name: "ApiKey") { fields { name } } }`);
     const names = result.data?.__type.fields.map((field: { name: string }) => field.name);
-    expect(names.sort()).toEqual(["createdAt", "id", "lastUsedAt", "prefix", "revokedAt", "role"]);
+    expect(names.sort()).toEqual(["createdAt", "groupIds", "id", "lastUsedAt", "mode", "prefix", "revokedAt", "role"]);
   });
 
   it("records when a key was last used", async () => {

@@ -16,7 +16,7 @@ async function organization(): Promise<string> {
 }
 
 function eventUpdated(organizationId: string, data: unknown = { title: "Concert" }): Publication {
-  return { organizationId, type: "EVENT_UPDATED", eventId: randomUUID(), orderId: null, data, external: true };
+  return { organizationId, type: "EVENT_UPDATED", eventId: randomUUID(), orderId: null, data, external: true, mode: "LIVE" };
 }
 
 async function written(db: Db, organizationId: string) {

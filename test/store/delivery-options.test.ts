@@ -15,7 +15,7 @@ beforeAll(async () => {
 function insertGroup(values: { max_requests_per_second?: number | null; ordered?: boolean } = {}) {
   return test.db
     .insertInto("webhook_groups")
-    .values({ organization_id: organizationId, name: "options", signing_secret_encrypted: "x", ...values })
+    .values({ organization_id: organizationId, name: "options", signing_secret_encrypted: "x", mode: "LIVE", ...values })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

@@ -21,7 +21,7 @@ beforeAll(async () => {
 async function newGroup(): Promise<string> {
   const group = await test.db
     .insertInto("webhook_groups")
-    .values({ organization_id: organizationId, name: "limited", signing_secret_encrypted: "x", max_requests_per_second: 10 })
+    .values({ organization_id: organizationId, name: "limited", signing_secret_encrypted: "x", mode: "LIVE", max_requests_per_second: 10 })
     .returning("id")
     .executeTakeFirstOrThrow();
   return group.id;

@@ -32,7 +32,7 @@ describe("migrations", () => {
       .returning("id").executeTakeFirstOrThrow();
 
     const insert = test.db.insertInto("webhook_groups").values({
-      organization_id: organization.id, name: "both scopes", signing_secret_encrypted: "x",
+      organization_id: organization.id, name: "both scopes", signing_secret_encrypted: "x", mode: "LIVE",
       event_id: event.id, event_guide_id: guide.id,
     }).execute();
 
@@ -53,7 +53,7 @@ describe("migrations", () => {
       .values({ organization_id: own!.id, event_id: foreignEvent.id, hash: "CROSS", total: 1, currency: "EUR" })
       .execute();
     const group = test.db.insertInto("webhook_groups")
-      .values({ organization_id: own!.id, name: "cross", signing_secret_encrypted: "x", event_id: foreignEvent.id })
+      .values({ organization_id: own!.id, name: "cross", signing_secret_encrypted: "x", mode: "LIVE", event_id: foreignEvent.id })
       .execute();
 
     await expect(order).rejects.toMatchObject({ code: "23503" }); // foreign_key_violation

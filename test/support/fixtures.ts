@@ -106,11 +106,22 @@ export async function publishEvent(app: TestApp, input: Record<string, unknown>,
   return result.data.publishEvent as Publication;
 }
 
-/** A new API key of `role` in the organization whose admin key is `key`. */
-export async function createApiKey(app: TestApp, role: "ADMIN" | "VIEWER", key = app.adminKey) {
-  const result = await app.graphql(`mutation ($role: ApiKeyRole!) { createApiKey(role: $role) { id apiKey role } }`, { role }, { key });
+export const createApiKeyMutation = `mutation ($role: ApiKeyRole!, $mode: ApiKeyMode, $groupIds: [ID!]) {
+  createApiKey(role: $role, mode: $mode, groupIds: $groupIds) { id apiKey role mode groupIds } }`;
+
+/**
+ * A new API key of `role` in the organization whose admin key is `key`; LIVE and for every group
+ * unless `reach` says otherwise.
+ */
+export async function createApiKey(
+  app: TestApp,
+  role: "ADMIN" | "VIEWER",
+  key = app.adminKey,
+  reach: { mode?: "LIVE" | "SANDBOX"; groupIds?: string[] } = {},
+) {
+  const result = await app.graphql(createApiKeyMutation, { role, ...reach }, { key });
   if (result.errors || !result.data?.createApiKey) throw new Error(`createApiKey failed: ${JSON.stringify(result.errors)}`);
-  return result.data.createApiKey as { id: string; apiKey: string; role: string };
+  return result.data.createApiKey as { id: string; apiKey: string; role: string; mode: string; groupIds: string[] | null };
 }
 
 /** A VIEWER key's secret, for checking what reading may do and writing may not. */

@@ -23,16 +23,33 @@ export type Scalars = {
 export type ApiKey = {
   __typename?: 'ApiKey';
   createdAt: Scalars['DateTime']['output'];
+  /** The only webhook groups the key sees and acts on (deleted ones leave the list); null: every group. */
+  groupIds?: Maybe<Array<Scalars['ID']['output']>>;
   /** Pass to revokeApiKey. */
   id: Scalars['ID']['output'];
   /** When a request last carried the key (to the minute); null if none has. */
   lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  mode: ApiKeyMode;
   /** The first characters of the key, to tell keys apart. The key itself is shown only once. */
   prefix: Scalars['String']['output'];
   /** When the key was revoked; null while it works. */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
   role: ApiKeyRole;
 };
+
+/**
+ * Live or sandbox. What a key publishes (source changes, publishEvent) reaches only the webhook
+ * groups of its mode, and a group has the mode of the key that created it: a partner can test a
+ * sandbox group against its staging endpoint without one live delivery.
+ */
+export type ApiKeyMode =
+  /** Real traffic. A LIVE key sees groups and deliveries of both modes. */
+  | 'LIVE'
+  /**
+   * Testing. A SANDBOX key sees and acts on SANDBOX groups and their deliveries only; its
+   * deliveries carry the header `webhook-mode: sandbox`.
+   */
+  | 'SANDBOX';
 
 /** What an API key may do. */
 export type ApiKeyRole =
@@ -89,8 +106,11 @@ export type CreateApiKeyPayload = {
   __typename?: 'CreateApiKeyPayload';
   /** The key. Shown only here: hookgate stores a hash. */
   apiKey: Scalars['String']['output'];
+  /** The only webhook groups the key reaches; null: every group. */
+  groupIds?: Maybe<Array<Scalars['ID']['output']>>;
   /** The key's id, as in `viewer.apiKeys`. */
   id: Scalars['ID']['output'];
+  mode: ApiKeyMode;
   /** What the key may do. */
   role: ApiKeyRole;
 };
@@ -210,6 +230,8 @@ export type Delivery = {
   id: Scalars['ID']['output'];
   /** Made by initializeWebhookGroup (a backfill of what existed) rather than by a change. */
   initialization: Scalars['Boolean']['output'];
+  /** Its group's mode. SANDBOX deliveries carry the header `webhook-mode: sandbox`. */
+  mode: ApiKeyMode;
   /** When the next attempt is due; null when none is scheduled. */
   nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
   /** When the change happened, as published. */
@@ -289,6 +311,8 @@ export type DeliveryFilter = {
   eventId?: InputMaybe<Scalars['ID']['input']>;
   /** Only this webhook group's deliveries. */
   groupId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only deliveries of groups of this mode. */
+  mode?: InputMaybe<ApiKeyMode>;
   /** Only deliveries about this order. */
   orderId?: InputMaybe<Scalars['ID']['input']>;
   /** Only deliveries in this state. */
@@ -522,19 +546,32 @@ export type InitializeInput = {
 /** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Cancels an order (status CANCELLED) and publishes ORDER_CANCELLED. Admin keys only. */
+  /** Cancels an order (status CANCELLED) and publishes ORDER_CANCELLED. ADMIN keys for every group only; publishes to the groups of the key's mode. */
   cancelOrder: Order;
-  /** A new API key for the caller's organization, shown only in the answer. Admin keys only. */
+  /**
+   * A new API key for the caller's organization, shown only in the answer. LIVE ADMIN keys for
+   * every group only.
+   * `mode`: what the key publishes reaches the groups of this mode only (default LIVE).
+   * `groupIds`: the key sees and acts on these groups only (1 to 100 live groups of the
+   * organization; SANDBOX groups for a SANDBOX key) and can neither change source data, publish,
+   * nor manage keys; it may create groups only for events and event guides its groups cover.
+   * Deleting a group takes it off the key; a key whose last group is deleted reaches none.
+   * Leave it out for a key that reaches every group.
+   */
   createApiKey: CreateApiKeyPayload;
-  /** Creates an event and publishes EVENT_CREATED. Admin keys only. */
+  /** Creates an event and publishes EVENT_CREATED. ADMIN keys for every group only; publishes to the groups of the key's mode. */
   createEvent: Event;
-  /** Creates an event guide. Admin keys only. */
+  /** Creates an event guide. ADMIN keys for every group only. */
   createEventGuide: EventGuide;
-  /** Creates an order for an event and publishes ORDER_CREATED. Admin keys only. */
+  /** Creates an order for an event and publishes ORDER_CREATED. ADMIN keys for every group only; publishes to the groups of the key's mode. */
   createOrder: Order;
   /** Operator only: authenticate with `Authorization: Bearer $HOOKGATE_OPERATOR_TOKEN`. */
   createOrganization: CreateOrganizationPayload;
-  /** Creates a webhook group; its signing secret is in this answer only. Admin keys only. */
+  /**
+   * Creates a webhook group of the caller's key's mode; its signing secret is in this answer only.
+   * Admin keys only; a key limited to some groups creates groups only for the events and event
+   * guides its groups cover (never for the whole organization), and reaches the new group.
+   */
   createWebhookGroup: CreateWebhookGroupPayload;
   /** Deletes a group; its delivery log stays. Answers true whether or not the group existed. Admin keys only. */
   deleteWebhookGroup: Scalars['Boolean']['output'];
@@ -546,7 +583,8 @@ export type Mutation = {
   initializeWebhookGroup: Initialization;
   /**
    * Publishes what an external platform reports (a publication of a hook type about one event or
-   * order): one delivery per matching hook, as a change to the built-in source makes. Admin keys only.
+   * order): one delivery per matching hook of the caller's key's mode, as a change to the built-in
+   * source makes. ADMIN keys for every group only.
    */
   publishEvent: PublishEventPayload;
   /**
@@ -560,13 +598,16 @@ export type Mutation = {
    * retry schedule. Only finished deliveries (SUCCEEDED, FAILED, GONE). Admin keys only.
    */
   redeliver: Delivery;
-  /** Soft removal: the event stays resolvable by id with status REMOVED. Publishes EVENT_REMOVED. Admin keys only. */
+  /** Soft removal: the event stays resolvable by id with status REMOVED. Publishes EVENT_REMOVED. ADMIN keys for every group only; publishes to the groups of the key's mode. */
   removeEvent: Event;
-  /** Soft removal: the order stays resolvable by id with status REMOVED. Publishes ORDER_REMOVED. Admin keys only. */
+  /** Soft removal: the order stays resolvable by id with status REMOVED. Publishes ORDER_REMOVED. ADMIN keys for every group only; publishes to the groups of the key's mode. */
   removeOrder: Order;
-  /** Creates the new group (new id, new signing secret) and deletes the old one in one transaction. Admin keys only. */
+  /**
+   * Creates the new group (new id, new signing secret, the old group's mode) and deletes the old
+   * one in one transaction; keys limited to the old group reach the new one. Admin keys only.
+   */
   replaceWebhookGroup: CreateWebhookGroupPayload;
-  /** Revokes an API key of the caller's organization: true when one was revoked, false when there is no such key. Admin keys only. */
+  /** Revokes an API key of the caller's organization: true when one was revoked, false when there is no such key. LIVE ADMIN keys for every group only. */
   revokeApiKey: Scalars['Boolean']['output'];
   /**
    * New signing material; for 24 hours requests carry the old signature and the new. HMAC_SHA256
@@ -582,9 +623,9 @@ export type Mutation = {
   sendTestDelivery: Delivery;
   /** Enables or disables a group. Enabled is state, not configuration: the group stays otherwise as it was created. Admin keys only. */
   setWebhookGroupEnabled: WebhookGroup;
-  /** Changes an event and publishes EVENT_UPDATED (nothing when nothing changed); a removed event can no longer change. Admin keys only. */
+  /** Changes an event and publishes EVENT_UPDATED (nothing when nothing changed); a removed event can no longer change. ADMIN keys for every group only; publishes to the groups of the key's mode. */
   updateEvent: Event;
-  /** Changes an order and publishes ORDER_UPDATED (nothing when nothing changed); a cancelled or removed order can no longer change. Admin keys only. */
+  /** Changes an order and publishes ORDER_UPDATED (nothing when nothing changed); a cancelled or removed order can no longer change. ADMIN keys for every group only; publishes to the groups of the key's mode. */
   updateOrder: Order;
 };
 
@@ -597,6 +638,8 @@ export type MutationCancelOrderArgs = {
 
 /** What can be changed: with an admin API key (header `x-api-key`), except createOrganization (the operator token). */
 export type MutationCreateApiKeyArgs = {
+  groupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  mode?: InputMaybe<ApiKeyMode>;
   role: ApiKeyRole;
 };
 
@@ -1055,8 +1098,12 @@ export type Viewer = {
   __typename?: 'Viewer';
   /** The id of the API key this request was made with. */
   apiKeyId: Scalars['ID']['output'];
-  /** The organization's API keys, revoked ones included (admins only; empty for viewers). */
+  /** The organization's API keys, revoked ones included (LIVE ADMIN keys for every group only; empty for others). */
   apiKeys: Array<ApiKey>;
+  /** The only webhook groups the key sees and acts on; null: every group its mode reaches. */
+  groupIds?: Maybe<Array<Scalars['ID']['output']>>;
+  /** The key's mode: what it publishes reaches the groups of this mode only. */
+  mode: ApiKeyMode;
   /** The organization the key belongs to. */
   organization: Organization;
   /** What the key may do: ADMIN reads and writes, VIEWER reads only. */
@@ -1100,6 +1147,11 @@ export type WebhookGroup = {
    * attempts; none is dropped. Null: no limit.
    */
   maxRequestsPerSecond?: Maybe<Scalars['Int']['output']>;
+  /**
+   * The mode of the key that created it (a replacement keeps the replaced group's): only what a
+   * key of this mode publishes is delivered to it. SANDBOX deliveries carry `webhook-mode: sandbox`.
+   */
+  mode: ApiKeyMode;
   name: Scalars['String']['output'];
   /**
    * Deliveries reach each endpoint one at a time, in publication order: the next one is sent once
@@ -1220,6 +1272,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   ApiKey: ResolverTypeWrapper<ApiKeyRow>;
+  ApiKeyMode: ApiKeyMode;
   ApiKeyRole: ApiKeyRole;
   Authentication: ResolverTypeWrapper<Authentication>;
   AuthenticationInput: AuthenticationInput;
@@ -1342,8 +1395,10 @@ export type ResolversParentTypes = {
 
 export type ApiKeyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  groupIds?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['ApiKeyMode'], ParentType, ContextType>;
   prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['ApiKeyRole'], ParentType, ContextType>;
@@ -1361,7 +1416,9 @@ export type AuthenticationResolvers<ContextType = RequestContext, ParentType ext
 
 export type CreateApiKeyPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CreateApiKeyPayload'] = ResolversParentTypes['CreateApiKeyPayload']> = {
   apiKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  groupIds?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['ApiKeyMode'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['ApiKeyRole'], ParentType, ContextType>;
 };
 
@@ -1389,6 +1446,7 @@ export type DeliveryResolvers<ContextType = RequestContext, ParentType extends R
   hookId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   initialization?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['ApiKeyMode'], ParentType, ContextType>;
   nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   orderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -1497,7 +1555,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   cancelOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
-  createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'role'>>;
+  createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'mode' | 'role'>>;
   createEvent?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCreateEventArgs, 'input'>>;
   createEventGuide?: Resolver<ResolversTypes['EventGuide'], ParentType, ContextType, RequireFields<MutationCreateEventGuideArgs, 'input'>>;
   createOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCreateOrderArgs, 'input'>>;
@@ -1591,6 +1649,8 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
 export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
   apiKeyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  groupIds?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['ApiKeyMode'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['ApiKeyRole'], ParentType, ContextType>;
 };
@@ -1611,6 +1671,7 @@ export type WebhookGroupResolvers<ContextType = RequestContext, ParentType exten
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   includeData?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   maxRequestsPerSecond?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['ApiKeyMode'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ordered?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   previousSigningSecretExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

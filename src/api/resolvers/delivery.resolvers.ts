@@ -7,7 +7,7 @@ import { sendTestDelivery } from "../../replay/send-test-delivery.js";
 import { findDelivery, listAttempts, pageDeliveries, type DeliveryFilter } from "../../store/delivery.repository.js";
 import { isUuid } from "../../store/ids.js";
 import { defaultPageSize, maxPageSize, pageRequest } from "../../store/pagination.js";
-import { requireAdmin, requireReader } from "../access.js";
+import { reachOf, requireAdmin, requirePublisher, requireReader } from "../access.js";
 import { toConnection } from "../connection.js";
 import type { DeliveryFilter as DeliveryFilterInput, Resolvers } from "../generated/resolvers.js";
 
@@ -19,6 +19,7 @@ function filterOf(input: DeliveryFilterInput | null | undefined): DeliveryFilter
     type: input?.type ?? undefined,
     eventId: input?.eventId ?? undefined,
     orderId: input?.orderId ?? undefined,
+    mode: input?.mode ?? undefined,
   };
   const ids = [filter.groupId, filter.eventId, filter.orderId].filter((id) => id !== undefined);
   return ids.every((id) => isUuid(id)) ? filter : null;
@@ -32,17 +33,20 @@ export const deliveryResolvers: Resolvers = {
     previewHookPayload: (_, { input }, context) =>
       previewHookPayload(context.services, requireReader(context).organizationId, input),
     deliveries: async (_, args, context) => {
-      const { organizationId } = requireReader(context);
+      const caller = requireReader(context);
       const filter = filterOf(args.filter);
       const request = pageRequest(args);
-      return toConnection(filter ? await pageDeliveries(context.services.db, organizationId, filter, request) : emptyPage);
+      const page = filter ? await pageDeliveries(context.services.db, caller.organizationId, filter, request, reachOf(caller)) : emptyPage;
+      return toConnection(page);
     },
     delivery: async (_, { id }, context) => {
-      const { organizationId } = requireReader(context);
-      return isUuid(id) ? ((await findDelivery(context.services.db, organizationId, id)) ?? null) : null;
+      const caller = requireReader(context);
+      if (!isUuid(id)) return null;
+      return (await findDelivery(context.services.db, caller.organizationId, id, reachOf(caller))) ?? null;
     },
   },
   WebhookGroup: {
+    // The group itself was reached (webhookGroup, webhookGroups), so all of its deliveries are too.
     deliveries: async (group, args, { services }) => {
       const filter = filterOf(args.filter);
       const request = pageRequest(args);
@@ -79,12 +83,22 @@ export const deliveryResolvers: Resolvers = {
     responseBodyTruncated: (row) => row.response_body_truncated,
   },
   Mutation: {
-    publishEvent: (_, { input }, context) => publishExternal(context.services, requireAdmin(context).organizationId, input),
-    sendTestDelivery: (_, { groupId, hookType, payload }, context) =>
-      sendTestDelivery(context.services, requireAdmin(context).organizationId, { groupId, hookType, payload }),
-    redeliver: (_, { deliveryId }, context) => redeliver(context.services, requireAdmin(context).organizationId, deliveryId),
-    recoverDeliveries: (_, { groupId, since, until }, context) =>
-      recoverDeliveries(context.services, requireAdmin(context).organizationId, { groupId, since, until }),
+    publishEvent: (_, { input }, context) => {
+      const { organizationId, mode } = requirePublisher(context);
+      return publishExternal(context.services, organizationId, input, mode);
+    },
+    sendTestDelivery: (_, { groupId, hookType, payload }, context) => {
+      const caller = requireAdmin(context);
+      return sendTestDelivery(context.services, caller.organizationId, { groupId, hookType, payload }, reachOf(caller));
+    },
+    redeliver: (_, { deliveryId }, context) => {
+      const caller = requireAdmin(context);
+      return redeliver(context.services, caller.organizationId, deliveryId, reachOf(caller));
+    },
+    recoverDeliveries: (_, { groupId, since, until }, context) => {
+      const caller = requireAdmin(context);
+      return recoverDeliveries(context.services, caller.organizationId, { groupId, since, until }, reachOf(caller));
+    },
   },
 };
 

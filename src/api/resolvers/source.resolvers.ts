@@ -6,7 +6,7 @@ import { pageEvents } from "../../store/event.repository.js";
 import { isUuid } from "../../store/ids.js";
 import { pageOrders } from "../../store/order.repository.js";
 import { pageRequest } from "../../store/pagination.js";
-import { requireAdmin, requireReader } from "../access.js";
+import { requirePublisher, requireReader } from "../access.js";
 import { toConnection } from "../connection.js";
 import type { Resolvers } from "../generated/resolvers.js";
 
@@ -80,17 +80,37 @@ export const sourceResolvers: Resolvers = {
     cancelledAt: (row) => row.cancelled_at,
     removedAt: (row) => row.removed_at,
   },
+  // A change publishes to the groups of the changing key's mode; limited keys change nothing here.
   Mutation: {
     createEventGuide: (_, { input }, context) =>
-      createEventGuide(context.services, requireAdmin(context).organizationId, input),
-    createEvent: (_, { input }, context) => createEvent(context.services, requireAdmin(context).organizationId, input),
-    updateEvent: (_, { id, input }, context) =>
-      changeEvent(context.services, requireAdmin(context).organizationId, id, input),
-    removeEvent: (_, { id }, context) => removeEvent(context.services, requireAdmin(context).organizationId, id),
-    createOrder: (_, { input }, context) => createOrder(context.services, requireAdmin(context).organizationId, input),
-    updateOrder: (_, { id, input }, context) =>
-      changeOrder(context.services, requireAdmin(context).organizationId, id, input),
-    cancelOrder: (_, { id }, context) => cancelOrder(context.services, requireAdmin(context).organizationId, id),
-    removeOrder: (_, { id }, context) => removeOrder(context.services, requireAdmin(context).organizationId, id),
+      createEventGuide(context.services, requirePublisher(context).organizationId, input),
+    createEvent: (_, { input }, context) => {
+      const { organizationId, mode } = requirePublisher(context);
+      return createEvent(context.services, organizationId, input, mode);
+    },
+    updateEvent: (_, { id, input }, context) => {
+      const { organizationId, mode } = requirePublisher(context);
+      return changeEvent(context.services, organizationId, id, input, mode);
+    },
+    removeEvent: (_, { id }, context) => {
+      const { organizationId, mode } = requirePublisher(context);
+      return removeEvent(context.services, organizationId, id, mode);
+    },
+    createOrder: (_, { input }, context) => {
+      const { organizationId, mode } = requirePublisher(context);
+      return createOrder(context.services, organizationId, input, mode);
+    },
+    updateOrder: (_, { id, input }, context) => {
+      const { organizationId, mode } = requirePublisher(context);
+      return changeOrder(context.services, organizationId, id, input, mode);
+    },
+    cancelOrder: (_, { id }, context) => {
+      const { organizationId, mode } = requirePublisher(context);
+      return cancelOrder(context.services, organizationId, id, mode);
+    },
+    removeOrder: (_, { id }, context) => {
+      const { organizationId, mode } = requirePublisher(context);
+      return removeOrder(context.services, organizationId, id, mode);
+    },
   },
 };

@@ -4,7 +4,7 @@ import { replaceWebhookGroup } from "../../webhook-groups/replace-webhook-group.
 import { isUuid } from "../../store/ids.js";
 import { pageRequest } from "../../store/pagination.js";
 import { deleteWebhookGroup, findWebhookGroup, pageWebhookGroups } from "../../store/webhook-group.repository.js";
-import { requireAdmin, requireReader } from "../access.js";
+import { authorOf, reachOf, requireAdmin, requireReader } from "../access.js";
 import { toConnection } from "../connection.js";
 import type { Authentication, Resolvers } from "../generated/resolvers.js";
 import type { WebhookGroupRow } from "../../store/tables.js";
@@ -14,12 +14,13 @@ import type { WebhookGroupRow } from "../../store/tables.js";
 export const webhookGroupResolvers: Resolvers = {
   Query: {
     webhookGroup: async (_, { id }, context) => {
-      const { organizationId } = requireReader(context);
-      return isUuid(id) ? ((await findWebhookGroup(context.services.db, organizationId, id)) ?? null) : null;
+      const caller = requireReader(context);
+      if (!isUuid(id)) return null;
+      return (await findWebhookGroup(context.services.db, caller.organizationId, id, reachOf(caller))) ?? null;
     },
     webhookGroups: async (_, args, context) => {
-      const { organizationId } = requireReader(context);
-      return toConnection(await pageWebhookGroups(context.services.db, organizationId, pageRequest(args)));
+      const caller = requireReader(context);
+      return toConnection(await pageWebhookGroups(context.services.db, caller.organizationId, pageRequest(args), reachOf(caller)));
     },
   },
   WebhookGroup: {
@@ -54,23 +55,27 @@ export const webhookGroupResolvers: Resolvers = {
   },
   Mutation: {
     createWebhookGroup: async (_, { input }, context) => {
-      const { organizationId } = requireAdmin(context);
-      const { group, signingSecret } = await createWebhookGroup(context.services, organizationId, input);
+      const caller = requireAdmin(context);
+      const { group, signingSecret } = await createWebhookGroup(context.services, caller.organizationId, input, authorOf(caller));
       return { webhookGroup: group, signingSecret };
     },
     replaceWebhookGroup: async (_, { id, input }, context) => {
-      const { organizationId } = requireAdmin(context);
-      const { group, signingSecret } = await replaceWebhookGroup(context.services, organizationId, id, input);
+      const caller = requireAdmin(context);
+      const { group, signingSecret } = await replaceWebhookGroup(context.services, caller.organizationId, id, input, authorOf(caller));
       return { webhookGroup: group, signingSecret };
     },
-    setWebhookGroupEnabled: (_, { id, enabled }, context) =>
-      setWebhookGroupEnabled(context.services, requireAdmin(context).organizationId, id, enabled),
-    rotateSigningSecret: (_, { groupId }, context) =>
-      rotateSigningSecret(context.services, requireAdmin(context).organizationId, groupId),
+    setWebhookGroupEnabled: (_, { id, enabled }, context) => {
+      const caller = requireAdmin(context);
+      return setWebhookGroupEnabled(context.services, caller.organizationId, id, enabled, reachOf(caller));
+    },
+    rotateSigningSecret: (_, { groupId }, context) => {
+      const caller = requireAdmin(context);
+      return rotateSigningSecret(context.services, caller.organizationId, groupId, reachOf(caller));
+    },
     // True whatever happened: the answer must not reveal whether an id exists (doo's rule).
     deleteWebhookGroup: async (_, { id }, context) => {
-      const { organizationId } = requireAdmin(context);
-      if (isUuid(id)) await deleteWebhookGroup(context.services.db, organizationId, id);
+      const caller = requireAdmin(context);
+      if (isUuid(id)) await deleteWebhookGroup(context.services.db, caller.organizationId, id, reachOf(caller));
       return true;
     },
   },

@@ -3,7 +3,7 @@ import { isUuid } from "../../store/ids.js";
 import { webhookGroupPage } from "../../store/webhook-group-pages.js";
 import { deleteWebhookGroup } from "../../store/webhook-group.repository.js";
 import { createWebhookGroup } from "../../webhook-groups/create-webhook-group.js";
-import { requireAdmin, requireReader } from "../access.js";
+import { authorOf, reachOf, requireAdmin, requireReader } from "../access.js";
 import type { Caller, RequestContext } from "../context.js";
 import { fromAddWebhook } from "./doo-webhook-input.js";
 import { dooWebhookOf } from "./doo-webhook-view.js";
@@ -16,8 +16,8 @@ import type { RestCall } from "./rest-call.js";
 /** POST /v1/team/:team_id/webhooks: doo's AddWebhook object in, the new group's id out. */
 export async function createWebhook(call: RestCall): Promise<RestAnswer> {
   const team = requireTeam(call.context, call.params[0]);
-  requireAdmin(call.context);
-  const { group } = await createWebhookGroup(call.services, team.organizationId, fromAddWebhook(call.body));
+  const caller = requireAdmin(call.context);
+  const { group } = await createWebhookGroup(call.services, team.organizationId, fromAddWebhook(call.body), authorOf(caller));
   // The group's signing secret is not part of doo's answer; rotateSigningSecret (GraphQL) issues one to read.
   return success(group.id, webhooksHref(call, team));
 }
@@ -27,7 +27,8 @@ export async function listWebhooks(call: RestCall): Promise<RestAnswer> {
   const team = requireTeam(call.context, call.params[0]);
   const page = pageNumberOf(call.url);
   const { services, context } = call;
-  const { rows, totalCount } = await webhookGroupPage(services.db, team.organizationId, { number: page, size: halPageSize });
+  const numbered = { number: page, size: halPageSize };
+  const { rows, totalCount } = await webhookGroupPage(services.db, team.organizationId, numbered, reachOf(team));
   // One hooks query for the whole page, through the loader GraphQL uses.
   const hooks = await Promise.all(rows.map((row) => context.loaders.hooksOfGroup.load(row.id)));
   const webhooks = rows.map((row, index) =>
@@ -38,9 +39,9 @@ export async function listWebhooks(call: RestCall): Promise<RestAnswer> {
 
 /** DELETE /v1/webhooks/:id: 204 whatever happened, so ids cannot be probed (doo's rule). */
 export async function deleteWebhook(call: RestCall): Promise<RestAnswer> {
-  const { organizationId } = requireAdmin(call.context);
+  const caller = requireAdmin(call.context);
   const id = call.params[0] ?? "";
-  if (isUuid(id)) await deleteWebhookGroup(call.services.db, organizationId, id);
+  if (isUuid(id)) await deleteWebhookGroup(call.services.db, caller.organizationId, id, reachOf(caller));
   return { status: 204 };
 }
 

@@ -13,8 +13,9 @@ export interface PartnerHeaders {
 }
 
 /**
- * The headers of one request to a partner: the group's static headers, the hook's body format, who we are, the
- * signature, Dozuki's JWT when the group has a secret key, and the access token in the group's
+ * The headers of one request to a partner: the group's static headers, the hook's body format,
+ * who we are, the signature, `webhook-mode: sandbox` for a SANDBOX group's delivery, Dozuki's JWT
+ * when the group has a secret key, and the access token in the group's
  * header format (`Authorization: Bearer %ACCESS_TOKEN%` by default). The log gets every value
  * that could be a secret redacted.
  */
@@ -38,6 +39,9 @@ export function partnerHeaders(
     "content-type": contentTypeOf[delivery.hook_body_format],
     "user-agent": "hookgate/0.1 (+https://www.standardwebhooks.com)",
     ...signature,
+    // Not signed (Standard Webhooks signs id, timestamp and body only): a partner tells sandbox from
+    // live by the signing secret that verifies, each group having its own; the header is a label.
+    ...(delivery.mode === "SANDBOX" ? { "webhook-mode": "sandbox" } : {}),
   };
   Object.assign(sent, own);
   Object.assign(logged, own);

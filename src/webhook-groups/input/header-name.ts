@@ -6,7 +6,7 @@ const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const reservedHeaders = new Set([
   "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
   "content-length", "content-type", "content-encoding", "expect",
-  "webhook-id", "webhook-timestamp", "webhook-signature", "x-webhook-secret",
+  "webhook-id", "webhook-timestamp", "webhook-signature", "webhook-mode", "x-webhook-secret",
 ]);
 
 /** An HTTP header name (RFC 9110 token) that hookgate does not set itself. */
