@@ -1,6 +1,7 @@
 import { InputError, NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
 import { findEvent } from "../store/event.repository.js";
+import { everyGroup, type GroupReach } from "../store/group-reach.js";
 import { isUuid, shownId } from "../store/ids.js";
 import {
   countHooksByType,
@@ -36,6 +37,7 @@ export async function initializeWebhookGroup(
   organizationId: string,
   groupId: string,
   input: InitializeInput,
+  reach: GroupReach = everyGroup,
 ): Promise<InitializationRow> {
   const { db } = services;
   const types = typesOf(input.types);
@@ -48,7 +50,7 @@ export async function initializeWebhookGroup(
     throw new InputError("input.until", `the window must end after it starts (since ${since.toISOString()}, until ${asked.toISOString()})`);
   }
 
-  const group = isUuid(groupId) ? await findWebhookGroup(db, organizationId, groupId.toLowerCase()) : undefined;
+  const group = isUuid(groupId) ? await findWebhookGroup(db, organizationId, groupId.toLowerCase(), reach) : undefined;
   if (!group) throw new NotFoundError(`groupId: no webhook group ${shownId(groupId)} in your organization`);
   if (!group.enabled) throw new InputError("groupId", `webhook group ${group.id} is disabled; enable it before initializing it`);
   const eventId = await eventOf(services, group, input.eventId);

@@ -143,22 +143,25 @@ export async function queueInitializationBatch(
   const spacing = sql`(${batch.spacingMicros} * interval '1 microsecond')`;
   const { rows } = await sql<{ created: number }>`
     with guard as (
-      select i.id, i.organization_id, i.webhook_group_id, greatest(i.next_send_at, now()) as start_at
+      -- The group's mode is the backfill's: its publications and deliveries are of that mode, as a
+      -- change published by a key of the mode would make them.
+      select i.id, i.organization_id, i.webhook_group_id, greatest(i.next_send_at, now()) as start_at, wg.mode
       from initializations i
+      join webhook_groups wg on wg.id = i.webhook_group_id
       where i.id = ${batch.initializationId} and i.batches = ${batch.batchesBefore} and i.all_queued_at is null
-      for update
+      for update of i
     ), input as (
       select * from unnest(
         ${column((i) => i.publicationId)}::uuid[], ${column((i) => i.eventId)}::uuid[], ${column((i) => i.orderId)}::uuid[],
         ${column((i) => i.eventGuideId)}::uuid[], ${column((i) => i.occurredAt)}::timestamptz[], ${column((i) => i.dataJson)}::jsonb[]
       ) with ordinality as i (publication_id, event_id, order_id, event_guide_id, occurred_at, data, position)
     ), publication as (
-      insert into publications (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external)
-      select i.publication_id, g.organization_id, ${batch.type}, i.event_id, i.order_id, i.event_guide_id, i.occurred_at, i.data, false
+      insert into publications (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external, mode)
+      select i.publication_id, g.organization_id, ${batch.type}, i.event_id, i.order_id, i.event_guide_id, i.occurred_at, i.data, false, g.mode
       from input i cross join guard g
     ), planned as materialized (
       select gen_random_uuid() as id, g.organization_id, i.publication_id, g.webhook_group_id, h.id as hook_id,
-        i.event_id, i.order_id, i.event_guide_id, i.occurred_at,
+        i.event_id, i.order_id, i.event_guide_id, i.occurred_at, g.mode,
         g.start_at + (row_number() over (order by i.position, h.position) - 1) * ${spacing} as run_at
       from input i cross join guard g
       join hooks h on h.organization_id = g.organization_id and h.webhook_group_id = g.webhook_group_id and h.type = ${batch.type}
@@ -166,9 +169,9 @@ export async function queueInitializationBatch(
       where h.condition is null or hookgate_condition_matches(h.condition, i.data)
     ), created as (
       insert into deliveries (id, organization_id, publication_id, webhook_group_id, hook_id, type, event_id, order_id,
-                              event_guide_id, occurred_at, initialization_id, next_attempt_at)
+                              event_guide_id, occurred_at, initialization_id, next_attempt_at, mode)
       select id, organization_id, publication_id, webhook_group_id, hook_id, ${batch.type}, event_id, order_id,
-             event_guide_id, occurred_at, ${batch.initializationId}::uuid, run_at
+             event_guide_id, occurred_at, ${batch.initializationId}::uuid, run_at, mode
       from planned
       returning id, next_attempt_at
     ), advanced as (

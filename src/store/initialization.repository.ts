@@ -1,3 +1,4 @@
+import { everyGroup, type GroupReach, groupWithinReach } from "./group-reach.js";
 import { sql } from "kysely";
 import type { Db } from "./database.js";
 import { queueInitializeJob } from "./jobs.js";
@@ -94,8 +95,21 @@ export async function findQueuingInitialization(db: Db, groupId: string): Promis
   return db.selectFrom("initializations").select("id").where("webhook_group_id", "=", groupId).where("all_queued_at", "is", null).executeTakeFirst();
 }
 
-export async function findInitialization(db: Db, organizationId: string, id: string): Promise<InitializationRow | undefined> {
-  return db.selectFrom("initializations").selectAll().where("organization_id", "=", organizationId).where("id", "=", id).executeTakeFirst();
+/** One initialization of a group within `reach` (the group may since have been deleted: the record stays). */
+export async function findInitialization(
+  db: Db,
+  organizationId: string,
+  id: string,
+  reach: GroupReach = everyGroup,
+): Promise<InitializationRow | undefined> {
+  return db
+    .selectFrom("initializations")
+    .innerJoin("webhook_groups", "webhook_groups.id", "initializations.webhook_group_id")
+    .selectAll("initializations")
+    .where("initializations.organization_id", "=", organizationId)
+    .where("initializations.id", "=", id)
+    .where(groupWithinReach(reach))
+    .executeTakeFirst();
 }
 
 export interface InitializationProgress {

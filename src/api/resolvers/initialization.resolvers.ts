@@ -3,7 +3,7 @@ import { isUuid } from "../../store/ids.js";
 import { findInitialization, type InitializationProgress, initializationProgress } from "../../store/initialization.repository.js";
 import type { InitializationRow } from "../../store/tables.js";
 import type { RequestContext } from "../context.js";
-import { requireAdmin, requireReader } from "../access.js";
+import { reachOf, requireAdmin, requireReader } from "../access.js";
 import type { Resolvers } from "../generated/resolvers.js";
 
 // delivered, failed and finishedAt come from one count over the initialization's deliveries,
@@ -20,13 +20,16 @@ const progress = new WeakMap<RequestContext, Map<string, Promise<InitializationP
 export const initializationResolvers: Resolvers = {
   Query: {
     initialization: async (_, { id }, context) => {
-      const { organizationId } = requireReader(context);
-      return isUuid(id) ? ((await findInitialization(context.services.db, organizationId, id.toLowerCase())) ?? null) : null;
+      const caller = requireReader(context);
+      if (!isUuid(id)) return null;
+      return (await findInitialization(context.services.db, caller.organizationId, id.toLowerCase(), reachOf(caller))) ?? null;
     },
   },
   Mutation: {
-    initializeWebhookGroup: (_, { groupId, input }, context) =>
-      initializeWebhookGroup(context.services, requireAdmin(context).organizationId, groupId, input),
+    initializeWebhookGroup: (_, { groupId, input }, context) => {
+      const caller = requireAdmin(context);
+      return initializeWebhookGroup(context.services, caller.organizationId, groupId, input, reachOf(caller));
+    },
   },
   Initialization: {
     webhookGroupId: (row) => row.webhook_group_id,

@@ -3,7 +3,7 @@ import { type InitializeInput, initializeWebhookGroup } from "../../initializati
 import { isPlainObject } from "../../origin/origin-request.js";
 import { unstorableStringAt } from "../../store/storable-text.js";
 import type { HookType } from "../../store/tables.js";
-import { requireAdmin } from "../access.js";
+import { reachOf, requireAdmin } from "../access.js";
 import { unstorableTextProblem } from "../input/storable-input.js";
 import { DooInputError } from "./doo-field-names.js";
 import { type RestAnswer, success } from "./envelope.js";
@@ -29,7 +29,8 @@ const bodyFields = ["configuration_id", "event_id", "from", "to"];
  * progress with the GraphQL `initialization(id:)`). Refusals name doo's fields.
  */
 export async function initializeConfiguration(call: RestCall): Promise<RestAnswer> {
-  const { organizationId } = requireAdmin(call.context);
+  const caller = requireAdmin(call.context);
+  const { organizationId } = caller;
   const type = resourceTypes[call.params[0] ?? ""]!;
   const body = call.body;
   if (!isPlainObject(body)) throw new DooInputError("body", `must be a JSON object: { ${bodyFields.map((f) => `"${f}"`).join(", ")} }`);
@@ -46,7 +47,7 @@ export async function initializeConfiguration(call: RestCall): Promise<RestAnswe
     until: optionalText(body.to, "to"),
   };
   try {
-    const initialization = await initializeWebhookGroup(call.services, organizationId, configurationId, input);
+    const initialization = await initializeWebhookGroup(call.services, organizationId, configurationId, input, reachOf(caller));
     const answer = success(initialization.queued, `${call.services.config.publicUrl}${call.url.pathname}`);
     return { ...answer, body: { ...(answer.body as object), initialization_id: initialization.id } };
   } catch (error) {
