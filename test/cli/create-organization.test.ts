@@ -29,6 +29,9 @@ describe("hookgate create-organization", () => {
       organizationId,
       role: "ADMIN",
       apiKeyId: keys[0]!.id,
+      // The organization's first key: live, and for every group.
+      mode: "LIVE",
+      limitedToGroups: false,
     });
   });
 
