@@ -29,6 +29,9 @@ describe("hookgate create-organization", () => {
       organizationId,
       role: "ADMIN",
       apiKeyId: keys[0]!.id,
+      // LIVE and for every group: the organization's own administrator.
+      mode: "LIVE",
+      limitedToGroups: false,
     });
   });
 
