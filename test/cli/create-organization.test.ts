@@ -29,7 +29,7 @@ describe("hookgate create-organization", () => {
       organizationId,
       role: "ADMIN",
       apiKeyId: keys[0]!.id,
-      // The organization's first key: live, and for every group.
+      // LIVE and for every group: the organization's own administrator.
       mode: "LIVE",
       limitedToGroups: false,
     });
