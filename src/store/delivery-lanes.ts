@@ -9,25 +9,28 @@ export interface LanePosition {
   readonly headNextAttemptAt: Date | null;
 }
 
+/** Deliveries that are in no lane. */
+const outOfLanes = sql`(d.is_test or d.initialization_id is not null)`;
+
 /** Enough to know how long to wait; counting further would read the whole lane. */
 const countedAhead = 100;
 
 /**
  * For each delivery in `ids` (of ordered groups), what is still ahead of it on its lane: the
- * same group, the same endpoint, created earlier, not finished. Test deliveries neither wait nor
- * hold others up. One statement for the batch, reading at most `countedAhead` index entries per
+ * same group, the same endpoint, created earlier, not finished. Test deliveries and an
+ * initialization's (see isInLane in src/delivery/steps/pace.ts) neither wait nor hold others up. One statement for the batch, reading at most `countedAhead` index entries per
  * delivery; answered in the order of `ids`.
  */
 export async function findLanePositions(db: Db, ids: readonly string[]): Promise<LanePosition[]> {
   const ahead = (select: ReturnType<typeof sql>, tail: ReturnType<typeof sql>) => sql`(
     select ${select} from deliveries e join hooks eh on eh.id = e.hook_id
     where e.webhook_group_id = d.webhook_group_id and e.finished_at is null and e.lane_seq < d.lane_seq
-      and not e.is_test and eh.endpoint = dh.endpoint
+      and not e.is_test and e.initialization_id is null and eh.endpoint = dh.endpoint
     order by e.lane_seq ${tail})`;
   const rows = await runPrepared(db, sql<{ id: string; ahead: string; head_next_attempt_at: Date | null }>`
     select d.id,
-      case when d.is_test then 0 else (select count(*) from ${ahead(sql`1`, sql`limit ${sql.lit(countedAhead)}`)} as counted) end as ahead,
-      case when d.is_test then null else ${ahead(sql`e.next_attempt_at`, sql`limit 1`)} end as head_next_attempt_at
+      case when ${outOfLanes} then 0 else (select count(*) from ${ahead(sql`1`, sql`limit ${sql.lit(countedAhead)}`)} as counted) end as ahead,
+      case when ${outOfLanes} then null else ${ahead(sql`e.next_attempt_at`, sql`limit 1`)} end as head_next_attempt_at
     from deliveries d join hooks dh on dh.id = d.hook_id
     where d.id = any(${[...ids]}::uuid[])`.compile(db));
   const byId = new Map(rows.map((row) => [row.id, row]));

@@ -35,8 +35,13 @@ export async function claimLaneTurn(context: WorkerContext, delivery: DeliveryTo
   return claimed ? null : new Date(Date.now() + lanePollMs);
 }
 
+/**
+ * Test deliveries and an initialization's (a backfill of what already existed: hundreds queued
+ * ahead, paced over minutes, some failing for good) stay out of an ordered group's lanes, so
+ * that neither holds up what the group's live changes send.
+ */
 function isInLane(delivery: DeliveryToSend): boolean {
-  return delivery.group_ordered && !delivery.is_test;
+  return delivery.group_ordered && !delivery.is_test && delivery.initialization_id === null;
 }
 
 /**
