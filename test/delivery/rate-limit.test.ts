@@ -3,6 +3,7 @@ import { isFinished, waitForDelivery, waitForDeliveryIds } from "../support/deli
 import { createEvent, createGroup, createOrder, groupInput } from "../support/fixtures.js";
 import { useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
+import { busiest } from "../support/busiest-window.js";
 
 const app = useTestApp({}, { worker: true });
 const receiver = useReceiver();
@@ -11,17 +12,6 @@ let eventId: string;
 beforeAll(async () => {
   eventId = (await createEvent(app)).id;
 });
-
-/** The most requests that arrived within any window of `windowMs`. */
-function busiest(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= windowMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe("a group with maxRequestsPerSecond", () => {
   it("never sends an endpoint more than its limit in any second, and delivers everything without using attempts", async () => {

@@ -6,6 +6,7 @@ import { createFullGroup, receiverGroupInput, requestsTo, waitForPath } from "..
 import { useReceiver } from "../support/receiver.js";
 import { restClient } from "../support/rest-client.js";
 import { type TestApp, useTestApp } from "../support/test-app.js";
+import { busiest } from "../support/busiest-window.js";
 
 // A small batch, so a few orders take several batches: the cursor, phases and re-queuing are what is tested.
 const app = useTestApp({ HOOKGATE_INITIALIZATION_BATCH: "3", LOG_LEVEL: process.env.TEST_LOG ?? "silent" }, { worker: true });
@@ -33,17 +34,6 @@ function finished(id: string, key = app.adminKey) {
 /** An organization of its own, so nothing another test creates falls in its groups' scope. */
 async function organization(name: string) {
   return app.createOrganization(name);
-}
-
-/** The most requests that arrived within any window of `windowMs`. */
-function busiest(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= windowMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
 }
 
 const bodies = (path: string) => requestsTo(receiver, path).map((request) => JSON.parse(request.body) as Record<string, unknown>);
