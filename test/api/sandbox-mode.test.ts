@@ -63,6 +63,9 @@ describe("live and sandbox", () => {
 
   it("an order created with the SANDBOX key reaches the sandbox group only, marked and signed with its secret", async () => {
     const order = await createOrder(app, eventId, sandboxKey);
+    // Deliveries are written with the change, in its transaction: what exists now is all there is.
+    const created = await app.db.selectFrom("deliveries").select(["webhook_group_id", "mode"]).where("order_id", "=", order.id).execute();
+    expect(created).toEqual([{ webhook_group_id: sandbox.id, mode: "SANDBOX" }]);
     const [request] = await waitForPath(receiver, "/staging");
     expect(request!.headers["webhook-mode"]).toBe("sandbox");
     // The header is not signed; the group's own secret is what tells sandbox from live.
