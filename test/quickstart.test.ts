@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,7 +13,8 @@ import { freePort } from "./support/free-port.js";
 interface Started {
   child: ChildProcess;
   stdout: () => string;
-  /** Resolves once npm is gone; true when it ended cleanly (exit 0, or the SIGTERM the test sent). */
+  stderr: () => string;
+  /** Resolves once npm is gone; true when it ended cleanly (exit 0, or the signal the test sent). */
   exited: Promise<boolean>;
 }
 
@@ -31,12 +32,13 @@ function npmStart(env: Record<string, string>): Started {
   child.stderr?.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<boolean>((resolve) =>
     child.on("exit", (code, signal) => {
-      const clean = code === 0 || signal === "SIGTERM";
+      // npm itself ends by the signal, or with 128 + its number.
+      const clean = code === 0 || code === 130 || code === 143 || signal === "SIGTERM" || signal === "SIGINT";
       if (!clean) console.error(`npm start ended with ${code ?? signal}:\n${stderr}`);
       resolve(clean);
     }),
   );
-  return { child, stdout: () => stdout, exited };
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 async function waitForHealth(url: string, started: Started): Promise<void> {
@@ -48,14 +50,34 @@ async function waitForHealth(url: string, started: Started): Promise<void> {
   if (!state.healthy) throw new Error("hookgate exited before it was ready");
 }
 
-/** SIGTERM to npm, node and postgres together; resolves once every process of the group is gone. */
-async function stop(started: Started): Promise<boolean> {
+/**
+ * The signal to npm's whole process group, as systemd (SIGTERM) or a terminal's Ctrl-C (SIGINT)
+ * sends it; resolves once every process of the group is gone.
+ */
+async function stop(started: Started, signal: "SIGTERM" | "SIGINT" = "SIGTERM"): Promise<boolean> {
   const { exitCode, signalCode, pid } = started.child;
-  if (exitCode === null && signalCode === null && pid) process.kill(-pid, "SIGTERM");
+  if (exitCode === null && signalCode === null && pid) process.kill(-pid, signal);
   const clean = await started.exited;
   // npm exits at once on SIGTERM; hookgate and its PostgreSQL finish shutting down after it.
   if (pid) await eventually(() => groupAlive(pid), (alive) => !alive, { timeoutMs: 30_000, intervalMs: 100, what: "end of npm's process group" }).catch(() => {});
   return clean;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Log lines at level error (50) or above, and anything that is not a log line but says error. */
+function errorLines(stderr: string): string[] {
+  return stderr.split("\n").filter((line) => {
+    if (!line.startsWith("{")) return /error/i.test(line);
+    return (JSON.parse(line) as { level: number }).level >= 50;
+  });
 }
 
 function groupAlive(pid: number): boolean {
@@ -80,7 +102,7 @@ describe("quick start: npm start on a fresh machine", () => {
   const running: Started[] = [];
   let dataDir = "";
   afterAll(async () => {
-    await Promise.all(running.map(stop));
+    await Promise.all(running.map((started) => stop(started)));
     if (dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
@@ -112,6 +134,12 @@ describe("quick start: npm start on a fresh machine", () => {
     expect(await viewer(url, key!)).toEqual({
       data: { viewer: { role: "ADMIN", organization: { id: organizationId, name: "Default" } } },
     });
-    expect(await stop(second)).toBe(true);
+    // Ctrl-C reaches every process of the terminal's group; the embedded PostgreSQL, in a session
+    // of its own, must stop after hookgate, not under its worker.
+    const postmaster = Number((await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8")).split("\n")[0]);
+    expect(await stop(second, "SIGINT")).toBe(true);
+    await eventually(() => processAlive(postmaster), (alive) => !alive, { timeoutMs: 30_000, what: "the embedded PostgreSQL gone" });
+    await expect(stat(path.join(dataDir, "postgres", "postmaster.pid"))).rejects.toThrow();
+    expect(errorLines(second.stderr())).toEqual([]);
   }, 120_000);
 });

