@@ -11,7 +11,7 @@ export async function scrape(baseUrl: string, token?: string): Promise<Scrape> {
   const response = await fetch(`${baseUrl}/metrics`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
   const text = await response.text();
   const samples = new Map<string, number>();
-  for (const line of text.split("\n")) {
+  for (const line of response.status === 200 ? text.split("\n") : []) {
     if (line === "" || line.startsWith("#")) continue;
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
     if (!match) throw new Error(`not a sample line: ${line}`);
