@@ -26,7 +26,9 @@ export function createLogger(level: string, options: { format?: LogFormat; desti
   };
   if (format === "pretty") {
     const destination = options.destination ?? 2;
-    return pino(settings, pretty({ destination, colorize: options.destination === undefined, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }));
+    // Colours for a terminal only: pretty lines forced into a file stay plain text.
+    const colorize = options.destination === undefined && process.stderr.isTTY === true;
+    return pino(settings, pretty({ destination, colorize, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }));
   }
   return pino(settings, options.destination ?? pino.destination(2));
 }
