@@ -36,9 +36,9 @@ const attemptOutcomes: AttemptOutcome[] = ["succeeded", "failed", "throttled", "
 const hookTypes = ["EVENT_CREATED", "EVENT_REMOVED", "EVENT_UPDATED", "ORDER_CREATED", "ORDER_REMOVED", "ORDER_UPDATED", "ORDER_CANCELLED"];
 
 /**
- * `pending` is asked at each scrape (one statement); when it fails (the database away) the two
- * gauges are left out of that scrape rather than failing it, so the process's own figures still
- * arrive.
+ * `pending` is asked at each scrape (one statement); when it fails or takes over 2 s (the
+ * database away) the two gauges are left out of that scrape rather than failing it, so the
+ * process's own figures still arrive.
  */
 export function createMetrics(options: { pending?: () => Promise<readonly PendingDeliveries[]> } = {}): Metrics {
   const registry = new Registry();
@@ -98,11 +98,14 @@ export function createMetrics(options: { pending?: () => Promise<readonly Pendin
   };
 }
 
+/** A database that has not answered by then (a black-holed network) must not hold the scrape. */
+const pendingTimeoutMs = 2_000;
+
 function registerPendingGauges(registry: Registry, read: () => Promise<readonly PendingDeliveries[]>): void {
   // Both gauges come from one statement: the first gauge collected reads it, the second reuses it.
   let reading: Promise<readonly PendingDeliveries[] | null> | null = null;
   const once = () => {
-    reading ??= read()
+    reading ??= Promise.race([read(), new Promise<null>((resolve) => setTimeout(resolve, pendingTimeoutMs, null).unref())])
       .catch(() => null)
       .finally(() => setImmediate(() => (reading = null)));
     return reading;

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { useDatabaseLink } from "../support/database-link.js";
 import { eventually } from "../support/eventually.js";
 import { useTestApp } from "../support/test-app.js";
+import { scrape } from "./scrape.js";
 
 // Issue 13, part 3: /health is liveness, /ready readiness. hookgate runs as `npm start` does (API
 // and worker in one process) and reaches PostgreSQL through a link the test cuts the way a
@@ -31,9 +32,15 @@ describe("/ready", () => {
     // The answer names no host, port or driver message: the reason is for the operator's probe.
     expect(JSON.stringify(down.body)).not.toMatch(/127\.0\.0\.1|ECONN|postgres/i);
     expect(await probe("/health")).toEqual({ status: 200, body: { status: "ok" } });
+    // /metrics still answers with the process's own figures; the gauges read from the database sit this scrape out.
+    const metrics = await scrape(app.url);
+    expect(metrics.status).toBe(200);
+    expect(metrics.value("hookgate_deliveries_total", { status: "SUCCEEDED" })).toBe(0);
+    expect(metrics.value("hookgate_deliveries_pending", { status: "PENDING" })).toBeUndefined();
     await cut;
     const up = await eventually(() => probe("/ready"), (answer) => answer.status === 200, { timeoutMs: 20_000, intervalMs: 100, what: "200 from /ready" });
     expect(up.body.checks).toEqual({ database: "ok", migrations: "current", worker: "running" });
+    expect((await scrape(app.url)).value("hookgate_deliveries_pending", { status: "PENDING" })).toBe(0);
   });
 
   it("answers 503 naming a migration the database lacks, until it is applied", async () => {

@@ -89,7 +89,7 @@ export async function startHttpServer(
 
   server.on("request", (request, response) => {
     route(request, response, new URL(request.url ?? "/", "http://hookgate.invalid")).catch((error: unknown) => {
-      services.logger.error({ err: error }, "request failed");
+      services.logger.error({ err: error, requestId: response.getHeader("x-request-id") }, "request failed");
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: "Internal server error" }] });
       else response.destroy();
     });
