@@ -14,7 +14,7 @@ const layers = [
   { name: "services", paths: ["^src/services\\.ts$"] },
   { name: "origin", paths: ["^src/origin/"] },
   { name: "store", paths: ["^src/store/", "^migrations/"] },
-  { name: "foundations", paths: ["^src/(config|config-values|errors|logger|duration|verify-webhook)\\.ts$", "^src/(secrets|outbound)/"] },
+  { name: "foundations", paths: ["^src/(config|config-values|errors|logger|duration|verify-webhook)\\.ts$", "^src/(secrets|outbound|observability)/"] },
 ];
 
 const everyLayer = layers.flatMap((layer) => layer.paths);
@@ -56,9 +56,9 @@ module.exports = {
     {
       name: "outbound-http-through-the-guard",
       comment:
-        "requests to URLs a tenant gave go through src/outbound/ (the address guard); the API's server and the embedded PostgreSQL's port probe listen, they do not call out",
+        "requests to URLs a tenant gave go through src/outbound/ (the address guard); the API's server, a worker's metrics port (HOOKGATE_METRICS_PORT) and the embedded PostgreSQL's port probe listen, they do not call out",
       severity: "error",
-      from: { path: "^src/", pathNot: ["^src/outbound/", "^src/api/http/http-server\\.ts$", "^src/store/embedded-postgres\\.ts$"] },
+      from: { path: "^src/", pathNot: ["^src/outbound/", "^src/api/http/http-server\\.ts$", "^src/observability/metrics-server\\.ts$", "^src/store/embedded-postgres\\.ts$"] },
       to: { path: ["^(node:)?(http|https|http2|net|tls|dns)$", "node_modules/undici/"], dependencyTypesNot: ["type-only"] },
     },
     {

@@ -3,12 +3,17 @@ import { createBuiltInSchema } from "./api/built-in-schema.js";
 import { startHttpServer } from "./api/http/http-server.js";
 import type { Config } from "./config.js";
 import { createLogger } from "./logger.js";
+import { createMetrics } from "./observability/metrics.js";
+import { startMetricsServer } from "./observability/metrics-server.js";
+import { createReadiness } from "./observability/readiness.js";
 import { createDefaultOrganizationIfEmpty } from "./organizations/organizations.js";
 import { createOutboundDispatcher } from "./outbound/guarded-connect.js";
 import { loadSecretBox } from "./secrets/secret-box.js";
 import type { Services } from "./services.js";
 import { createPool, databaseOn } from "./store/database.js";
 import { migrateToLatest } from "./store/migrate.js";
+import { readPendingDeliveries } from "./store/pending-deliveries.js";
+import { missingMigrations } from "./store/schema-state.js";
 import { checkSecretKey } from "./store/secret-key-check.js";
 import { waitForDatabase } from "./store/transient.js";
 import { type RunningWorker, startWorker } from "./delivery/worker.js";
@@ -46,6 +51,8 @@ export interface RunningHookgate {
   readonly services: Services;
   /** Where the HTTP server listens, e.g. http://127.0.0.1:4000; null without the API. */
   readonly url: string | null;
+  /** Where HOOKGATE_METRICS_PORT's listener is; null when it is not set. */
+  readonly metricsUrl: string | null;
   /** The delivery worker in this process, if any. */
   readonly worker: RunningWorker | null;
   stop(): Promise<void>;
@@ -68,7 +75,7 @@ export async function startHookgate(
   options: { roles?: Roles; announce?: (text: string) => void; logger?: Logger } = {},
 ): Promise<RunningHookgate> {
   const roles = options.roles ?? { api: true, worker: true };
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, { format: config.logFormat });
   if (config.allowPrivateTargets) logger.warn(privateTargetsWarning);
   const database = await openDatabase(config, logger);
   const pool = createPool(database.url, { max: poolSizeFor(config, roles) });
@@ -107,6 +114,7 @@ export async function startHookgate(
       secrets,
       builtInSchema: createBuiltInSchema(() => services),
       outbound,
+      metrics: createMetrics({ pending: () => readPendingDeliveries(db) }),
     };
     // Announced as soon as it is committed: should listening fail next, the key is not lost.
     const created = await whenReachable(() => createDefaultOrganizationIfEmpty(db));
@@ -115,12 +123,22 @@ export async function startHookgate(
     }
     const worker = roles.worker ? await whenReachable(() => startWorker(services)) : null;
     if (worker) stopping.push(() => worker.stop());
-    const http = roles.api ? await startHttpServer(services, { host: config.host, port: config.port }) : null;
+    const ready = createReadiness({ missingMigrations: () => missingMigrations(db), worker: worker ? () => worker.state() : undefined, logger });
+    const http = roles.api ? await startHttpServer(services, { host: config.host, port: config.port }, { ready }) : null;
     if (http) {
       stopping.push(() => http.close());
       logger.info({ url: http.url }, "hookgate is listening");
     }
-    return { services, url: http?.url ?? null, worker, stop: stopAll };
+    const metricsPort = config.metricsPort;
+    const operatorPort =
+      metricsPort === undefined
+        ? null
+        : await startMetricsServer({ metrics: services.metrics, token: config.metricsToken, ready }, { host: config.host, port: metricsPort }, logger);
+    if (operatorPort) {
+      stopping.push(() => operatorPort.close());
+      logger.info({ url: operatorPort.url }, "metrics and readiness are served on HOOKGATE_METRICS_PORT");
+    }
+    return { services, url: http?.url ?? null, metricsUrl: operatorPort?.url ?? null, worker, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

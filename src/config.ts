@@ -72,6 +72,12 @@ export interface Config {
   readonly console: boolean;
   /** Source rows (events or orders) one batch of an initialization reads and queues deliveries for. */
   readonly initializationBatchSize: number;
+  /** HOOKGATE_METRICS_PORT: /metrics, /ready and /health on a port of their own (for `hookgate worker`); absent: none. */
+  readonly metricsPort: number | undefined;
+  /** HOOKGATE_METRICS_TOKEN: when set, /metrics wants `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | undefined;
+  /** HOOKGATE_LOG_FORMAT: json or pretty; absent: pretty on a terminal outside production, JSON otherwise (logger.ts). */
+  readonly logFormat: "json" | "pretty" | undefined;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -113,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     playground: flag(env, "HOOKGATE_PLAYGROUND") ?? true,
     console: flag(env, "HOOKGATE_CONSOLE") ?? true,
     initializationBatchSize: integer(env, "HOOKGATE_INITIALIZATION_BATCH", 500, { min: 1, max: 10_000 }),
+    ...observability(env),
   });
 }
 
@@ -143,6 +150,23 @@ function requestLimits(env: Env) {
     authFailureLimit: rate(env, "HOOKGATE_AUTH_FAILURE_LIMIT", "10/min"),
     maxQueuedPerRequest: integer(env, "HOOKGATE_MAX_QUEUED_PER_REQUEST", 10, { min: 1, max: 1_000 }),
     trustedProxyHops: integer(env, "HOOKGATE_TRUSTED_PROXY_HOPS", 0, { min: 0, max: 10 }),
+  };
+}
+
+/** docs/metrics-and-readiness.md. */
+function observability(env: Env) {
+  const token = env.HOOKGATE_METRICS_TOKEN || undefined;
+  if (token !== undefined && (token.length < 16 || /\s/.test(token))) {
+    throw new ConfigError("HOOKGATE_METRICS_TOKEN: must be at least 16 characters without spaces; generate one with: openssl rand -base64 24");
+  }
+  const format = env.HOOKGATE_LOG_FORMAT?.trim().toLowerCase() || undefined;
+  if (format !== undefined && format !== "json" && format !== "pretty") {
+    throw new ConfigError(`HOOKGATE_LOG_FORMAT: expected json or pretty, got "${env.HOOKGATE_LOG_FORMAT}"`);
+  }
+  return {
+    metricsPort: env.HOOKGATE_METRICS_PORT ? integer(env, "HOOKGATE_METRICS_PORT", 0, { min: 0, max: 65535 }) : undefined,
+    metricsToken: token,
+    logFormat: format as "json" | "pretty" | undefined,
   };
 }
 

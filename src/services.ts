@@ -2,6 +2,7 @@ import type { Pool } from "pg";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import type { Config } from "./config.js";
+import type { Metrics } from "./observability/metrics.js";
 import type { BuiltInSchema } from "./origin/built-in-schema.js";
 import type { SecretBox } from "./secrets/secret-box.js";
 import type { Db } from "./store/database.js";
@@ -19,4 +20,6 @@ export interface Services {
   readonly builtInSchema: BuiltInSchema;
   /** Keep-alive HTTP for every request to a URL a tenant gave, behind the address guard. */
   readonly outbound: Dispatcher;
+  /** This process's Prometheus metrics (a registry of its own: several instances may share a process). */
+  readonly metrics: Metrics;
 }

@@ -11,7 +11,7 @@ import { migrateToLatest } from "../store/migrate.js";
  */
 export async function withMigratedDatabase<T>(work: (db: Db, applied: string[]) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
   const database = await openDatabase(config, logger);
   try {
     const db = createDatabase(database.url, { max: 2 });

@@ -7,7 +7,7 @@ import { parseCommandArgs, type Outcome } from "./command.js";
 export async function start(command: "start" | "serve" | "worker", args: string[]): Promise<Outcome> {
   parseCommandArgs(command, args, {});
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
   const roles = { api: command !== "worker", worker: command !== "serve" };
   const hookgate = await startHookgate(config, { logger, roles });
   // Stop once: a second signal (systemd signals the whole group; tsx forwards too) must not

@@ -7,6 +7,7 @@ import { buildPayload } from "./steps/build-payload.js";
 import { claimLaneTurn, laneWait, rateLimitTurn } from "./steps/pace.js";
 import { decide, notSent } from "./steps/decide.js";
 import { updateGroupHealth } from "./steps/group-health.js";
+import { observeRound } from "./steps/observe.js";
 import { record } from "./steps/record.js";
 import { sendRefreshingToken } from "./steps/send.js";
 import type { WorkerContext } from "./worker-context.js";
@@ -14,7 +15,8 @@ import type { WorkerContext } from "./worker-context.js";
 /**
  * One round of a delivery, the deliver task: wait its turn (an ordered group's lane; the
  * endpoint's slots and circuit) → build payload → prepare request → send (at a rate-limited
- * endpoint's reserved time; a 401 refreshes the token once) → decide → record → group health.
+ * endpoint's reserved time; a 401 refreshes the token once) → decide → record → observe (log
+ * and metrics) → group health.
  * Waiting its turn puts the round back in the queue for later without an attempt; otherwise
  * every step's failure is an attempt in the log, and the round ends recorded: succeeded, gone,
  * failed, or the next round queued.
@@ -27,7 +29,8 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
   const stopped = whyNotSent(delivery);
   if (stopped) {
     const attempt = unansweredAttempt(delivery, job.attemptsRecorded + 1, new Date(), { error: stopped, note: null });
-    await record(context, delivery, job, { attempts: [attempt], payload: null }, notSent);
+    const recorded = await record(context, delivery, job, { attempts: [attempt], payload: null }, notSent);
+    observeRound(context, delivery, [attempt], notSent, recorded !== null);
     return;
   }
   const later = (runAt: Date) =>
@@ -56,6 +59,7 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
   const scheduleStartedAt = delivery.schedule_started_at ?? round.attempts[0]?.startedAt ?? null;
   const decision = decide(job, round.outcome, context.services.config, new Date(), scheduleStartedAt);
   const group = await record(context, delivery, job, round, decision);
+  observeRound(context, delivery, round.attempts, decision, group !== null);
   if (group) await updateGroupHealth(context, delivery, decision, group);
 }
 

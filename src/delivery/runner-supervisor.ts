@@ -8,7 +8,11 @@ export interface SupervisedRunner {
   workerIds(): string[];
   /** Stops the runner (finishing the jobs in hand); answers once no runner is left. */
   stop(): Promise<void>;
+  /** running; restarting (its runner ended or began shutting down on its own, a new one is on the way); stopped. What /ready reports. */
+  state(): RunnerState;
 }
+
+export type RunnerState = "running" | "restarting" | "stopped";
 
 interface Supervision {
   logger: Logger;
@@ -47,6 +51,7 @@ export async function superviseRunner(options: RunnerOptions, supervision: Super
   let current = await startRunner(options);
   const stopSurviving = surviveLocalQueueHandBackFailures(logger);
   let restarting: Promise<void> | null = null;
+  let state: RunnerState = "running";
 
   const restart = async (ended: StartedRunner, error: unknown) => {
     for (const id of ended.ids) endedIds.add(id);
@@ -60,6 +65,7 @@ export async function superviseRunner(options: RunnerOptions, supervision: Super
         if (stopping) return;
         current = await startRunner(options);
         watch(current);
+        state = "running";
         logger.warn({ attempt: attempt + 1 }, "delivery runner started again");
         return;
       } catch (startError) {
@@ -70,6 +76,7 @@ export async function superviseRunner(options: RunnerOptions, supervision: Super
   const watch = (started: StartedRunner) => {
     const givenUp = started.shutdownBegun.then(async () => {
       if (stopping) return new Promise<never>(() => {});
+      state = "restarting";
       await sleep(supervision.abandonAfterMs, undefined, { signal: stopped.signal }).catch(() => {});
       return new Error(`the runner began shutting down on its own and had not ended after ${supervision.abandonAfterMs} ms`);
     });
@@ -77,6 +84,7 @@ export async function superviseRunner(options: RunnerOptions, supervision: Super
     void Promise.race([started.ended, givenUp]).then((error) => {
       if (stopping || handled) return;
       handled = true;
+      state = "restarting";
       restarting = restart(started, error ?? new Error("the runner ended without an error"));
     });
   };
@@ -84,8 +92,10 @@ export async function superviseRunner(options: RunnerOptions, supervision: Super
 
   return {
     workerIds: () => [...endedIds, ...current.ids],
+    state: () => state,
     async stop() {
       stopping = true;
+      state = "stopped";
       stopped.abort();
       await restarting;
       // A runner that already ended (a restart in progress when the stop came) has nothing to stop.

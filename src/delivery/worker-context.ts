@@ -30,6 +30,7 @@ export function createWorkerContext(services: Services): WorkerContext {
       agents: createGuardedNodeAgents({ allowPrivateTargets: config.allowPrivateTargets }),
       timeoutMs: config.deliveryTimeoutMs,
       defaultTtlMs: config.tokenDefaultTtlMs,
+      onFetch: (outcome) => services.metrics.tokenFetched(outcome),
     }),
     origins: {
       builtInSchema: services.builtInSchema,

@@ -4,7 +4,7 @@ import { parseDeliverJob, parseDeliverJobV1, parseInitializeJob, taskNames } fro
 import { releaseWorkerJobs } from "../store/worker-heartbeats.js";
 import { deliver } from "./deliver.js";
 import { startHeartbeat } from "./heartbeat.js";
-import { superviseRunner } from "./runner-supervisor.js";
+import { type RunnerState, superviseRunner } from "./runner-supervisor.js";
 import { createWorkerContext, type WorkerContext } from "./worker-context.js";
 import { workerLogger } from "./worker-logger.js";
 import { workerRunOptions } from "./worker-options.js";
@@ -13,6 +13,8 @@ export interface RunningWorker {
   readonly context: WorkerContext;
   /** Finishes the deliveries in hand (within the delivery timeout), hands back the rest, then stops. */
   stop(): Promise<void>;
+  /** Whether its queue runner is running, being started again after losing the database, or stopped (/ready). */
+  state(): RunnerState;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
   logger.info({ concurrency: config.workerConcurrency }, "delivery worker started");
   return {
     context,
+    state: () => runner.state(),
     async stop() {
       await runner.stop();
       await heartbeat.stop();

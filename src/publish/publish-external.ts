@@ -40,7 +40,7 @@ export async function publishExternal(
   const { idempotencyKey, ...checked } = checkInput(input);
   // Nothing else to commit: no transaction of its own, and written together with the publications
   // that arrive at the same time (publishAlone).
-  const published = await publishAlone(services.db, { organizationId, ...checked, external: true, mode }, idempotencyKey);
+  const published = await publishAlone(services.db, { organizationId, ...checked, external: true, mode }, idempotencyKey, services.metrics);
   if (published) return { ...published, duplicate: false };
   // Only a publication with a key goes unpublished: the publication holding the key answers.
   return { ...(await findKeyedPublication(services.db, organizationId, idempotencyKey!, mode)), duplicate: true };

@@ -6,6 +6,7 @@ import {
   type PublicationOutcome,
 } from "../store/publication.repository.js";
 import type { ApiKeyMode, HookType } from "../store/tables.js";
+import type { Metrics } from "../observability/metrics.js";
 
 /**
  * A publication: something that happened in an organization — a change to the built-in source,
@@ -41,12 +42,17 @@ export interface Published {
   deliveryCount: number;
 }
 
+/** Counts what is written (hookgate_publications_total). */
+export type PublicationCounter = Pick<Metrics, "published">;
+
 /**
  * Records a publication and fans it out in the caller's transaction (the transactional outbox):
  * one delivery and one queue job per matching hook, or, if the transaction rolls back, nothing.
+ * `counter` counts it once written: a transaction that then fails to commit is counted too.
  */
-export async function publish(trx: Db, publication: Publication): Promise<Published> {
+export async function publish(trx: Db, publication: Publication, counter?: PublicationCounter): Promise<Published> {
   const [outcome] = await insertPublicationsWithDeliveries(trx, [stored(publication, null)]);
+  counter?.published(publication.type);
   return { publicationId: outcome!.publicationId, deliveryCount: outcome!.deliveryCount };
 }
 
@@ -56,8 +62,14 @@ export async function publish(trx: Db, publication: Publication): Promise<Publis
  * published. Answers once the publication, its deliveries and their jobs are committed. Those
  * arriving while others are being written go together in one statement (PublicationBatches).
  */
-export async function publishAlone(db: Db, publication: Publication, idempotencyKey: string | null): Promise<Published | null> {
+export async function publishAlone(
+  db: Db,
+  publication: Publication,
+  idempotencyKey: string | null,
+  counter?: PublicationCounter,
+): Promise<Published | null> {
   const outcome = await batchesOf(db).add(stored(publication, idempotencyKey));
+  if (outcome.published) counter?.published(publication.type);
   return outcome.published ? { publicationId: outcome.publicationId, deliveryCount: outcome.deliveryCount } : null;
 }
 

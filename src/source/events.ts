@@ -1,5 +1,5 @@
 import { InputError, NotFoundError } from "../errors.js";
-import { publish } from "../publish/publish.js";
+import { publish, type PublicationCounter } from "../publish/publish.js";
 import { eventSubject } from "../publish/subject.js";
 import type { Services } from "../services.js";
 import type { Db } from "../store/database.js";
@@ -45,7 +45,7 @@ export async function createEvent(
       throw new InputError("input.eventGuideId", `no event guide ${shownId(eventGuideId)} in your organization`);
     }
     const event = await insertEvent(trx, organizationId, { eventGuideId, title, description, startDate, endDate });
-    await publishEventChange(trx, "EVENT_CREATED", event, mode);
+    await publishEventChange(trx, "EVENT_CREATED", event, mode, services.metrics);
     return event;
   });
 }
@@ -71,7 +71,7 @@ export async function changeEvent(
     const changes = { title, description, start_date: startDate, end_date: endDate };
     if (Object.values(changes).every((value) => value === undefined)) return event;
     const updated = await updateEvent(trx, organizationId, id, changes);
-    await publishEventChange(trx, "EVENT_UPDATED", updated, mode);
+    await publishEventChange(trx, "EVENT_UPDATED", updated, mode, services.metrics);
     return updated;
   });
 }
@@ -82,12 +82,12 @@ export async function removeEvent(services: Services, organizationId: string, id
     const event = await lockEvent(trx, organizationId, id);
     if (event.removed_at) return event;
     const removed = await updateEvent(trx, organizationId, id, { removed_at: new Date() });
-    await publishEventChange(trx, "EVENT_REMOVED", removed, mode);
+    await publishEventChange(trx, "EVENT_REMOVED", removed, mode, services.metrics);
     return removed;
   });
 }
 
-async function publishEventChange(trx: Db, type: HookType, event: EventRow, mode: ApiKeyMode): Promise<void> {
+async function publishEventChange(trx: Db, type: HookType, event: EventRow, mode: ApiKeyMode, counter: PublicationCounter): Promise<void> {
   await publish(trx, {
     organizationId: event.organization_id,
     type,
@@ -98,7 +98,7 @@ async function publishEventChange(trx: Db, type: HookType, event: EventRow, mode
     data: eventSubject(event),
     external: false,
     mode,
-  });
+  }, counter);
 }
 
 async function lockEvent(db: Db, organizationId: string, id: string): Promise<EventRow> {

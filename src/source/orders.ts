@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { InputError, NotFoundError } from "../errors.js";
-import { publish } from "../publish/publish.js";
+import { publish, type PublicationCounter } from "../publish/publish.js";
 import { orderSubject } from "../publish/subject.js";
 import type { Services } from "../services.js";
 import type { Db } from "../store/database.js";
@@ -36,7 +36,7 @@ export async function createOrder(
     if (!event) throw new InputError("input.eventId", `no event ${shownId(input.eventId)} in your organization`);
     if (event.removed_at) throw new InputError("input.eventId", `event ${input.eventId} has been removed`);
     const order = await insertOrder(trx, organizationId, { eventId: event.id, hash: orderHash(), total, currency });
-    await publishOrderChange(trx, "ORDER_CREATED", order, event, mode);
+    await publishOrderChange(trx, "ORDER_CREATED", order, event, mode, services.metrics);
     return order;
   });
 }
@@ -58,7 +58,7 @@ export async function changeOrder(
     if (order.cancelled_at) throw new InputError("id", `order ${id} is cancelled and can no longer change`);
     if (total === undefined && currency === undefined) return order;
     const updated = await updateOrder(trx, organizationId, id, { total, currency });
-    await publishOrderChange(trx, "ORDER_UPDATED", updated, await eventOf(trx, updated), mode);
+    await publishOrderChange(trx, "ORDER_UPDATED", updated, await eventOf(trx, updated), mode, services.metrics);
     return updated;
   });
 }
@@ -70,7 +70,7 @@ export async function cancelOrder(services: Services, organizationId: string, id
     if (order.removed_at) throw new InputError("id", `order ${id} has been removed and can no longer change`);
     if (order.cancelled_at) return order;
     const cancelled = await updateOrder(trx, organizationId, id, { cancelled_at: new Date() });
-    await publishOrderChange(trx, "ORDER_CANCELLED", cancelled, await eventOf(trx, cancelled), mode);
+    await publishOrderChange(trx, "ORDER_CANCELLED", cancelled, await eventOf(trx, cancelled), mode, services.metrics);
     return cancelled;
   });
 }
@@ -81,13 +81,13 @@ export async function removeOrder(services: Services, organizationId: string, id
     const order = await lockOrder(trx, organizationId, id);
     if (order.removed_at) return order;
     const removed = await updateOrder(trx, organizationId, id, { removed_at: new Date() });
-    await publishOrderChange(trx, "ORDER_REMOVED", removed, await eventOf(trx, removed), mode);
+    await publishOrderChange(trx, "ORDER_REMOVED", removed, await eventOf(trx, removed), mode, services.metrics);
     return removed;
   });
 }
 
 /** `event`: the order's event, for its guide and for the subject conditions see. */
-async function publishOrderChange(trx: Db, type: HookType, order: OrderRow, event: EventRow, mode: ApiKeyMode): Promise<void> {
+async function publishOrderChange(trx: Db, type: HookType, order: OrderRow, event: EventRow, mode: ApiKeyMode, counter: PublicationCounter): Promise<void> {
   await publish(trx, {
     organizationId: order.organization_id,
     type,
@@ -98,7 +98,7 @@ async function publishOrderChange(trx: Db, type: HookType, order: OrderRow, even
     data: orderSubject(order, event),
     external: false,
     mode,
-  });
+  }, counter);
 }
 
 /** The order's event as it is now (a removed one too: orders keep their event). */

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Logger } from "pino";
 import { afterAll, beforeAll, expect } from "vitest";
 import { type RunningHookgate, startHookgate } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
@@ -42,7 +43,13 @@ export interface TestApp {
  */
 export function useTestApp(
   env: Record<string, string> = {},
-  options: { worker?: boolean; /** How hookgate reaches its database, e.g. through a link a test can cut. */ databaseUrl?: (url: string) => string } = {},
+  options: {
+    worker?: boolean;
+    /** How hookgate reaches its database, e.g. through a link a test can cut. */
+    databaseUrl?: (url: string) => string;
+    /** Where its log goes (tests that read the log lines); default: as LOG_LEVEL says (silent). */
+    logger?: Logger;
+  } = {},
 ): TestApp {
   const app = {} as TestApp;
   const secrets = new SecretLedger();
@@ -76,6 +83,7 @@ export function useTestApp(
     const hookgate = await startHookgate(config, {
       announce: (text) => (banner = text),
       roles: { api: true, worker: options.worker ?? false },
+      logger: options.logger,
     });
     Object.assign(app, {
       url: hookgate.url,

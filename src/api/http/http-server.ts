@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { answerOperatorRoute } from "../../observability/metrics-endpoint.js";
+import type { ReadinessReport } from "../../observability/readiness.js";
 import type { Services } from "../../services.js";
 import type { RequestContext } from "../context.js";
 import { databaseUnavailableStatus } from "../database-unavailable.js";
@@ -13,6 +15,7 @@ import { queryCostPlugin } from "../query-limits.js";
 import { storableVariablesPlugin } from "../input/storable-input.js";
 import { createRestHandler } from "../rest/rest-handler.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
+import { createRequestObserver } from "./request-observer.js";
 import { sendJson } from "./send-json.js";
 import { wantsPage, webAppFiles } from "./web-apps.js";
 
@@ -24,10 +27,16 @@ export interface RunningHttpServer {
 
 /**
  * The HTTP edge: /graphql (the API; the playground for a browser), /v1/… (doo's REST management
- * API), /console/ (the web console), /playground/ (the playground's files) and /health.
+ * API), /console/ (the web console), /playground/ (the playground's files), and the operator's
+ * /health, /ready and /metrics (docs/metrics-and-readiness.md).
  */
-export async function startHttpServer(services: Services, listen: { host: string; port: number }): Promise<RunningHttpServer> {
+export async function startHttpServer(
+  services: Services,
+  listen: { host: string; port: number },
+  operator: { ready: () => Promise<ReadinessReport> },
+): Promise<RunningHttpServer> {
   const server = http.createServer();
+  const observer = createRequestObserver(services);
   const apollo = new ApolloServer<RequestContext>({
     schema: services.builtInSchema.schema,
     introspection: true,
@@ -45,24 +54,33 @@ export async function startHttpServer(services: Services, listen: { host: string
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       databaseUnavailableStatus,
       storableVariablesPlugin(),
+      observer.plugin,
       // Apollo's landing page loads its playground from Apollo's CDN; hookgate serves its own
       // (web/playground), so the playground works offline and no request leaves this origin.
       ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
-  const limits = createRequestLimits(services);
+  const limits = observer.limits(createRequestLimits(services));
   const graphql = createGraphqlHandler(apollo, services, limits);
   const rest = createRestHandler(services, limits);
 
   const playground = webAppFiles("playground");
   const webConsole = webAppFiles("console");
   const { config } = services;
-  const route = (request: http.IncomingMessage, response: http.ServerResponse, url: URL): Promise<void> => {
+  const operatorRoutes = { metrics: services.metrics, token: config.metricsToken, ready: operator.ready };
+  const route = async (request: http.IncomingMessage, response: http.ServerResponse, url: URL): Promise<void> => {
     const { pathname } = url;
-    if (pathname === "/graphql") return config.playground && wantsPage(request) ? playground.page(request, response) : graphql(request, response, url);
-    if (pathname === "/v1" || pathname.startsWith("/v1/")) return rest(request, response, url);
-    if (pathname === "/health") return Promise.resolve(sendJson(response, 200, { status: "ok" }));
+    if (pathname === "/graphql") {
+      if (config.playground && wantsPage(request)) return playground.page(request, response);
+      observer.begin(request, response, "graphql");
+      return graphql(request, response, url);
+    }
+    if (pathname === "/v1" || pathname.startsWith("/v1/")) {
+      observer.begin(request, response, "rest");
+      return rest(request, response, url);
+    }
+    if (await answerOperatorRoute(operatorRoutes, request, response, pathname)) return;
     if (config.playground && pathname.startsWith("/playground/")) return playground.file(request, response, url, { routes: false });
     if (config.console && pathname.startsWith("/console/")) return webConsole.file(request, response, url, { routes: true });
     if (config.console && (pathname === "/console" || (pathname === "/" && wantsPage(request)))) return Promise.resolve(redirect(response, "/console/"));
@@ -71,7 +89,7 @@ export async function startHttpServer(services: Services, listen: { host: string
 
   server.on("request", (request, response) => {
     route(request, response, new URL(request.url ?? "/", "http://hookgate.invalid")).catch((error: unknown) => {
-      services.logger.error({ err: error }, "request failed");
+      services.logger.error({ err: error, requestId: response.getHeader("x-request-id") }, "request failed");
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: "Internal server error" }] });
       else response.destroy();
     });

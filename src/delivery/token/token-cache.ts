@@ -25,6 +25,8 @@ export interface TokenCacheOptions {
   maxEntries?: number;
   /** Clock, so tests can move time instead of sleeping. */
   now?: () => number;
+  /** Told how each token request ended (hookgate_token_fetches_total). */
+  onFetch?: (outcome: "succeeded" | "failed") => void;
 }
 
 /** A token could not be obtained. The message names the endpoint (without query) and never the secret. */
@@ -56,6 +58,7 @@ export class TokenCache {
   readonly #maxEntries: number;
   readonly #now: () => number;
   readonly #agents: TokenCacheOptions["agents"];
+  readonly #onFetch: TokenCacheOptions["onFetch"];
   // Keys hold an HMAC of the secret, keyed per process, so a heap dump does not offer cheap guesses.
   readonly #keySecret = randomBytes(32);
   // A Map iterates in insertion order; re-inserting on use makes the first key the least recently used.
@@ -70,6 +73,7 @@ export class TokenCache {
     this.#maxEntries = options.maxEntries ?? 10_000;
     this.#now = options.now ?? Date.now;
     this.#agents = options.agents;
+    this.#onFetch = options.onFetch;
   }
 
   /** Token requests made so far (each for one cache key); tests and the benchmark count them. */
@@ -167,10 +171,12 @@ export class TokenCache {
       const scope = normalScope(credential.scope);
       answer = (await client.getToken(scope ? { scope } : {}, http)).token;
     } catch (error) {
+      this.#onFetch?.("failed");
       const { problem, status } = describeTokenFailure(error, { timeoutMs: this.#timeoutMs, maxBytes: MAX_ANSWER_BYTES });
       throw new TokenError(shown, redact(problem, credential.clientSecret), status);
     }
     const token = answer.access_token;
+    this.#onFetch?.(typeof token === "string" && token !== "" ? "succeeded" : "failed");
     if (typeof token !== "string" || token === "") {
       throw new TokenError(shown, "answered without an access_token");
     }
