@@ -39,13 +39,26 @@ export function defaultPayload(delivery: DefaultPayloadSource): string {
  */
 function operationalPayload(delivery: DefaultPayloadSource): string {
   const facts = isPlainRecord(delivery.publication_data) ? delivery.publication_data : {};
+  // jsonb keeps keys in its own order; the payload shows them in the documented one.
+  const ordered = Object.keys(facts).sort((a, b) => factRank(a) - factRank(b));
   return JSON.stringify({
     type: delivery.type.toLowerCase(),
     occurred_at: delivery.occurred_at.toISOString(),
     organization_id: delivery.organization_id,
-    ...facts,
+    ...Object.fromEntries(ordered.map((key) => [key, facts[key]])),
     delivery_id: delivery.id,
   });
+}
+
+const factOrder = [
+  "group_id", "group_name", "group_scope", "group_event_id", "group_event_guide_id",
+  "failed_delivery_id", "failed_delivery_type", "event_id", "order_id", "attempts", "last_response_status", "last_error",
+  "failing_since", "disabled_at", "disabled_reason", "reason",
+];
+
+function factRank(key: string): number {
+  const rank = factOrder.indexOf(key);
+  return rank === -1 ? factOrder.length : rank;
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
