@@ -6,6 +6,7 @@ import type { BuiltInSchema } from "../origin/built-in-schema.js";
 import { createOriginDocumentCache, type OriginDocumentCache } from "../origin/origin-document.js";
 import { originCall, OriginUnavailableError, runOrigin, type OriginRunner } from "../origin/run-origin.js";
 import type { Services } from "../services.js";
+import { isOperationalHookType } from "../store/column-values.js";
 import { findEvent } from "../store/event.repository.js";
 import { isUuid, shownId } from "../store/ids.js";
 import { findOrder } from "../store/order.repository.js";
@@ -55,6 +56,9 @@ export async function previewHookPayload(
   organizationId: string,
   input: PreviewHookPayloadInput,
 ): Promise<PreviewHookPayloadResult> {
+  if (isOperationalHookType(input.hookType)) {
+    throw new InputError("input.hookType", `${input.hookType} payloads are hookgate's own, about a group (docs/operational-webhooks.md); sendTestDelivery sends a sample`);
+  }
   const format = checkBodyFormat(input.bodyFormat);
   const origin = input.origin == null ? null : checkOrigin(services, input.hookType, input.origin);
   const ids = await resolveIds(services, organizationId, input);

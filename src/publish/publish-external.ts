@@ -3,6 +3,7 @@ import type { Services } from "../services.js";
 import { isUuid } from "../store/ids.js";
 import { findKeyedPublication } from "../store/publication.repository.js";
 import { unstorableStringAt } from "../store/storable-text.js";
+import { isOperationalHookType } from "../store/column-values.js";
 import type { ApiKeyMode, HookType } from "../store/tables.js";
 import { publishAlone } from "./publish.js";
 
@@ -47,6 +48,8 @@ export async function publishExternal(
 }
 
 function checkInput(input: ExternalPublication) {
+  // Only hookgate publishes what happens to its groups: a platform could otherwise fake a notice.
+  if (isOperationalHookType(input.type)) throw new InputError("input.type", `${input.type} is published by hookgate itself, not with publishEvent`);
   const isOrder = input.type.startsWith("ORDER_");
   const eventId = optionalId(input.eventId, "input.eventId");
   const orderId = optionalId(input.orderId, "input.orderId");

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { bodyInFormat, NotFormEncodableError } from "../delivery/body-format.js";
 import { InputError, NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
+import { isOperationalHookType } from "../store/column-values.js";
 import { everyGroup, type GroupReach } from "../store/group-reach.js";
 import { isUuid, shownId } from "../store/ids.js";
 import type { BodyFormat, DeliveryRow, HookType } from "../store/tables.js";
@@ -75,8 +76,10 @@ function samplePayload(delivery: { id: string; organizationId: string; hookType:
     type: delivery.hookType.toLowerCase(),
     occurred_at: delivery.occurredAt.toISOString(),
     organization_id: delivery.organizationId,
-    event_id: null,
   };
+  // An operational event is about a group; a sample names none (docs/operational-webhooks.md).
+  if (isOperationalHookType(delivery.hookType)) payload.group_id = null;
+  else payload.event_id = null;
   if (delivery.hookType.startsWith("ORDER_")) payload.order_id = null;
   payload.delivery_id = delivery.id;
   payload.test = true;

@@ -42,6 +42,8 @@ export interface RoundRecord {
   readonly outcome: DeliveryOutcome;
   /** The payload this round built, stored unless one is stored already; null when none was built. */
   readonly payload: { readonly body: string; readonly errors: unknown } | null;
+  /** FAILED because its retry schedule ran out (not: never sent): announced as DELIVERY_FAILED. */
+  readonly scheduleRanOut?: boolean;
 }
 
 /**

@@ -132,6 +132,8 @@ export interface WebhookGroupTable {
   signing_public_key: string | null;
   /** The mode of the key that created it (a replacement keeps the replaced group's); never changes. */
   mode: ApiKeyMode;
+  /** Disabled by hookgate for failing too long (not by hand): switching it on again is announced (GROUP_RECOVERED). */
+  auto_disabled: Generated<boolean>;
 }
 
 export interface HookTable {

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "./database.js";
 import { everyGroup, type GroupReach, groupWithinReach } from "./group-reach.js";
+import { groupFacts, isoText, noticeCtes, queueNoticeJobs } from "./operational-notices.js";
 import type { WebhookGroupRow } from "./tables.js";
 
 // A group's state, the one part of it that changes in place: on or off, its health, and which
@@ -21,6 +22,7 @@ export async function setGroupEnabled(
       enabled,
       disabled_at: enabled ? null : new Date(),
       disabled_reason: enabled ? null : "disabled with setWebhookGroupEnabled",
+      auto_disabled: false,
       failing_since: null,
     })
     .where("organization_id", "=", organizationId)
@@ -62,8 +64,10 @@ export async function rotateGroupSigningSecret(
 /**
  * What one finished round says about its group's health: a success clears `failing_since`; a
  * failure starts it, and once it is older than `disableAfterMs` (on the database's clock) the
- * group is disabled with `reason`. Only a failure can disable: a success after a long outage is
- * the group recovering. Writes only when something changes, so a healthy group's row is no hot spot.
+ * group is disabled with `reason` and, in the same statement, GROUP_DISABLED is published to the
+ * organization's groups that subscribe to it (src/store/operational-notices.ts). Only a failure
+ * can disable: a success after a long outage is the group recovering. Writes only when something
+ * changes, so a healthy group's row is no hot spot.
  */
 export async function recordGroupHealth(
   db: Db,
@@ -72,12 +76,46 @@ export async function recordGroupHealth(
   const failedTooLong = sql<boolean>`(not ${health.succeeded}::boolean
     and coalesce(failing_since < now() - ${health.disableAfterMs}::bigint * interval '1 millisecond', false))`;
   await sql`
-    update webhook_groups
-    set failing_since = case when ${health.succeeded}::boolean then null else coalesce(failing_since, now()) end,
-        enabled = enabled and not ${failedTooLong},
-        disabled_at = case when enabled and ${failedTooLong} then now() else disabled_at end,
-        disabled_reason = case when enabled and ${failedTooLong} then ${health.reason}::text else disabled_reason end
-    where id = ${health.groupId}::uuid
-      and case when ${health.succeeded}::boolean then failing_since is not null
-               else failing_since is null or (enabled and ${failedTooLong}) end`.execute(db);
+    with before as (
+      -- Locked and judged before the update, so the notice below knows this statement disabled it.
+      select id, failing_since, enabled and ${failedTooLong} as disabling
+      from webhook_groups where id = ${health.groupId}::uuid for update
+    ), changed as (
+      update webhook_groups g
+      set failing_since = case when ${health.succeeded}::boolean then null else coalesce(g.failing_since, now()) end,
+          enabled = g.enabled and not b.disabling,
+          auto_disabled = g.auto_disabled or b.disabling,
+          disabled_at = case when b.disabling then now() else g.disabled_at end,
+          disabled_reason = case when b.disabling then ${health.reason}::text else g.disabled_reason end
+      from before b
+      where g.id = b.id
+        and case when ${health.succeeded}::boolean then b.failing_since is not null
+                 else b.failing_since is null or b.disabling end
+      returning g.*, b.disabling
+    ), notice as (
+      select c.organization_id, c.mode, 'GROUP_DISABLED' as type,
+        ${groupFacts("c")} || jsonb_build_object('failing_since', ${isoText(sql`c.failing_since`)},
+          'disabled_at', ${isoText(sql`c.disabled_at`)}, 'reason', c.disabled_reason) as data
+      from changed c where c.disabling
+    ), ${noticeCtes(sql`notice`)}
+    select ${queueNoticeJobs()} as queued`.execute(db);
+}
+
+/**
+ * A group's state as it stands, locked until the caller's transaction ends: read before switching
+ * it on, to know whether that is a recovery to announce. Undefined: no such live group.
+ */
+export async function lockGroupState(
+  trx: Db,
+  organizationId: string,
+  id: string,
+): Promise<Pick<WebhookGroupRow, "enabled" | "auto_disabled" | "disabled_at" | "disabled_reason"> | undefined> {
+  return trx
+    .selectFrom("webhook_groups")
+    .select(["enabled", "auto_disabled", "disabled_at", "disabled_reason"])
+    .where("organization_id", "=", organizationId)
+    .where("id", "=", id)
+    .where("deleted_at", "is", null)
+    .forUpdate()
+    .executeTakeFirst();
 }

@@ -4,7 +4,9 @@ import { everyGroup, type GroupReach } from "../store/group-reach.js";
 import { isUuid, shownId } from "../store/ids.js";
 import type { WebhookGroupRow } from "../store/tables.js";
 import { findWebhookGroup } from "../store/webhook-group.repository.js";
-import { rotateGroupSigningSecret, setGroupEnabled } from "../store/webhook-group-state.js";
+import type { Db } from "../store/database.js";
+import { publishGroupRecovered } from "../store/operational-notices.js";
+import { lockGroupState, rotateGroupSigningSecret, setGroupEnabled } from "../store/webhook-group-state.js";
 import { secretPurpose } from "../secrets/secret-purpose.js";
 import { newSigningKey } from "./signing-key.js";
 
@@ -21,8 +23,22 @@ export async function setWebhookGroupEnabled(
   enabled: boolean,
   reach: GroupReach = everyGroup,
 ): Promise<WebhookGroupRow> {
-  const row = isUuid(id) ? await setGroupEnabled(services.db, organizationId, id, enabled, reach) : undefined;
+  const row = isUuid(id) ? await services.db.transaction().execute((trx) => switchGroup(trx, organizationId, id, enabled, reach)) : undefined;
   if (!row) throw new NotFoundError(`id: no webhook group ${shownId(id)} in your organization`);
+  return row;
+}
+
+/**
+ * Switching on a group hookgate had disabled for failing too long is announced (GROUP_RECOVERED)
+ * in the same transaction; switching on a group disabled by hand is not: whoever disabled it
+ * knows, and the organization heard of no GROUP_DISABLED that this would answer.
+ */
+async function switchGroup(trx: Db, organizationId: string, id: string, enabled: boolean, reach: GroupReach) {
+  const before = enabled ? await lockGroupState(trx, organizationId, id) : undefined;
+  const row = await setGroupEnabled(trx, organizationId, id, enabled, reach);
+  if (row && before && !before.enabled && before.auto_disabled) {
+    await publishGroupRecovered(trx, row.id, { disabledAt: before.disabled_at, disabledReason: before.disabled_reason });
+  }
   return row;
 }
 

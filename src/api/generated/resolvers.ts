@@ -480,14 +480,28 @@ export type HookInput = {
   type: HookType;
 };
 
-/** What happened to an event or an order: a hook is called for the publications of its type. */
+/**
+ * What happened: to an event or an order (a hook is called for the publications of its type), or,
+ * for the operational types, to one of the organization's webhook groups (docs/operational-webhooks.md:
+ * hooks of those types belong to groups for the whole organization, take no origin or condition,
+ * and never hear about their own group).
+ */
 export type HookType =
+  /**
+   * Operational: a delivery used its whole retry schedule and ended FAILED (never sent for this:
+   * tests, deliveries of a deleted or disabled group, and operational deliveries, so failures cannot feed each other).
+   */
+  | 'DELIVERY_FAILED'
   /** An event was created (createEvent). */
   | 'EVENT_CREATED'
   /** An event was removed (removeEvent). */
   | 'EVENT_REMOVED'
   /** An event changed (updateEvent). */
   | 'EVENT_UPDATED'
+  /** Operational: hookgate disabled a webhook group of the organization after every attempt failed for HOOKGATE_AUTO_DISABLE_AFTER. */
+  | 'GROUP_DISABLED'
+  /** Operational: a webhook group hookgate had disabled (GROUP_DISABLED) was enabled again with setWebhookGroupEnabled. */
+  | 'GROUP_RECOVERED'
   /** An order was cancelled (cancelOrder). */
   | 'ORDER_CANCELLED'
   /** An order was created (createOrder). */

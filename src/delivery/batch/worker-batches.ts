@@ -2,7 +2,8 @@ import { type DeliveryToSend, findDeliveriesToSend } from "../../store/delivery.
 import type { Db } from "../../store/database.js";
 import { type DeferredRound, deferRounds } from "../../store/defer-rounds.js";
 import { findLanePositions, type LanePosition } from "../../store/delivery-lanes.js";
-import { type GroupSeen, recordRounds, type RoundRecord } from "../../store/record-rounds.js";
+import { recordRoundsAnnouncingFailures } from "../../store/record-failed-rounds.js";
+import type { GroupSeen, RoundRecord } from "../../store/record-rounds.js";
 import { retryTransient } from "../../store/transient.js";
 import { microBatch } from "./micro-batch.js";
 
@@ -63,12 +64,12 @@ export function createWorkerBatches(db: () => Db): WorkerBatches {
  */
 async function recordTogetherOrAlone(db: Db, rounds: readonly RoundRecord[]): Promise<(GroupSeen | null | Error)[]> {
   try {
-    return await retryTransient(() => recordRounds(db, rounds));
+    return await retryTransient(() => recordRoundsAnnouncingFailures(db, rounds));
   } catch (error) {
     if (rounds.length === 1) throw error;
     return Promise.all(
       rounds.map((round) =>
-        retryTransient(() => recordRounds(db, [round])).then(
+        retryTransient(() => recordRoundsAnnouncingFailures(db, [round])).then(
           ([seen]) => seen ?? null,
           (failure: unknown) => (failure instanceof Error ? failure : new Error(String(failure))),
         ),

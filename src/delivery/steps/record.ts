@@ -2,7 +2,7 @@ import type { DeliveryToSend } from "../../store/delivery.repository.js";
 import type { DeliverJob } from "../../store/jobs.js";
 import type { GroupSeen, NewAttempt } from "../../store/record-rounds.js";
 import type { WorkerContext } from "../worker-context.js";
-import type { Decision } from "./decide.js";
+import { type Decision, notSent } from "./decide.js";
 
 /**
  * Step 5: the round's attempts, the delivery's new state, the payload built for it and the next
@@ -23,5 +23,7 @@ export async function record(
     attempts: round.attempts,
     outcome: { status: decision.status, retry: decision.retry },
     payload: round.payload,
+    // A round never sent (its group deleted or disabled) ends FAILED too, but used up no schedule.
+    scheduleRanOut: decision.status === "FAILED" && decision !== notSent,
   });
 }

@@ -7,11 +7,13 @@ import { resolveOriginTarget, type OriginPolicy } from "../../origin/origin-targ
 import { checkPlaceholders } from "../../origin/placeholders.js";
 import { parseCondition } from "../../publish/condition/validate-condition.js";
 import { isUuid, shownId } from "../../store/ids.js";
+import { isOperationalHookType, operationalHookTypes } from "../../store/column-values.js";
 import type { BodyFormat, HookType, HttpMethod, SignatureScheme } from "../../store/tables.js";
 import { checkEndpointUrl } from "../../outbound/endpoint-url.js";
 import { type DeliveryOptionsDraft, parseDeliveryOptions } from "./delivery-options.js";
 import { type GroupOptionsDraft, parseGroupOptions } from "./group-options.js";
 import { checkHeaderName } from "./header-name.js";
+import { checkOperationalHooks, refuseOperationalExtras } from "./operational-hooks.js";
 
 /** `CreateWebhookGroupInput` of schema/webhook-group.graphql, as GraphQL (or the REST layer) hands it over. */
 export interface CreateWebhookGroupInput {
@@ -92,6 +94,7 @@ export type WebhookGroupInputOptions = { builtInSchema: BuiltInTypes; originPoli
 const HOOK_TYPES: readonly HookType[] = [
   "EVENT_CREATED", "EVENT_REMOVED", "EVENT_UPDATED",
   "ORDER_CREATED", "ORDER_REMOVED", "ORDER_UPDATED", "ORDER_CANCELLED",
+  ...operationalHookTypes,
 ];
 const METHODS: readonly HttpMethod[] = ["POST", "PUT", "PATCH"];
 const BODY_FORMATS: readonly BodyFormat[] = ["JSON", "FORM"];
@@ -116,6 +119,7 @@ export function parseWebhookGroupInput(input: CreateWebhookGroupInput, options: 
   if (!Array.isArray(hooks) || hooks.length === 0) throw new InputError("input.hooks", "give at least one hook");
   if (hooks.length > MAX_HOOKS) throw new InputError("input.hooks", `at most ${MAX_HOOKS} hooks per group`);
   const parsedHooks = hooks.map((hook: unknown, index) => parseHook(hook, `input.hooks[${index}]`, options));
+  checkOperationalHooks(parsedHooks, eventId !== null || eventGuideId !== null);
   const authentication = input.authentication == null ? null : parseAuthentication(input.authentication);
   return {
     name,
@@ -133,6 +137,7 @@ export function parseWebhookGroupInput(input: CreateWebhookGroupInput, options: 
 function parseHook(hook: unknown, path: string, options: WebhookGroupInputOptions): HookDraft {
   if (!isPlainObject(hook)) throw new InputError(path, "must be an object");
   const type = oneOf(hook.type, HOOK_TYPES, `${path}.type`);
+  if (isOperationalHookType(type)) refuseOperationalExtras(hook, type, path);
   return {
     type,
     method: oneOf(hook.method ?? "POST", METHODS, `${path}.method`),

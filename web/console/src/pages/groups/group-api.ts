@@ -3,7 +3,7 @@
 
 import type { DeliveryStatus, HookType } from "../../api/enums.js";
 
-export { type HookType, hookTypes } from "../../api/enums.js";
+export { type HookType, hookTypes, isOperationalHookType, sourceHookTypes } from "../../api/enums.js";
 export const httpMethods = ["POST", "PUT", "PATCH"] as const;
 export type HttpMethod = (typeof httpMethods)[number];
 export type BodyFormat = "JSON" | "FORM";

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Field, FieldError } from "./field-errors.js";
-import { type HookType, type HttpMethod, hookTypes, httpMethods } from "./group-api.js";
+import { type HookType, type HttpMethod, hookTypes, httpMethods, isOperationalHookType } from "./group-api.js";
 import { emptyHook, type HookRow } from "./group-form-state.js";
 import { OriginComposer } from "./origin-composer.js";
 
@@ -44,13 +44,15 @@ function HookFieldset({
   const [composing, setComposing] = useState(false);
   const id = (name: string) => `hook-${hook.key}-${name}`;
   const at = `input.hooks[${index}]`;
+  // hookgate's own events carry its own payload: no origin, no condition (docs/operational-webhooks.md).
+  const operational = isOperationalHookType(hook.type);
   return (
     <fieldset className="hook-row">
       <legend>Hook {index + 1}</legend>
       <FieldError field={at} />
       <div className="row">
         <Field id={id("type")} label="Type" field={`${at}.type`}>
-          <select id={id("type")} value={hook.type} onChange={(event) => onChange({ type: event.target.value as HookType })}>
+          <select id={id("type")} value={hook.type} onChange={(event) => onChange(typeChange(event.target.value as HookType))}>
             {hookTypes.map((type) => (
               <option key={type}>{type}</option>
             ))}
@@ -75,33 +77,44 @@ function HookFieldset({
           </Field>
         </div>
       </div>
-      <Field
-        id={id("origin")}
-        label="Origin"
-        field={`${at}.origin.body`}
-        hint="The GraphQL request whose answer is the payload, as JSON or as an object; leave empty for the default payload. No escaping needed."
-      >
-        <textarea
-          id={id("origin")}
-          rows={hook.origin ? 4 : 2}
-          spellCheck={false}
-          placeholder='{"operationName":"EventShort","variables":{"id":"%EVENT_ID%"},"query":"query EventShort($id: ID!) { event(id: $id) { title } }"}'
-          value={hook.origin}
-          onChange={(event) => onChange({ origin: event.target.value })}
-        />
-      </Field>
-      <FieldError field={`${at}.origin`} />
+      {operational ? (
+        <p className="hint">
+          hookgate's own event about another group of your organization, with hookgate's own payload (no origin or condition); only a
+          group for the whole organization may hold it.
+        </p>
+      ) : (
+        <>
+          <Field
+            id={id("origin")}
+            label="Origin"
+            field={`${at}.origin.body`}
+            hint="The GraphQL request whose answer is the payload, as JSON or as an object; leave empty for the default payload. No escaping needed."
+          >
+            <textarea
+              id={id("origin")}
+              rows={hook.origin ? 4 : 2}
+              spellCheck={false}
+              placeholder='{"operationName":"EventShort","variables":{"id":"%EVENT_ID%"},"query":"query EventShort($id: ID!) { event(id: $id) { title } }"}'
+              value={hook.origin}
+              onChange={(event) => onChange({ origin: event.target.value })}
+            />
+          </Field>
+          <FieldError field={`${at}.origin`} />
+        </>
+      )}
       <div className="actions">
-        <button type="button" onClick={() => setComposing(!composing)} aria-expanded={composing}>
-          {composing ? "Close the composer" : "Compose origin"}
-        </button>
+        {!operational && (
+          <button type="button" onClick={() => setComposing(!composing)} aria-expanded={composing}>
+            {composing ? "Close the composer" : "Compose origin"}
+          </button>
+        )}
         {onRemove && (
           <button type="button" className="danger" onClick={onRemove}>
             Remove hook {index + 1}
           </button>
         )}
       </div>
-      {composing && (
+      {composing && !operational && (
         <div className="panel inset">
           <OriginComposer
             initialBody={hook.origin || undefined}
@@ -113,32 +126,39 @@ function HookFieldset({
           />
         </div>
       )}
-      <details open={hook.originEndpoint !== "" || hook.originMethod !== "POST" || hook.condition !== ""}>
-        <summary>Origin method and endpoint, condition</summary>
-        <Field id={id("origin-method")} label="Origin method" field={`${at}.origin.method`}>
-          <select id={id("origin-method")} value={hook.originMethod} onChange={(event) => onChange({ originMethod: event.target.value as HttpMethod })}>
-            {httpMethods.map((method) => (
-              <option key={method}>{method}</option>
-            ))}
-          </select>
-        </Field>
-        <Field
-          id={id("origin-endpoint")}
-          label="Origin endpoint"
-          field={`${at}.origin.endpoint`}
-          hint="Empty: hookgate's own schema. Another GraphQL endpoint must be allow-listed."
-        >
-          <input id={id("origin-endpoint")} value={hook.originEndpoint} onChange={(event) => onChange({ originEndpoint: event.target.value })} />
-        </Field>
-        <Field
-          id={id("condition")}
-          label="Condition"
-          field={`${at}.condition`}
-          hint='JSON; only matching publications are delivered, e.g. {"status": {"$eq": "OPEN"}}. Empty: all of them.'
-        >
-          <textarea id={id("condition")} rows={2} spellCheck={false} value={hook.condition} onChange={(event) => onChange({ condition: event.target.value })} />
-        </Field>
-      </details>
+      {!operational && (
+        <details open={hook.originEndpoint !== "" || hook.originMethod !== "POST" || hook.condition !== ""}>
+          <summary>Origin method and endpoint, condition</summary>
+          <Field id={id("origin-method")} label="Origin method" field={`${at}.origin.method`}>
+            <select id={id("origin-method")} value={hook.originMethod} onChange={(event) => onChange({ originMethod: event.target.value as HttpMethod })}>
+              {httpMethods.map((method) => (
+                <option key={method}>{method}</option>
+              ))}
+            </select>
+          </Field>
+          <Field
+            id={id("origin-endpoint")}
+            label="Origin endpoint"
+            field={`${at}.origin.endpoint`}
+            hint="Empty: hookgate's own schema. Another GraphQL endpoint must be allow-listed."
+          >
+            <input id={id("origin-endpoint")} value={hook.originEndpoint} onChange={(event) => onChange({ originEndpoint: event.target.value })} />
+          </Field>
+          <Field
+            id={id("condition")}
+            label="Condition"
+            field={`${at}.condition`}
+            hint='JSON; only matching publications are delivered, e.g. {"status": {"$eq": "OPEN"}}. Empty: all of them.'
+          >
+            <textarea id={id("condition")} rows={2} spellCheck={false} value={hook.condition} onChange={(event) => onChange({ condition: event.target.value })} />
+          </Field>
+        </details>
+      )}
     </fieldset>
   );
+}
+
+/** Choosing an operational type clears what it cannot hold, which the form would otherwise send unseen. */
+function typeChange(type: HookType): Partial<HookRow> {
+  return isOperationalHookType(type) ? { type, origin: "", originEndpoint: "", originMethod: "POST", condition: "" } : { type };
 }

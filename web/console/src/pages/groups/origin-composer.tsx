@@ -3,7 +3,7 @@ import { useMemo, useState } from "react";
 import { graphql } from "../../api/graphql.js";
 import { useApiSchema } from "./api-schema.js";
 import { ErrorAlert } from "../../components/error-alert.js";
-import { type HookType, hookTypes, isOrderHook } from "./group-api.js";
+import { type HookType, isOrderHook, sourceHookTypes } from "./group-api.js";
 import { GraphqlEditor } from "./graphql-editor.js";
 import { eventVariables, orderVariables, originBody, originParts, queryProblems } from "./origin-request.js";
 import { useSourceLists } from "./source-lists.js";
@@ -76,7 +76,7 @@ export function OriginComposer({ initialBody, initialHookType = "EVENT_CREATED",
         <div>
           <label htmlFor="composer-hook-type">Hook type</label>
           <select id="composer-hook-type" value={hookType} onChange={(event) => changeHookType(event.target.value as HookType)}>
-            {hookTypes.map((type) => (
+            {sourceHookTypes.map((type) => (
               <option key={type}>{type}</option>
             ))}
           </select>
