@@ -120,6 +120,21 @@ describe("retention", () => {
     expect(rows[0]!.n).toBe(0);
   });
 
+  it("keeps every statement short at the default batch size: the longest is measured", async () => {
+    const like = (await publishOrder()).deliveryId;
+    await cloneFinished(app.db, like, 10_000, thirtyDays + day, 3);
+    const durations: number[] = [];
+
+    const run = await runRetention(app.db, { retentionMs: thirtyDays, onBatch: ({ ms }) => durations.push(ms) });
+
+    expect(run.deliveries).toBeGreaterThanOrEqual(10_000);
+    expect(run.attempts).toBeGreaterThanOrEqual(30_000);
+    expect(run.longestBatchMs).toBe(Math.max(...durations));
+    // 1,000 deliveries and 3,000 attempts (2 KiB answers) per statement; typically 50–150 ms here.
+    expect(run.longestBatchMs).toBeLessThan(1_000);
+    console.log(`retention: ${run.batches} statements for ${run.deliveries} deliveries and ${run.attempts} attempts; longest ${Math.round(run.longestBatchMs)} ms`);
+  });
+
   it("deletes nothing when off", async () => {
     const old = await publishOrder("kept-when-off");
     await age(app.db, [old.deliveryId], 400 * day, "SUCCEEDED");
@@ -134,6 +149,9 @@ describe("retention", () => {
     expect(await attemptsOf(app.db, old.deliveryId)).toBe(1);
     expect(await exists(app.db, "publications", old.publicationId)).toBe(true);
     expect(await keyExists("kept-when-off")).toBe(true);
+    // Gone again by hand, so that it is no other test's "oldest".
+    await sql`delete from delivery_attempts where delivery_id = ${old.deliveryId}`.execute(app.db);
+    await sql`delete from deliveries where id = ${old.deliveryId}`.execute(app.db);
     await sql`delete from publication_keys where idempotency_key = 'kept-when-off'`.execute(app.db);
   });
 
