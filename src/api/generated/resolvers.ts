@@ -292,6 +292,17 @@ export type DeliveryAttempt = {
 export type DeliveryConnection = {
   __typename?: 'DeliveryConnection';
   edges: Array<DeliveryEdge>;
+  /**
+   * How far back the log reaches: it holds every delivery that finished since this moment, and
+   * every delivery still in progress however old it is. Deliveries that finished before it are
+   * deleted, with their attempts, by a clean-up that runs every hour. Null when nothing is deleted.
+   */
+  logKeptSince?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * How long the log keeps a delivery after it finished (the operator's HOOKGATE_RETENTION), e.g.
+   * "30 days"; null when it keeps every delivery.
+   */
+  logRetention?: Maybe<Scalars['String']['output']>;
   pageInfo: PageInfo;
   /** How many match, over every page. */
   totalCount: Scalars['Int']['output'];
@@ -1476,6 +1487,8 @@ export type DeliveryAttemptResolvers<ContextType = RequestContext, ParentType ex
 
 export type DeliveryConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeliveryConnection'] = ResolversParentTypes['DeliveryConnection']> = {
   edges?: Resolver<Array<ResolversTypes['DeliveryEdge']>, ParentType, ContextType>;
+  logKeptSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  logRetention?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
