@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Logger, runMigrations } from "graphile-worker";
 import { type Migration, Migrator } from "kysely";
 import pg from "pg";
@@ -46,18 +47,30 @@ function steps(pending: string[]): Array<{ target: string; transactional: boolea
   return runs;
 }
 
-/** A session lock of its own connection (the pool may have just one, which the migrator needs). */
+/**
+ * A session lock of its own connection (the pool may have just one, which the migrator needs).
+ * Tried, not waited for: a statement waiting on the lock is a transaction, and CREATE INDEX
+ * CONCURRENTLY in the process holding it waits for every transaction older than the build to end
+ * — each would wait for the other for ever, and PostgreSQL could not tell (one link of the circle
+ * is the other process's own code).
+ */
 async function withMigrationLock<T>(connectionString: string, work: () => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    await client.query("select pg_advisory_lock($1)", [migrationLockId]);
+    for (;;) {
+      const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1) as locked", [migrationLockId]);
+      if (rows[0]?.locked) break;
+      await sleep(lockRetryMs);
+    }
     return await work();
   } finally {
     // Ending the session releases the lock, whatever happened.
     await client.end();
   }
 }
+
+const lockRetryMs = 100;
 
 /** Arbitrary, and not kysely's (3853314791062309107) nor graphile-worker's. */
 const migrationLockId = "7461620934186542301";
