@@ -906,7 +906,10 @@ export type PublishEventInput = {
   eventGuideId?: InputMaybe<Scalars['ID']['input']>;
   /** The event it happened to (for order hooks: the order's event). */
   eventId?: InputMaybe<Scalars['ID']['input']>;
-  /** The same key within 24 hours publishes nothing more and answers the first publication. */
+  /**
+   * The same key within 24 hours of the publication that claimed it publishes nothing more and
+   * answers that publication; repeating it does not extend the 24 hours. After them it publishes anew.
+   */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Default: now. */
   occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -921,7 +924,7 @@ export type PublishEventPayload = {
   __typename?: 'PublishEventPayload';
   /** Deliveries the publication created (for a duplicate: those of the first). */
   deliveryCount: Scalars['Int']['output'];
-  /** True when the idempotency key was already used within 24 hours. */
+  /** True when the idempotency key was claimed by a publication of the last 24 hours. */
   duplicate: Scalars['Boolean']['output'];
   /** The publication's id (for a duplicate: the first one's). */
   publicationId: Scalars['ID']['output'];
