@@ -35,7 +35,8 @@ export interface PublicationOutcome {
  * How long an idempotency key holds its publication: from the moment it was claimed (a duplicate
  * call does not extend it), on the database's clock. Expired keys are deleted by retention.
  */
-export const idempotencyKeyLifetime = sql`interval '24 hours'`;
+export const idempotencyKeyLifetimeMs = 24 * 3_600_000;
+export const idempotencyKeyLifetime = sql.raw(`interval '${idempotencyKeyLifetimeMs / 3_600_000} hours'`);
 
 /**
  * One statement for any number of publications: each one's idempotency key claimed, if it has

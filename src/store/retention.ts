@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./database.js";
-import { idempotencyKeyLifetime } from "./publication.repository.js";
+import { idempotencyKeyLifetime, idempotencyKeyLifetimeMs } from "./publication.repository.js";
 
 // Retention's deletions (docs/retention.md), one statement per batch. Each finds its rows through
 // an index (migrations/0013_retention_indexes.ts), oldest first, at most `limit` of them, and
@@ -55,15 +55,16 @@ export async function deleteExpiredIdempotencyKeys(db: Db, limit: number): Promi
 
 /**
  * Publications older than the window that nothing names any more: no delivery left (theirs go
- * first, once finished and old) and no idempotency key still holding them (a window shorter than
- * a key's 24 hours keeps the publication until its key expires). A publication only gains
- * deliveries in the statement that creates it, so none can appear once it is this old.
+ * first, once finished and old) and no idempotency key holding them. The window is at least a
+ * key's 24 hours: a shorter one would have every batch step over a day of keyed publications it
+ * must keep. A publication only gains deliveries in the statement that creates it, so none can
+ * appear once it is this old.
  */
 export async function deleteOldPublications(db: Db, retentionMs: number, limit: number): Promise<number> {
   const { rows } = await sql<{ publications: number }>`
     with doomed as materialized (
       select p.id from publications p
-      where p.created_at < ${olderThan(retentionMs)}
+      where p.created_at < ${olderThan(Math.max(retentionMs, idempotencyKeyLifetimeMs))}
         and not exists (select 1 from deliveries d where d.publication_id = p.id)
         and not exists (select 1 from publication_keys k where k.publication_id = p.id)
       order by p.created_at

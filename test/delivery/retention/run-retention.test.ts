@@ -191,15 +191,18 @@ describe("idempotency keys", () => {
     expect(again.publicationId).not.toBe(first.publicationId);
   });
 
-  it("keep their publication while they hold it, even past a window shorter than 24 hours", async () => {
+  it("keep their publication while they hold it: a window shorter than 24 hours keeps publications 24 hours", async () => {
     const keyed = await publishOrder("held-by-its-key");
     await age(app.db, [keyed.deliveryId], 3 * hour, "SUCCEEDED");
     await agePublication(keyed.publicationId, 3 * hour);
+    const dayOld = await publishEvent(app, { type: "EVENT_UPDATED", eventId });
+    await agePublication(dayOld.publicationId, 24 * hour + 60_000);
 
     await runRetention(app.db, { retentionMs: hour });
 
     expect(await exists(app.db, "deliveries", keyed.deliveryId)).toBe(false);
     expect(await exists(app.db, "publications", keyed.publicationId)).toBe(true);
     expect((await publishOrder("held-by-its-key")).duplicate).toBe(true);
+    expect(await exists(app.db, "publications", dayOld.publicationId)).toBe(false);
   });
 });
