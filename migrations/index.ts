@@ -11,6 +11,7 @@ import * as scheduleStartedAt from "./0009_schedule_started_at.js";
 import * as keyModesAndGroups from "./0010_key_modes_and_groups.js";
 import * as formatsAndSignatures from "./0011_formats_and_signatures.js";
 import * as initializations from "./0012_initializations.js";
+import * as retentionIndexes from "./0013_retention_indexes.js";
 import * as operationalHooks from "./0014_operational_hooks.js";
 
 /**
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
   "0010_key_modes_and_groups": keyModesAndGroups,
   "0011_formats_and_signatures": formatsAndSignatures,
   "0012_initializations": initializations,
+  "0013_retention_indexes": retentionIndexes,
   "0014_operational_hooks": operationalHooks,
 };

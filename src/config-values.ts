@@ -1,4 +1,4 @@
-import { parseDuration, parseRate, type Rate } from "./duration.js";
+import { formatDuration, parseDuration, parseRate, type Rate } from "./duration.js";
 
 /**
  * Readers of one environment variable each, for config.ts: a value that cannot be read stops the
@@ -46,6 +46,20 @@ export function duration(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === "") return fallback;
   const value = parseDuration(raw);
   if (value === undefined) throw new ConfigError(`${name}: expected a duration such as 500ms, 15s or 5m, got "${raw}"`);
+  return value;
+}
+
+/**
+ * A duration of at least `minMs`, or null for `off`. A keep-for-ever switch is a word, not a huge
+ * number, so that reading the setting says what it does.
+ */
+export function durationOrOff(env: Env, name: string, fallback: string, range: { minMs: number }): number | null {
+  const raw = env[name]?.trim() || fallback;
+  if (raw.toLowerCase() === "off") return null;
+  const value = parseDuration(raw);
+  if (value === undefined || value < range.minMs) {
+    throw new ConfigError(`${name}: expected a duration of at least ${formatDuration(range.minMs)} such as 30d, 12h or 90d, or off; got "${raw}"`);
+  }
   return value;
 }
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ConfigError, duration, type Env, flag, httpUrl, integer, normalizeUrl, rate, trimTrailingSlash, urlList } from "./config-values.js";
+import { ConfigError, duration, durationOrOff, type Env, flag, httpUrl, integer, normalizeUrl, rate, trimTrailingSlash, urlList } from "./config-values.js";
 import { parseDuration, type Rate } from "./duration.js";
 import { SecretBox } from "./secrets/secret-box.js";
 
@@ -78,6 +78,11 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** HOOKGATE_LOG_FORMAT: json or pretty; absent: pretty on a terminal outside production, JSON otherwise (logger.ts). */
   readonly logFormat: "json" | "pretty" | undefined;
+  /**
+   * How long a finished delivery (with its attempts), a publication and an initialization stay
+   * before the retention task deletes them (HOOKGATE_RETENTION, docs/retention.md); null: kept for ever.
+   */
+  readonly retentionMs: number | null;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -120,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     console: flag(env, "HOOKGATE_CONSOLE") ?? true,
     initializationBatchSize: integer(env, "HOOKGATE_INITIALIZATION_BATCH", 500, { min: 1, max: 10_000 }),
     ...observability(env),
+    retentionMs: durationOrOff(env, "HOOKGATE_RETENTION", "30d", { minMs: 3_600_000 }),
   });
 }
 

@@ -4,6 +4,7 @@ import { parseDeliverJob, parseDeliverJobV1, parseInitializeJob, taskNames } fro
 import { releaseWorkerJobs } from "../store/worker-heartbeats.js";
 import { deliver } from "./deliver.js";
 import { startHeartbeat } from "./heartbeat.js";
+import { retentionCronItems, retentionTask } from "./retention/retention-task.js";
 import { type RunnerState, superviseRunner } from "./runner-supervisor.js";
 import { createWorkerContext, type WorkerContext } from "./worker-context.js";
 import { workerLogger } from "./worker-logger.js";
@@ -25,6 +26,7 @@ export interface RunningWorker {
 export async function startWorker(services: Services): Promise<RunningWorker> {
   const { config, logger } = services;
   const context = createWorkerContext(services);
+  const stopping = new AbortController();
   const runner = await superviseRunner(
     {
       ...workerRunOptions(config),
@@ -34,7 +36,9 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
         [taskNames.deliver]: async (payload) => deliver(context, parseDeliverJob(payload)),
         [taskNames.deliverV1]: async (payload) => deliver(context, parseDeliverJobV1(payload)),
         [taskNames.initialize]: async (payload) => runInitializationBatch(services, parseInitializeJob(payload)),
+        [taskNames.retention]: retentionTask(services, stopping.signal),
       },
+      parsedCronItems: retentionCronItems(config),
     },
     {
       logger,
@@ -56,6 +60,7 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
     context,
     state: () => runner.state(),
     async stop() {
+      stopping.abort();
       await runner.stop();
       await heartbeat.stop();
     },

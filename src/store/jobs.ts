@@ -12,6 +12,8 @@ export const taskNames = {
   deliverV1: "deliver_v1",
   /** One batch of an initialization (backfill): queues its next deliveries, then itself again. */
   initialize: "initialize_v1",
+  /** Deletes what is older than HOOKGATE_RETENTION (src/delivery/retention/); scheduled by cron, no payload. */
+  retention: "retention_v1",
 } as const;
 
 /** One round of a delivery: at most two attempts (a second after a 401 with a fresh token). */

@@ -1,23 +1,79 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Logger, runMigrations } from "graphile-worker";
-import { Migrator } from "kysely";
+import { type Migration, Migrator } from "kysely";
+import pg from "pg";
 import { migrations } from "../../migrations/index.js";
 import type { Db } from "./database.js";
 
 /**
  * Brings the database to the newest schema: graphile-worker's own (the delivery queue) and then
  * hookgate's. Returns the names of hookgate migrations applied; throws naming the failing one.
+ *
+ * Migrations run together in one transaction, except one that says `transactional = false`: it
+ * runs alone, outside a transaction, because it builds an index on a big table with CREATE INDEX
+ * CONCURRENTLY (which a transaction refuses), so deliveries keep being written while it builds.
+ * Kysely's own lock covers one call of its migrator; running in steps needs one lock around them
+ * all, or a process that started with an older list could migrate another one's work back down.
  */
 export async function migrateToLatest(db: Db, connectionString: string): Promise<string[]> {
   await runMigrations({ connectionString, logger: silentQueueLogger });
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results = [] } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results.find((result) => result.status === "Error");
-    const cause = error instanceof Error ? error.message : String(error);
-    throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${cause}`, { cause: error });
-  }
-  return results.filter((result) => result.status === "Success").map((result) => result.migrationName);
+  return withMigrationLock(connectionString, async () => {
+    const applied: string[] = [];
+    const provider = { getMigrations: async () => migrations };
+    const executed = new Set((await new Migrator({ db, provider }).getMigrations()).filter((m) => m.executedAt).map((m) => m.name));
+    for (const step of steps(Object.keys(migrations).sort().filter((name) => !executed.has(name)))) {
+      const migrator = new Migrator({ db, provider, disableTransactions: !step.transactional });
+      const { error, results = [] } = await migrator.migrateTo(step.target);
+      applied.push(...results.filter((result) => result.status === "Success").map((result) => result.migrationName));
+      if (error) {
+        const failed = results.find((result) => result.status === "Error");
+        const cause = error instanceof Error ? error.message : String(error);
+        throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${cause}`, { cause: error });
+      }
+    }
+    return applied;
+  });
 }
+
+/** The pending migrations in runs: each run of transactional ones together, each other one alone. */
+function steps(pending: string[]): Array<{ target: string; transactional: boolean }> {
+  const runs: Array<{ target: string; transactional: boolean }> = [];
+  for (const name of pending) {
+    const transactional = (migrations[name] as Migration & { transactional?: boolean }).transactional !== false;
+    const last = runs.at(-1);
+    if (last && last.transactional && transactional) last.target = name;
+    else runs.push({ target: name, transactional });
+  }
+  return runs;
+}
+
+/**
+ * A session lock of its own connection (the pool may have just one, which the migrator needs).
+ * Tried, not waited for: a statement waiting on the lock is a transaction, and CREATE INDEX
+ * CONCURRENTLY in the process holding it waits for every transaction older than the build to end
+ * — each would wait for the other for ever, and PostgreSQL could not tell (one link of the circle
+ * is the other process's own code).
+ */
+async function withMigrationLock<T>(connectionString: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1) as locked", [migrationLockId]);
+      if (rows[0]?.locked) break;
+      await sleep(lockRetryMs);
+    }
+    return await work();
+  } finally {
+    // Ending the session releases the lock, whatever happened.
+    await client.end();
+  }
+}
+
+const lockRetryMs = 100;
+
+/** Arbitrary, and not kysely's (3853314791062309107) nor graphile-worker's. */
+const migrationLockId = "7461620934186542301";
 
 /** graphile-worker's logger, silenced: its migrations say nothing; hookgate reports what it applied. */
 export const silentQueueLogger = new Logger(() => () => {});

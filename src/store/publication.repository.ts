@@ -32,6 +32,13 @@ export interface PublicationOutcome {
 }
 
 /**
+ * How long an idempotency key holds its publication: from the moment it was claimed (a duplicate
+ * call does not extend it), on the database's clock. Expired keys are deleted by retention.
+ */
+export const idempotencyKeyLifetimeMs = 24 * 3_600_000;
+export const idempotencyKeyLifetime = sql.raw(`interval '${idempotencyKeyLifetimeMs / 3_600_000} hours'`);
+
+/**
  * One statement for any number of publications: each one's idempotency key claimed, if it has
  * one (a key older than 24 hours may be claimed again; a concurrent claim waits for the first to
  * commit); each publication whose claim succeeded; one delivery per enabled hook of its type whose
@@ -62,7 +69,7 @@ export async function insertPublicationsWithDeliveries(
       order by organization_id, mode, idempotency_key
       on conflict (organization_id, mode, idempotency_key) do update
         set publication_id = excluded.publication_id, created_at = now()
-        where publication_keys.created_at < now() - interval '24 hours'
+        where publication_keys.created_at < now() - ${idempotencyKeyLifetime}
       returning publication_id
     ), publication as (
       insert into publications (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external, mode)

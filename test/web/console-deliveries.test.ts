@@ -208,6 +208,15 @@ describe("the console's delivery log", () => {
     await expect.poll(deliveryLinks).toEqual(sent.slice(2).reverse());
   });
 
+  it("says how far back the log reaches (HOOKGATE_RETENTION, 30 days by default)", async () => {
+    const page = await signedIn();
+    await page.goto(`${app.url}/console/deliveries`);
+    const reach = page.getByText(/^The log keeps /);
+    await reach.waitFor();
+    const keptSince = new Date(Date.now() - 30 * 86_400_000).getFullYear();
+    expect(await reach.textContent()).toMatch(new RegExp(`^The log keeps 30 days: deliveries that finished before .*${keptSince}.* are deleted; deliveries in progress stay\\.$`));
+  });
+
   it("says when a delivery does not exist", async () => {
     const page = await signedIn();
     await page.goto(`${app.url}/console/deliveries/7d0c3a5e-0000-4000-8000-000000000000`);

@@ -292,6 +292,17 @@ export type DeliveryAttempt = {
 export type DeliveryConnection = {
   __typename?: 'DeliveryConnection';
   edges: Array<DeliveryEdge>;
+  /**
+   * How far back the log reaches: it holds every delivery that finished since this moment, and
+   * every delivery still in progress however old it is. Deliveries that finished before it are
+   * deleted, with their attempts, by a clean-up that runs every hour. Null when nothing is deleted.
+   */
+  logKeptSince?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * How long the log keeps a delivery after it finished (the operator's HOOKGATE_RETENTION), e.g.
+   * "30 days"; null when it keeps every delivery.
+   */
+  logRetention?: Maybe<Scalars['String']['output']>;
   pageInfo: PageInfo;
   /** How many match, over every page. */
   totalCount: Scalars['Int']['output'];
@@ -909,7 +920,10 @@ export type PublishEventInput = {
   eventGuideId?: InputMaybe<Scalars['ID']['input']>;
   /** The event it happened to (for order hooks: the order's event). */
   eventId?: InputMaybe<Scalars['ID']['input']>;
-  /** The same key within 24 hours publishes nothing more and answers the first publication. */
+  /**
+   * The same key within 24 hours of the publication that claimed it publishes nothing more and
+   * answers that publication; repeating it does not extend the 24 hours. After them it publishes anew.
+   */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Default: now. */
   occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -924,7 +938,7 @@ export type PublishEventPayload = {
   __typename?: 'PublishEventPayload';
   /** Deliveries the publication created (for a duplicate: those of the first). */
   deliveryCount: Scalars['Int']['output'];
-  /** True when the idempotency key was already used within 24 hours. */
+  /** True when the idempotency key was claimed by a publication of the last 24 hours. */
   duplicate: Scalars['Boolean']['output'];
   /** The publication's id (for a duplicate: the first one's). */
   publicationId: Scalars['ID']['output'];
@@ -1490,6 +1504,8 @@ export type DeliveryAttemptResolvers<ContextType = RequestContext, ParentType ex
 
 export type DeliveryConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeliveryConnection'] = ResolversParentTypes['DeliveryConnection']> = {
   edges?: Resolver<Array<ResolversTypes['DeliveryEdge']>, ParentType, ContextType>;
+  logKeptSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  logRetention?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };

@@ -1,3 +1,4 @@
+import { formatDuration } from "../../duration.js";
 import { InputError } from "../../errors.js";
 import { previewHookPayload } from "../../preview/preview-hook-payload.js";
 import { publishExternal } from "../../publish/publish-external.js";
@@ -53,6 +54,12 @@ export const deliveryResolvers: Resolvers = {
       if (!filter) return toConnection(emptyPage);
       return toConnection(await pageDeliveries(services.db, group.organization_id, { ...filter, groupId: group.id }, request));
     },
+  },
+  // The same for every page: the operator's setting, read once at start.
+  DeliveryConnection: {
+    logRetention: (_, __, { services }) => (services.config.retentionMs === null ? null : formatDuration(services.config.retentionMs)),
+    logKeptSince: (_, __, { services }) =>
+      services.config.retentionMs === null ? null : new Date(Date.now() - services.config.retentionMs),
   },
   Delivery: {
     webhookGroupId: (row) => row.webhook_group_id,

@@ -16,7 +16,7 @@ import {
   isInProgress,
 } from "./delivery-queries.js";
 import { DeliveryTable } from "./delivery-table.js";
-import { errorMessage } from "../../components/format.js";
+import { errorMessage, formatTime } from "../../components/format.js";
 import { GroupDeliveryActions } from "./group-delivery-actions.js";
 import "./deliveries.css";
 
@@ -65,6 +65,7 @@ export function DeliveryLog({ groupId }: { groupId?: string }) {
           {query.isFetching && " · refreshing…"}
         </p>
       </div>
+      {connection && <LogReach retention={connection.logRetention} keptSince={connection.logKeptSince} />}
       {query.isError && (
         <p role="alert" className="error">
           Could not load the deliveries: {errorMessage(query.error)}
@@ -93,6 +94,17 @@ export function DeliveryLog({ groupId }: { groupId?: string }) {
         </nav>
       )}
     </section>
+  );
+}
+
+/** How far back the log reaches (the operator's HOOKGATE_RETENTION), so an empty old page surprises nobody. */
+function LogReach({ retention, keptSince }: { retention: string | null; keptSince: string | null }) {
+  return (
+    <p className="hint log-reach">
+      {retention === null || keptSince === null
+        ? "The log keeps every delivery."
+        : `The log keeps ${retention}: deliveries that finished before ${formatTime(keptSince)} are deleted; deliveries in progress stay.`}
+    </p>
   );
 }
 

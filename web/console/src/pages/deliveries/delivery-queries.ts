@@ -24,6 +24,10 @@ export interface DeliveryPageData {
     totalCount: number;
     edges: Array<{ node: DeliveryRow }>;
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    /** How long a finished delivery is kept ("30 days"); null: every delivery is kept. */
+    logRetention: string | null;
+    /** Deliveries that finished before this are deleted; null: none are. */
+    logKeptSince: string | null;
   };
 }
 
@@ -57,6 +61,8 @@ export const deliveriesQuery = /* GraphQL */ `
         hasNextPage
         endCursor
       }
+      logRetention
+      logKeptSince
     }
   }
 `;

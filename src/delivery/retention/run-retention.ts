@@ -1,0 +1,89 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Db } from "../../store/database.js";
+import {
+  deleteExpiredIdempotencyKeys,
+  deleteFinishedDeliveries,
+  deleteOldInitializations,
+  deleteOldPublications,
+} from "../../store/retention.js";
+
+export interface RetentionOptions {
+  /** HOOKGATE_RETENTION; null (off): nothing is deleted. */
+  readonly retentionMs: number | null;
+  /** Rows one statement deletes at most (deliveries: with their attempts). */
+  readonly batchSize?: number;
+  /** Least pause between two batches; a batch that took longer is followed by as long a pause. */
+  readonly pauseMs?: number;
+  /** Stops between batches: the worker is stopping. What is left waits for the next run. */
+  readonly signal?: AbortSignal;
+  /** Told how long each statement took (for the log and the tests). */
+  readonly onBatch?: (batch: { table: string; rows: number; ms: number }) => void;
+}
+
+export interface RetentionRun {
+  deliveries: number;
+  attempts: number;
+  idempotencyKeys: number;
+  publications: number;
+  initializations: number;
+  batches: number;
+  /** The longest single statement, in milliseconds. */
+  longestBatchMs: number;
+  /** True when the run stopped early because the worker was stopping. */
+  interrupted: boolean;
+}
+
+export const defaultRetentionBatchSize = 1_000;
+export const defaultRetentionPauseMs = 50;
+
+/**
+ * One run of retention: deletes, oldest first, what is older than the window (docs/retention.md)
+ * — finished deliveries with their attempts, then expired idempotency keys, then the publications
+ * and initializations nothing names any more — a batch per statement, each its own short
+ * transaction, with a pause between them, until nothing old is left or the worker stops. Deliveries
+ * keep flowing meanwhile: a batch locks only the rows it deletes (ones already held are skipped),
+ * and the pause gives the database back at least as much time as the batch took.
+ */
+export async function runRetention(db: Db, options: RetentionOptions): Promise<RetentionRun> {
+  const run: RetentionRun = {
+    deliveries: 0, attempts: 0, idempotencyKeys: 0, publications: 0, initializations: 0,
+    batches: 0, longestBatchMs: 0, interrupted: false,
+  };
+  const { retentionMs, signal } = options;
+  if (retentionMs === null) return run;
+  const limit = options.batchSize ?? defaultRetentionBatchSize;
+  const pauseMs = options.pauseMs ?? defaultRetentionPauseMs;
+
+  /** Runs `batch` until it deletes fewer than `limit` rows; false when stopped first. */
+  const drain = async (table: string, batch: () => Promise<number>): Promise<boolean> => {
+    for (;;) {
+      if (signal?.aborted) return false;
+      const started = performance.now();
+      const rows = await batch();
+      const ms = performance.now() - started;
+      run.batches++;
+      run.longestBatchMs = Math.max(run.longestBatchMs, ms);
+      options.onBatch?.({ table, rows, ms });
+      if (rows < limit) return true;
+      await sleep(Math.max(pauseMs, ms), undefined, { signal }).catch(() => {});
+    }
+  };
+
+  const finished =
+    (await drain("deliveries", async () => {
+      const gone = await deleteFinishedDeliveries(db, retentionMs, limit);
+      run.deliveries += gone.deliveries;
+      run.attempts += gone.attempts;
+      return gone.deliveries;
+    })) &&
+    (await drain("publication_keys", async () => count(run, "idempotencyKeys", await deleteExpiredIdempotencyKeys(db, limit)))) &&
+    (await drain("publications", async () => count(run, "publications", await deleteOldPublications(db, retentionMs, limit)))) &&
+    (await drain("initializations", async () => count(run, "initializations", await deleteOldInitializations(db, retentionMs, limit))));
+  run.interrupted = !finished;
+  return run;
+}
+
+function count(run: RetentionRun, field: "idempotencyKeys" | "publications" | "initializations", rows: number): number {
+  run[field] += rows;
+  return rows;
+}
