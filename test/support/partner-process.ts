@@ -21,6 +21,8 @@ export interface PartnerProcess {
   stderr(): string;
   /** The first `count` lines accepted by `match`, once they have been printed. */
   waitFor(match: (record: PartnerLine) => boolean, count?: number, timeoutMs?: number): Promise<PartnerLine[]>;
+  /** The first `count` printed lines accepted by `match` (readable output), once printed. */
+  waitForLines(match: (line: string) => boolean, count?: number, timeoutMs?: number): Promise<string[]>;
   /** SIGTERM, and the exit code or signal once it is gone. */
   stop(): Promise<number | string>;
 }
@@ -67,6 +69,14 @@ export async function startPartner(args: string[], { json = true } = {}): Promis
     async waitFor(match, count = 1, timeoutMs = 30_000) {
       const found = await eventually(
         () => records().filter(match),
+        (matching) => matching.length >= count,
+        { timeoutMs, what: `${count} matching partner line(s); lines so far:\n${stdout}` },
+      );
+      return found.slice(0, count);
+    },
+    async waitForLines(match, count = 1, timeoutMs = 30_000) {
+      const found = await eventually(
+        () => lines().filter(match),
         (matching) => matching.length >= count,
         { timeoutMs, what: `${count} matching partner line(s); lines so far:\n${stdout}` },
       );
