@@ -39,12 +39,20 @@ export function banner(settings: PartnerSettings, urls: PartnerUrls, generatedSe
       ? "unchecked: pass --secret whsec_… (the group's signingSecret) to check them"
       : "checked against --secret"
   }${behaviour.length ? `\n  on purpose:      ${behaviour.join("; ")}` : ""}
+${settings.secret === null ? groupAdvice(settings, urls) : ""}
+One line per request follows.
+`;
+}
 
+// Given --secret, the group exists already (hookgate made the secret when it created it).
+function groupAdvice(settings: PartnerSettings, urls: PartnerUrls): string {
+  return `
 A webhook group delivering here (with hookgate on :4000 and your admin key in $KEY):
 
 ${createGroupCommand(settings, urls)}
 
-The answer's signingSecret is what --secret takes. One line per request follows.
+Its answer shows the group's signingSecret once: restart with --client-secret ${settings.clientSecret}
+--secret whsec_… to check signatures too.
 `;
 }
 

@@ -31,8 +31,7 @@ describe("hookgate partner's command line", () => {
     const run = await hookgate(["partner", ...args], {});
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toBe(`hookgate: ${problem}\n\n${run.stderr.slice(`hookgate: ${problem}\n\n`.length)}`);
-    expect(run.stderr.split("\n")[2]).toMatch(/^usage: hookgate partner /);
+    expect(run.stderr.split("\n").slice(0, 3)).toEqual([`hookgate: ${problem}`, "", expect.stringMatching(/^usage: hookgate partner /)]);
   });
 
   it("exits 1 saying so when its port is taken", async () => {
