@@ -1,5 +1,6 @@
 import { parseDuration } from "../duration.js";
-import { PartnerStartError, startPartner, type PartnerOptions } from "../partner/partner.js";
+import { PartnerStartError, startPartner } from "../partner/partner.js";
+import type { PartnerOptions } from "../partner/settings.js";
 import { verifyWebhook, WebhookVerificationError } from "../verify-webhook.js";
 import { parseCommandArgs, type Outcome } from "./command.js";
 import { UsageError } from "./usage.js";

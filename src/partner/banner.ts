@@ -1,5 +1,5 @@
 import { formatDuration } from "../duration.js";
-import type { PartnerSettings } from "./partner.js";
+import type { PartnerSettings } from "./settings.js";
 
 export interface PartnerUrls {
   /** Where hooks deliver; any path but /oauth/token is the receiver. */

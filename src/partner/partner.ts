@@ -5,23 +5,8 @@ import { banner, listeningRecord, type PartnerUrls } from "./banner.js";
 import { Receiver } from "./receiver.js";
 import { formatRecord, type PartnerRecord } from "./report.js";
 import { answerTokenRequest, type Answer } from "./token-endpoint.js";
+import type { PartnerOptions, PartnerSettings } from "./settings.js";
 import { TokenMint } from "./tokens.js";
-
-export interface PartnerOptions {
-  port: number;
-  clientId: string;
-  /** Absent: a random one, printed on start. */
-  clientSecret?: string;
-  secret: string | null;
-  failRate: number;
-  delayMs: number;
-  dooToken: boolean;
-  json: boolean;
-  /** Makes --fail-rate's draws repeatable. */
-  seed?: number;
-}
-
-export type PartnerSettings = Required<Omit<PartnerOptions, "seed">>;
 
 export interface RunningPartner {
   urls: PartnerUrls;

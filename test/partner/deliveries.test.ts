@@ -76,14 +76,16 @@ describe("hookgate partner receiving from hookgate", () => {
       json: false,
     });
     const event = await createEvent(app, {}, group.key);
-    const order = await createOrder(app, event.id, group.key);
+    await createOrder(app, event.id, group.key);
 
     const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     const [orderLine] = await partner.waitForLines((line) => line.includes("  order_created  attempt"));
     expect(orderLine).toMatch(
       new RegExp(`^\\d\\d:\\d\\d:\\d\\d  ${uuid}  order_created  attempt 1  token issued  signature valid  → 200  \\{"type":"order_created",`),
     );
-    expect(orderLine).toContain(`"order_id":"${order.id}"`);
+    // The body's start only, cut with an ellipsis (--json carries it whole).
+    expect(orderLine).toMatch(/…$/);
+    expect(orderLine!.length).toBeLessThan(300);
     expect(await partner.waitForLines((line) => line.includes("token request"))).toEqual([
       expect.stringMatching(/^\d\d:\d\d:\d\d  token request   client "doo"  → 200 token issued$/),
     ]);
