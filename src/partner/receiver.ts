@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { HookType } from "../store/column-values.js";
 import { verifyWebhook, WebhookVerificationError } from "../verify-webhook.js";
 import type { Answer } from "./token-endpoint.js";
 import type { TokenMint, TokenState } from "./tokens.js";
@@ -36,15 +37,17 @@ export interface DeliveryRecord {
   body: string;
 }
 
-const hookTypes = new Set([
-  "event_created",
-  "event_updated",
-  "event_removed",
-  "order_created",
-  "order_updated",
-  "order_cancelled",
-  "order_removed",
-]);
+// Keyed by the store's HookType, so a hook type added there cannot be missed here.
+const hookTypeNames: Record<HookType, string> = {
+  EVENT_CREATED: "event_created",
+  EVENT_UPDATED: "event_updated",
+  EVENT_REMOVED: "event_removed",
+  ORDER_CREATED: "order_created",
+  ORDER_UPDATED: "order_updated",
+  ORDER_CANCELLED: "order_cancelled",
+  ORDER_REMOVED: "order_removed",
+};
+const hookTypes = new Set(Object.values(hookTypeNames));
 // Enough to mark repeats in any session a person watches; the oldest ids are forgotten first.
 const rememberedIds = 100_000;
 
