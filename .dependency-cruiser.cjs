@@ -7,7 +7,7 @@
  * no layer.
  */
 const layers = [
-  { name: "entry points", paths: ["^src/main\\.ts$", "^src/index\\.ts$", "^src/app\\.ts$", "^src/cli/"] },
+  { name: "entry points", paths: ["^src/main\\.ts$", "^src/index\\.ts$", "^src/app\\.ts$", "^src/cli/", "^src/partner/"] },
   { name: "api", paths: ["^src/api/"] },
   { name: "use cases", paths: ["^src/(webhook-groups|source|replay|organizations|preview|initialization)/"] },
   { name: "engine", paths: ["^src/(publish|delivery)/"] },
@@ -56,9 +56,9 @@ module.exports = {
     {
       name: "outbound-http-through-the-guard",
       comment:
-        "requests to URLs a tenant gave go through src/outbound/ (the address guard); the API's server, a worker's metrics port (HOOKGATE_METRICS_PORT) and the embedded PostgreSQL's port probe listen, they do not call out",
+        "requests to URLs a tenant gave go through src/outbound/ (the address guard); the API's server, a worker's metrics port (HOOKGATE_METRICS_PORT), the embedded PostgreSQL's port probe and `hookgate partner` (a stand-in partner for people trying hookgate) listen, they do not call out",
       severity: "error",
-      from: { path: "^src/", pathNot: ["^src/outbound/", "^src/api/http/http-server\\.ts$", "^src/observability/metrics-server\\.ts$", "^src/store/embedded-postgres\\.ts$"] },
+      from: { path: "^src/", pathNot: ["^src/outbound/", "^src/api/http/http-server\\.ts$", "^src/observability/metrics-server\\.ts$", "^src/store/embedded-postgres\\.ts$", "^src/partner/partner\\.ts$"] },
       to: { path: ["^(node:)?(http|https|http2|net|tls|dns)$", "node_modules/undici/"], dependencyTypesNot: ["type-only"] },
     },
     {

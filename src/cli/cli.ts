@@ -3,6 +3,7 @@ import { asksForHelp, type Outcome } from "./command.js";
 import { createApiKey } from "./create-api-key.js";
 import { createOrganizationCommand } from "./create-organization.js";
 import { migrate } from "./migrate.js";
+import { partner } from "./partner.js";
 import { start } from "./start.js";
 import { type CommandName, isCommandName, UsageError, usageOf } from "./usage.js";
 
@@ -13,6 +14,7 @@ const commands: Record<CommandName, (args: string[]) => Promise<Outcome>> = {
   migrate,
   "create-organization": createOrganizationCommand,
   "create-api-key": createApiKey,
+  partner,
 };
 
 /**

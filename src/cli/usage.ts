@@ -1,6 +1,6 @@
 /** What `hookgate --help` and `hookgate <command> --help` print; a bad argument prints the same text on stderr. */
 
-export const commandNames = ["start", "serve", "worker", "migrate", "create-organization", "create-api-key"] as const;
+export const commandNames = ["start", "serve", "worker", "migrate", "create-organization", "create-api-key", "partner"] as const;
 export type CommandName = (typeof commandNames)[number];
 
 export function isCommandName(value: string): value is CommandName {
@@ -38,6 +38,8 @@ commands:
   migrate              apply database migrations and exit
   create-organization  create an organization; print its id and an admin API key
   create-api-key       issue another API key for an organization
+  partner              run a partner system locally: an OAuth2 token endpoint and a receiver
+                       that checks and prints every delivery (no database)
 
 "hookgate <command> --help" describes a command. Settings come from the environment
 (DATABASE_URL, HOOKGATE_DATA_DIR, PORT, ...: see the README).
@@ -107,4 +109,37 @@ options:
   --role <role>        ADMIN or VIEWER
   --json               print {"organizationId": ..., "role": ..., "apiKey": ...} instead
   -h, --help           show this help`,
+  partner: `usage: hookgate partner [--port 4001] [--client-id doo] [--client-secret <secret>]
+                        [--secret whsec_...|whpk_...] [--fail-rate 0.2] [--delay 2s]
+                        [--seed <n>] [--doo-token] [--json]
+
+Runs a partner system on 127.0.0.1, to see deliveries arrive without writing one:
+  POST /oauth/token  OAuth2 client credentials (form fields, JSON or HTTP Basic); wrong
+                     credentials get 401 {"error": "invalid_client", ...}
+  any other path     the webhook receiver: 401 without a Bearer token it issued, 400 when
+                     --secret is given and the Standard Webhooks signature does not verify,
+                     else 200 (or 500 on purpose, see --fail-rate)
+It prints what to paste into a webhook group (and a curl command that creates one), then one
+line per request: time, webhook-id, hook type, attempt (a repeated webhook-id is marked),
+token, signature, the answer, the start of the body. Tokens stay valid across a restart with
+the same credentials. Needs no database. SIGINT or SIGTERM stops it.
+
+options:
+  --port <port>             where to listen (default 4001; 0: any free port)
+  --client-id <id>          the OAuth2 client id it accepts (default doo)
+  --client-secret <secret>  the client secret it accepts (default: a random one, printed)
+  --secret <secret>         the group's signingSecret (whsec_...) or, for an ED25519 group,
+                            its public key (whpk_...): signatures are checked; without it
+                            they are "unchecked"
+  --fail-rate <rate>        answer this share of good deliveries with 500, e.g. 0.5 or 50%
+  --delay <duration>        answer each delivery only after this long, e.g. 500ms, 2s, 20s
+  --seed <n>                make --fail-rate's draws the same on every run
+  --doo-token               answer token requests as doo documents them,
+                            {"message", "description", "access_token"}, instead of
+                            {"access_token", "token_type", "expires_in"}
+  --json                    print each request (and the start) as one JSON line
+  -h, --help                show this help
+
+example:
+  hookgate partner --client-secret super-strong-secret --secret whsec_... --fail-rate 0.5`,
 };
