@@ -46,6 +46,9 @@ const hookTypeNames: Record<HookType, string> = {
   ORDER_UPDATED: "order_updated",
   ORDER_CANCELLED: "order_cancelled",
   ORDER_REMOVED: "order_removed",
+  GROUP_DISABLED: "group_disabled",
+  DELIVERY_FAILED: "delivery_failed",
+  GROUP_RECOVERED: "group_recovered",
 };
 const hookTypes = new Set(Object.values(hookTypeNames));
 // Enough to mark repeats in any session a person watches; the oldest ids are forgotten first.
