@@ -11,6 +11,7 @@ import * as scheduleStartedAt from "./0009_schedule_started_at.js";
 import * as keyModesAndGroups from "./0010_key_modes_and_groups.js";
 import * as formatsAndSignatures from "./0011_formats_and_signatures.js";
 import * as initializations from "./0012_initializations.js";
+import * as deliveryTraceContext from "./0015_delivery_trace_context.js";
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so they load the
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "0010_key_modes_and_groups": keyModesAndGroups,
   "0011_formats_and_signatures": formatsAndSignatures,
   "0012_initializations": initializations,
+  "0015_delivery_trace_context": deliveryTraceContext,
 };

@@ -72,6 +72,15 @@ export interface Config {
   readonly console: boolean;
   /** Source rows (events or orders) one batch of an initialization reads and queues deliveries for. */
   readonly initializationBatchSize: number;
+  /** OpenTelemetry traces, exported over OTLP/HTTP (docs/tracing.md); null: off, and no span is made. */
+  readonly tracing: TracingConfig | null;
+}
+
+export interface TracingConfig {
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT (the SDK adds /v1/traces to it). */
+  readonly endpoint: string;
+  /** OTEL_SERVICE_NAME, or "hookgate". */
+  readonly serviceName: string;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -113,6 +122,7 @@ export function loadConfig(env: Env = process.env): Config {
     playground: flag(env, "HOOKGATE_PLAYGROUND") ?? true,
     console: flag(env, "HOOKGATE_CONSOLE") ?? true,
     initializationBatchSize: integer(env, "HOOKGATE_INITIALIZATION_BATCH", 500, { min: 1, max: 10_000 }),
+    tracing: tracingConfig(env),
   });
 }
 
@@ -144,6 +154,17 @@ function requestLimits(env: Env) {
     maxQueuedPerRequest: integer(env, "HOOKGATE_MAX_QUEUED_PER_REQUEST", 10, { min: 1, max: 1_000 }),
     trustedProxyHops: integer(env, "HOOKGATE_TRUSTED_PROXY_HOPS", 0, { min: 0, max: 10 }),
   };
+}
+
+/**
+ * Tracing is on only where an operator points it at a collector: off, the OpenTelemetry API stays
+ * a no-op. The SDK reads the other OTEL_* variables itself (headers, sampler, resource attributes).
+ */
+function tracingConfig(env: Env): TracingConfig | null {
+  if (flag(env, "OTEL_SDK_DISABLED")) return null;
+  const endpoint = httpUrl(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? httpUrl(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  if (endpoint === undefined) return null;
+  return Object.freeze({ endpoint, serviceName: env.OTEL_SERVICE_NAME?.trim() || "hookgate" });
 }
 
 function secretKey(env: Env): string | undefined {

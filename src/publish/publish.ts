@@ -6,6 +6,7 @@ import {
   type PublicationOutcome,
 } from "../store/publication.repository.js";
 import type { ApiKeyMode, HookType } from "../store/tables.js";
+import { publicationSpan } from "./publication-span.js";
 
 /**
  * A publication: something that happened in an organization — a change to the built-in source,
@@ -46,8 +47,10 @@ export interface Published {
  * one delivery and one queue job per matching hook, or, if the transaction rolls back, nothing.
  */
 export async function publish(trx: Db, publication: Publication): Promise<Published> {
-  const [outcome] = await insertPublicationsWithDeliveries(trx, [stored(publication, null)]);
-  return { publicationId: outcome!.publicationId, deliveryCount: outcome!.deliveryCount };
+  return publicationSpan(publication, async (traceparent) => {
+    const [outcome] = await insertPublicationsWithDeliveries(trx, [stored(publication, null, traceparent)]);
+    return { publicationId: outcome!.publicationId, deliveryCount: outcome!.deliveryCount };
+  });
 }
 
 /**
@@ -57,11 +60,13 @@ export async function publish(trx: Db, publication: Publication): Promise<Publis
  * arriving while others are being written go together in one statement (PublicationBatches).
  */
 export async function publishAlone(db: Db, publication: Publication, idempotencyKey: string | null): Promise<Published | null> {
-  const outcome = await batchesOf(db).add(stored(publication, idempotencyKey));
-  return outcome.published ? { publicationId: outcome.publicationId, deliveryCount: outcome.deliveryCount } : null;
+  return publicationSpan(publication, async (traceparent): Promise<Published | null> => {
+    const outcome = await batchesOf(db).add(stored(publication, idempotencyKey, traceparent));
+    return outcome.published ? { publicationId: outcome.publicationId, deliveryCount: outcome.deliveryCount } : null;
+  });
 }
 
-function stored(publication: Publication, idempotencyKey: string | null): NewPublication {
+function stored(publication: Publication, idempotencyKey: string | null, traceparent: string | null): NewPublication {
   const data = publication.data === undefined || publication.data === null ? null : JSON.stringify(publication.data);
   return {
     publicationId: publication.publicationId ?? randomUUID(),
@@ -75,6 +80,7 @@ function stored(publication: Publication, idempotencyKey: string | null): NewPub
     external: publication.external ?? false,
     idempotencyKey,
     mode: publication.mode,
+    traceparent,
   };
 }
 

@@ -13,6 +13,7 @@ import { queryCostPlugin } from "../query-limits.js";
 import { storableVariablesPlugin } from "../input/storable-input.js";
 import { createRestHandler } from "../rest/rest-handler.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
+import { graphqlTracingPlugin, traceRequest } from "./request-tracing.js";
 import { sendJson } from "./send-json.js";
 import { wantsPage, webAppFiles } from "./web-apps.js";
 
@@ -45,6 +46,7 @@ export async function startHttpServer(services: Services, listen: { host: string
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       databaseUnavailableStatus,
       storableVariablesPlugin(),
+      graphqlTracingPlugin,
       // Apollo's landing page loads its playground from Apollo's CDN; hookgate serves its own
       // (web/playground), so the playground works offline and no request leaves this origin.
       ApolloServerPluginLandingPageDisabled(),
@@ -60,8 +62,11 @@ export async function startHttpServer(services: Services, listen: { host: string
   const { config } = services;
   const route = (request: http.IncomingMessage, response: http.ServerResponse, url: URL): Promise<void> => {
     const { pathname } = url;
-    if (pathname === "/graphql") return config.playground && wantsPage(request) ? playground.page(request, response) : graphql(request, response, url);
-    if (pathname === "/v1" || pathname.startsWith("/v1/")) return rest(request, response, url);
+    if (pathname === "/graphql") {
+      if (config.playground && wantsPage(request)) return playground.page(request, response);
+      return traceRequest(request, response, "/graphql", () => graphql(request, response, url));
+    }
+    if (pathname === "/v1" || pathname.startsWith("/v1/")) return traceRequest(request, response, "/v1", () => rest(request, response, url));
     if (pathname === "/health") return Promise.resolve(sendJson(response, 200, { status: "ok" }));
     if (config.playground && pathname.startsWith("/playground/")) return playground.file(request, response, url, { routes: false });
     if (config.console && pathname.startsWith("/console/")) return webConsole.file(request, response, url, { routes: true });
