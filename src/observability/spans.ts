@@ -46,16 +46,20 @@ export interface SpanStart {
 export async function inSpan<T>(name: string, start: SpanStart, fn: (span: Span) => Promise<T> | T): Promise<T> {
   if (!tracingOn()) return fn(nothing);
   const parent = start.parent ?? context.active();
-  const span = tracer().startSpan(name, { kind: start.kind, attributes: start.attributes }, parent);
-  try {
-    const active = trace.setSpan(parent, span);
-    return await context.with(start.request ? active.setValue(requestSpanKey, span) : active, () => fn(span));
-  } catch (error) {
-    failed(span, (error as Error)?.name ?? "Error");
-    throw error;
-  } finally {
-    span.end();
-  }
+  // A request's span is found below it through the context: a holder, filled once the span exists.
+  const request = start.request ? { span: nothing } : null;
+  const at = request ? parent.setValue(requestSpanKey, request) : parent;
+  return tracer().startActiveSpan(name, { kind: start.kind, attributes: start.attributes }, at, async (span) => {
+    if (request) request.span = span;
+    try {
+      return await fn(span);
+    } catch (error) {
+      failed(span, (error as Error)?.name ?? "Error");
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
 }
 
 /** Marks a span failed; `type` names the failure (an error class, an HTTP status, a delivery outcome). */
@@ -84,5 +88,5 @@ export function contextOfTraceparent(value: string | null): Context {
  */
 export function requestSpan(): Span {
   if (!tracingOn()) return nothing;
-  return (context.active().getValue(requestSpanKey) as Span | undefined) ?? nothing;
+  return (context.active().getValue(requestSpanKey) as { span: Span } | undefined)?.span ?? nothing;
 }

@@ -1,6 +1,7 @@
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
 import type { DeliverJob } from "../../store/jobs.js";
 import type { GroupSeen, NewAttempt } from "../../store/record-rounds.js";
+import { stepSpan } from "../delivery-spans.js";
 import type { WorkerContext } from "../worker-context.js";
 import type { Decision } from "./decide.js";
 
@@ -17,11 +18,14 @@ export async function record(
   round: { attempts: readonly NewAttempt[]; payload: { body: string; errors: unknown } | null },
   decision: Decision,
 ): Promise<GroupSeen | null> {
-  return context.batches.recordRound({
-    deliveryId: delivery.id,
-    attemptsRecorded: job.attemptsRecorded,
-    attempts: round.attempts,
-    outcome: { status: decision.status, retry: decision.retry },
-    payload: round.payload,
+  return stepSpan("record", (span) => {
+    span.setAttribute("hookgate.delivery.status", decision.status.toLowerCase());
+    return context.batches.recordRound({
+      deliveryId: delivery.id,
+      attemptsRecorded: job.attemptsRecorded,
+      attempts: round.attempts,
+      outcome: { status: decision.status, retry: decision.retry },
+      payload: round.payload,
+    });
   });
 }
