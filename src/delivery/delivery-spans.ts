@@ -23,8 +23,8 @@ import type { PartnerHeaders } from "./steps/partner-headers.js";
  * publication, so a parent is never ambiguous, and as a child the trace view shows the whole
  * story — the request, the fan-out, every round and every partner POST — under one trace id,
  * which the partner also receives. The price: a delivery retried for days keeps its trace open
- * that long. Without a stored traceparent (tracing was off when it was queued, a test delivery,
- * an initialization) the round starts a trace of its own.
+ * that long. Without a stored traceparent (tracing was off when it was queued; an initialization's
+ * deliveries, queued by the worker) the round starts a trace of its own.
  */
 export function roundSpan<T>(delivery: DeliveryToSend, job: DeliverJob, run: (span: Span) => Promise<T>): Promise<T> {
   const type = delivery.type.toLowerCase();

@@ -146,6 +146,20 @@ describe("tracing with an in-memory exporter", () => {
     expect(rows.map((row) => row.traceparent)).toEqual(Array(4).fill(`00-${publishing.traceId}-${publishing.spanId}-01`));
   });
 
+  it("puts sendTestDelivery's POST in the trace of the request that asked for it", async () => {
+    const [groupId] = await twoGroups(["/test-e", "/test-f"]);
+    exporter.reset();
+    const before = receiver.requests.length;
+    await graphqlData(app, `mutation ($groupId: ID!) { sendTestDelivery(groupId: $groupId, hookType: EVENT_CREATED, payload: { hello: "partner" }) { id } }`, {
+      groupId,
+    });
+    const [sent] = (await receiver.waitFor(before + 1)).slice(before);
+    const [request] = named("mutation sendTestDelivery");
+    expect(sent!.headers.traceparent).toMatch(new RegExp(`^00-${request!.spanContext().traceId}-[0-9a-f]{16}-01$`));
+    const [round] = await roundsEnded(1);
+    expect(isChildOf(round!, request!)).toBe(true);
+  });
+
   it("continues a caller's trace, and names REST requests by their route, without ids", async () => {
     exporter.reset();
     const callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
