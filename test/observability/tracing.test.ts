@@ -1,4 +1,4 @@
-import { SpanKind } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +22,8 @@ afterAll(() => tracing?.shutdown());
 const app = useTestApp({}, { worker: true });
 const receiver = useReceiver();
 const tokens = useTokenEndpoint();
+/** A partner of its own for the retry test, so its answers are not taken by other groups' requests. */
+const flaky = useReceiver();
 
 const spans = () => exporter.getFinishedSpans();
 const named = (name: string) => spans().filter((span) => span.name === name);
@@ -44,8 +46,12 @@ async function twoGroups(paths: [string, string]) {
 }
 
 /** Waits until `count` rounds have ended (a round's span ends after its record and group-health steps). */
-function roundsEnded(count: number, type = "event_created") {
-  return eventually(() => named(`deliver ${type}`), (rounds) => rounds.length >= count, { what: `${count} round spans` });
+/** Waits until `count` round spans that are children of `parent` have ended, and answers them in the order they ended. */
+async function roundsUnder(parent: ReadableSpan, count: number): Promise<ReadableSpan[]> {
+  const rounds = () => spans().filter((span) => span.name.startsWith("deliver ") && isChildOf(span, parent));
+  // Polls a count: spans do not print.
+  await eventually(() => rounds().length, (ended) => ended >= count, { what: `${count} round spans under ${parent.name}` });
+  return rounds();
 }
 
 describe("tracing with an in-memory exporter", () => {
@@ -58,7 +64,6 @@ describe("tracing with an in-memory exporter", () => {
       input: { title: "Traced Fest", startDate: "2027-06-01T18:00:00Z", endDate: "2027-06-02T02:00:00Z" },
     });
     const received = (await receiver.waitFor(requestsBefore + 2)).slice(requestsBefore);
-    const rounds = await roundsEnded(2);
 
     const [request] = named("mutation CreateFestival");
     expect(request, `span names: ${spans().map((span) => span.name)}`).toBeDefined();
@@ -75,6 +80,7 @@ describe("tracing with an in-memory exporter", () => {
     const [publication] = named("publish event_created");
     expect(isChildOf(publication!, request!)).toBe(true);
     expect(publication!.kind).toBe(SpanKind.PRODUCER);
+    const rounds = await roundsUnder(publication!, 2);
     expect(publication!.attributes).toMatchObject({ "hookgate.deliveries.queued": 2, "hookgate.publication.type": "event_created" });
 
     const traceId = request!.spanContext().traceId;
@@ -124,40 +130,68 @@ describe("tracing with an in-memory exporter", () => {
   it("gives publishEvent's fan-out a span, stores its context on each delivery, and marks a duplicate", async () => {
     await twoGroups(["/c", "/d"]);
     const event = await graphqlData(app, `mutation { createEvent(input: { title: "Published", startDate: "2027-07-01T18:00:00Z", endDate: "2027-07-02T02:00:00Z" }) { id } }`);
-    await roundsEnded(2 + 4); // the test before's two rounds, and this event's four (every group takes EVENT_CREATED)
-    exporter.reset();
 
     const input = { type: "EVENT_CREATED", eventId: event.createEvent.id, idempotencyKey: "traced-publication" };
     const first = await graphqlData(app, publishEventMutation, { input });
     const again = await graphqlData(app, publishEventMutation, { input });
     expect(again.publishEvent.duplicate).toBe(true);
-    await roundsEnded(4);
-    await receiver.waitFor(2 + 4 + 4);
+    const queued = first.publishEvent.deliveryCount as number;
+    expect(queued).toBeGreaterThanOrEqual(2);
 
-    const publications = named("publish event_created");
-    expect(publications.map((span) => span.attributes["hookgate.deliveries.queued"])).toEqual([4, 0]);
-    expect(publications[1]!.attributes["hookgate.publication.duplicate"]).toBe(true);
     // Anonymous operations are named by their root field.
-    expect(isChildOf(publications[0]!, named("mutation publishEvent")[0]!)).toBe(true);
+    const requests = named("mutation publishEvent");
+    expect(requests).toHaveLength(2);
+    const [publication, duplicate] = requests.map((request) => named("publish event_created").find((span) => isChildOf(span, request))!);
+    expect(publication!.attributes).toMatchObject({ "hookgate.deliveries.queued": queued, "hookgate.publication.id": first.publishEvent.publicationId });
+    expect(duplicate!.attributes).toMatchObject({ "hookgate.deliveries.queued": 0, "hookgate.publication.duplicate": true });
+    const rounds = await roundsUnder(publication!, queued);
+    expect(rounds.every((round) => round.attributes["hookgate.delivery.outcome"] === "succeeded")).toBe(true);
 
     const { rows } = await sql<{ traceparent: string | null }>`
       select traceparent from deliveries where publication_id = ${first.publishEvent.publicationId}`.execute(app.db);
-    const publishing = publications[0]!.spanContext();
-    expect(rows.map((row) => row.traceparent)).toEqual(Array(4).fill(`00-${publishing.traceId}-${publishing.spanId}-01`));
+    const publishing = publication!.spanContext();
+    expect(rows.map((row) => row.traceparent)).toEqual(Array(queued).fill(`00-${publishing.traceId}-${publishing.spanId}-01`));
+  });
+
+  it("keeps a retried delivery's rounds in the publication's trace, the failed round marked failed", async () => {
+    const { webhookGroup } = await createGroup(app, {
+      name: "retried",
+      hooks: [{ type: "EVENT_REMOVED", endpoint: `${flaky.url}/retried` }],
+    });
+    const event = await graphqlData(app, `mutation { createEvent(input: { title: "Flaky", startDate: "2027-08-01T18:00:00Z", endDate: "2027-08-02T02:00:00Z" }) { id } }`);
+    flaky.answerNext({ status: 500 });
+    await graphqlData(app, `mutation ($id: ID!) { removeEvent(id: $id) { id } }`, { id: event.createEvent.id });
+    await flaky.waitFor(2);
+    const [publication] = named("publish event_removed");
+    const rounds = await roundsUnder(publication!, 2);
+    expect(rounds.map((round) => round.name)).toEqual(["deliver event_removed", "deliver event_removed"]);
+    expect(rounds.map((round) => round.attributes["hookgate.webhook_group.id"])).toEqual([webhookGroup.id, webhookGroup.id]);
+    expect(rounds.map((round) => round.attributes["hookgate.delivery.outcome"])).toEqual(["retrying", "succeeded"]);
+    expect(rounds.map((round) => round.attributes["hookgate.delivery.attempt"])).toEqual([1, 2]);
+    expect(rounds[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(rounds[0]!.attributes["error.type"]).toBe("retrying");
+    const failedSend = childrenOf(rounds[0]!).find((step) => step.name === "send")!;
+    expect(failedSend.attributes).toMatchObject({ "http.response.status_code": 500, "error.type": "500" });
+    // The payload is built once: the retry's comes from the store.
+    expect(childrenOf(rounds[1]!).find((step) => step.name === "payload")!.attributes["hookgate.payload.source"]).toBe("stored");
   });
 
   it("puts sendTestDelivery's POST in the trace of the request that asked for it", async () => {
     const [groupId] = await twoGroups(["/test-e", "/test-f"]);
-    exporter.reset();
-    const before = receiver.requests.length;
-    await graphqlData(app, `mutation ($groupId: ID!) { sendTestDelivery(groupId: $groupId, hookType: EVENT_CREATED, payload: { hello: "partner" }) { id } }`, {
-      groupId,
-    });
-    const [sent] = (await receiver.waitFor(before + 1)).slice(before);
+    const test = await graphqlData(
+      app,
+      `mutation ($groupId: ID!) { sendTestDelivery(groupId: $groupId, hookType: EVENT_CREATED, payload: { hello: "partner" }) { id } }`,
+      { groupId },
+    );
     const [request] = named("mutation sendTestDelivery");
-    expect(sent!.headers.traceparent).toMatch(new RegExp(`^00-${request!.spanContext().traceId}-[0-9a-f]{16}-01$`));
-    const [round] = await roundsEnded(1);
-    expect(isChildOf(round!, request!)).toBe(true);
+    const [round] = await roundsUnder(request!, 1);
+    expect(round!.attributes["hookgate.delivery.id"]).toBe(test.sendTestDelivery.id);
+    const [sent] = await eventually(
+      () => receiver.requests.filter((partnerRequest) => partnerRequest.headers["webhook-id"] === test.sendTestDelivery.id),
+      (found) => found.length === 1,
+    );
+    const send = childrenOf(round!).find((step) => step.name === "send")!;
+    expect(sent!.headers.traceparent).toBe(`00-${request!.spanContext().traceId}-${send.spanContext().spanId}-01`);
   });
 
   it("continues a caller's trace, and names REST requests by their route, without ids", async () => {
