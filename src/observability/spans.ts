@@ -69,10 +69,10 @@ export function failed(span: Span, type: string): void {
 }
 
 /** The W3C `traceparent` of the active span (or of `at`); null with tracing off or no span. */
-export function traceparent(at: Context = context.active()): string | null {
+export function traceparent(at?: Context): string | null {
   if (!tracingOn()) return null;
   const carrier: Record<string, string> = {};
-  w3c.inject(at, carrier, defaultTextMapSetter);
+  w3c.inject(at ?? context.active(), carrier, defaultTextMapSetter);
   return carrier.traceparent ?? null;
 }
 
