@@ -49,7 +49,7 @@ export const graphqlTracingPlugin: ApolloServerPlugin = {
         if (!operation) return;
         const span = requestSpan();
         const type = operation.operation;
-        span.updateName(`${type} ${operationName ?? rootFields(operation)}`);
+        span.updateName(`${type} ${operationName ?? rootFields(operation)}`.trim());
         span.setAttribute("graphql.operation.type", type);
         if (operationName) span.setAttribute("graphql.operation.name", operationName);
       },
