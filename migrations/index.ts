@@ -13,6 +13,7 @@ import * as formatsAndSignatures from "./0011_formats_and_signatures.js";
 import * as initializations from "./0012_initializations.js";
 import * as retentionIndexes from "./0013_retention_indexes.js";
 import * as operationalHooks from "./0014_operational_hooks.js";
+import * as deliveryTraceContext from "./0015_delivery_trace_context.js";
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so they load the
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "0012_initializations": initializations,
   "0013_retention_indexes": retentionIndexes,
   "0014_operational_hooks": operationalHooks,
+  "0015_delivery_trace_context": deliveryTraceContext,
 };

@@ -83,6 +83,15 @@ export interface Config {
    * before the retention task deletes them (HOOKGATE_RETENTION, docs/retention.md); null: kept for ever.
    */
   readonly retentionMs: number | null;
+  /** OpenTelemetry traces, exported over OTLP/HTTP (docs/tracing.md); null: off, and no span is made. */
+  readonly tracing: TracingConfig | null;
+}
+
+export interface TracingConfig {
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT (the SDK adds /v1/traces to it). */
+  readonly endpoint: string;
+  /** OTEL_SERVICE_NAME, or "hookgate". */
+  readonly serviceName: string;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -126,6 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
     initializationBatchSize: integer(env, "HOOKGATE_INITIALIZATION_BATCH", 500, { min: 1, max: 10_000 }),
     ...observability(env),
     retentionMs: durationOrOff(env, "HOOKGATE_RETENTION", "30d", { minMs: 3_600_000 }),
+    tracing: tracingConfig(env),
   });
 }
 
@@ -174,6 +184,17 @@ function observability(env: Env) {
     metricsToken: token,
     logFormat: format as "json" | "pretty" | undefined,
   };
+}
+
+/**
+ * Tracing is on only where an operator points it at a collector: off, the OpenTelemetry API stays
+ * a no-op. The SDK reads the other OTEL_* variables itself (headers, sampler, resource attributes).
+ */
+function tracingConfig(env: Env): TracingConfig | null {
+  if (flag(env, "OTEL_SDK_DISABLED")) return null;
+  const endpoint = httpUrl(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? httpUrl(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  if (endpoint === undefined) return null;
+  return Object.freeze({ endpoint, serviceName: env.OTEL_SERVICE_NAME?.trim() || "hookgate" });
 }
 
 function secretKey(env: Env): string | undefined {

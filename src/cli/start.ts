@@ -1,6 +1,7 @@
 import { startHookgate } from "../app.js";
 import { loadConfig } from "../config.js";
 import { createLogger } from "../logger.js";
+import { startTracing } from "../observability/tracing.js";
 import { parseCommandArgs, type Outcome } from "./command.js";
 
 /** `start` (API and worker), `serve` (API) or `worker`: runs until SIGINT, SIGTERM or SIGHUP. */
@@ -9,7 +10,16 @@ export async function start(command: "start" | "serve" | "worker", args: string[
   const config = loadConfig();
   const logger = createLogger(config.logLevel, { format: config.logFormat });
   const roles = { api: command !== "worker", worker: command !== "serve" };
-  const hookgate = await startHookgate(config, { logger, roles });
+  // Before anything that makes spans; process-wide, so here rather than in startHookgate.
+  const tracing = await startTracing(config.tracing);
+  if (config.tracing) {
+    // The origin only: an endpoint's path or user info is nobody's business in a log.
+    logger.info({ collector: new URL(config.tracing.endpoint).origin, service: config.tracing.serviceName }, "tracing: exporting spans over OTLP");
+  }
+  const hookgate = await startHookgate(config, { logger, roles }).catch(async (error: unknown) => {
+    await tracing?.shutdown();
+    throw error;
+  });
   // Stop once: a second signal (systemd signals the whole group; tsx forwards too) must not
   // cut short the deliveries being finished.
   let stopping = false;
@@ -17,7 +27,9 @@ export async function start(command: "start" | "serve" | "worker", args: string[
     if (stopping) return;
     stopping = true;
     logger.info("stopping: finishing the deliveries in hand");
-    hookgate.stop().then(
+    // The spans of the last deliveries are exported before the process ends.
+    const stopped = hookgate.stop().finally(() => tracing?.shutdown().catch(() => {}));
+    stopped.then(
       () => process.exit(0),
       () => process.exit(1),
     );

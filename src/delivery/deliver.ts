@@ -3,6 +3,7 @@ import type { DeliverJob } from "../store/jobs.js";
 import type { NewAttempt } from "../store/record-rounds.js";
 import type { AttemptOutcome } from "./retry/retry-policy.js";
 import { partnerAnswered, unansweredAttempt } from "./attempt.js";
+import { payloadSpan, roundEnded, roundSpan } from "./delivery-spans.js";
 import { buildPayload } from "./steps/build-payload.js";
 import { claimLaneTurn, laneWait, rateLimitTurn } from "./steps/pace.js";
 import { decide, notSent } from "./steps/decide.js";
@@ -29,8 +30,11 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
   const stopped = whyNotSent(delivery);
   if (stopped) {
     const attempt = unansweredAttempt(delivery, job.attemptsRecorded + 1, new Date(), { error: stopped, note: null });
-    const recorded = await record(context, delivery, job, { attempts: [attempt], payload: null }, notSent);
-    observeRound(context, delivery, [attempt], notSent, recorded !== null);
+    await roundSpan(delivery, job, async (span) => {
+      roundEnded(span, [attempt], notSent);
+      const recorded = await record(context, delivery, job, { attempts: [attempt], payload: null }, notSent);
+      observeRound(context, delivery, [attempt], notSent, recorded !== null);
+    });
     return;
   }
   const later = (runAt: Date) =>
@@ -53,14 +57,17 @@ export async function deliver(context: WorkerContext, job: DeliverJob): Promise<
     pass.settle(null);
     return later(laneHeld);
   }
-  const round = await attemptRound(context, delivery, sendAt);
-  pass.settle(partnerAnswered(round.attempts));
-  // The schedule's span counts from its first attempt: this round's, if it is the first.
-  const scheduleStartedAt = delivery.schedule_started_at ?? round.attempts[0]?.startedAt ?? null;
-  const decision = decide(job, round.outcome, context.services.config, new Date(), scheduleStartedAt);
-  const group = await record(context, delivery, job, round, decision);
-  observeRound(context, delivery, round.attempts, decision, group !== null);
-  if (group) await updateGroupHealth(context, delivery, decision, group);
+  await roundSpan(delivery, job, async (span) => {
+    const round = await attemptRound(context, delivery, sendAt);
+    pass.settle(partnerAnswered(round.attempts));
+    // The schedule's span counts from its first attempt: this round's, if it is the first.
+    const scheduleStartedAt = delivery.schedule_started_at ?? round.attempts[0]?.startedAt ?? null;
+    const decision = decide(job, round.outcome, context.services.config, new Date(), scheduleStartedAt);
+    roundEnded(span, round.attempts, decision);
+    const group = await record(context, delivery, job, round, decision);
+    observeRound(context, delivery, round.attempts, decision, group !== null);
+    if (group) await updateGroupHealth(context, delivery, decision, group);
+  });
 }
 
 /**
@@ -87,7 +94,7 @@ async function attemptRound(
     return { attempts, outcome: {}, payload };
   };
   try {
-    const built = await buildPayload(context, delivery);
+    const built = await payloadSpan(delivery, () => buildPayload(context, delivery));
     if (!built.ok) return failed(built.error, startedAt);
     payload = built.toStore;
     const payloadToSend = { body: built.payload, note: built.note };

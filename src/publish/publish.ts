@@ -7,6 +7,7 @@ import {
 } from "../store/publication.repository.js";
 import type { ApiKeyMode, HookType } from "../store/tables.js";
 import type { Metrics } from "../observability/metrics.js";
+import { publicationSpan } from "./publication-span.js";
 
 /**
  * A publication: something that happened in an organization — a change to the built-in source,
@@ -51,9 +52,11 @@ export type PublicationCounter = Pick<Metrics, "published">;
  * `counter` counts it once written: a transaction that then fails to commit is counted too.
  */
 export async function publish(trx: Db, publication: Publication, counter?: PublicationCounter): Promise<Published> {
-  const [outcome] = await insertPublicationsWithDeliveries(trx, [stored(publication, null)]);
-  counter?.published(publication.type);
-  return { publicationId: outcome!.publicationId, deliveryCount: outcome!.deliveryCount };
+  return publicationSpan(publication, async (traceparent) => {
+    const [outcome] = await insertPublicationsWithDeliveries(trx, [stored(publication, null, traceparent)]);
+    counter?.published(publication.type);
+    return { publicationId: outcome!.publicationId, deliveryCount: outcome!.deliveryCount };
+  });
 }
 
 /**
@@ -68,12 +71,14 @@ export async function publishAlone(
   idempotencyKey: string | null,
   counter?: PublicationCounter,
 ): Promise<Published | null> {
-  const outcome = await batchesOf(db).add(stored(publication, idempotencyKey));
-  if (outcome.published) counter?.published(publication.type);
-  return outcome.published ? { publicationId: outcome.publicationId, deliveryCount: outcome.deliveryCount } : null;
+  return publicationSpan(publication, async (traceparent): Promise<Published | null> => {
+    const outcome = await batchesOf(db).add(stored(publication, idempotencyKey, traceparent));
+    if (outcome.published) counter?.published(publication.type);
+    return outcome.published ? { publicationId: outcome.publicationId, deliveryCount: outcome.deliveryCount } : null;
+  });
 }
 
-function stored(publication: Publication, idempotencyKey: string | null): NewPublication {
+function stored(publication: Publication, idempotencyKey: string | null, traceparent: string | null): NewPublication {
   const data = publication.data === undefined || publication.data === null ? null : JSON.stringify(publication.data);
   return {
     publicationId: publication.publicationId ?? randomUUID(),
@@ -87,6 +92,7 @@ function stored(publication: Publication, idempotencyKey: string | null): NewPub
     external: publication.external ?? false,
     idempotencyKey,
     mode: publication.mode,
+    traceparent,
   };
 }
 

@@ -8,6 +8,7 @@ import { isUuid, shownId } from "../store/ids.js";
 import type { BodyFormat, DeliveryRow, HookType } from "../store/tables.js";
 import { findFirstHookOfType, insertTestDelivery } from "../store/test-delivery.repository.js";
 import { findWebhookGroup } from "../store/webhook-group.repository.js";
+import { traceparent } from "../observability/spans.js";
 
 /** The most a test payload may weigh as JSON text, like an origin body. */
 export const MAX_TEST_PAYLOAD_BYTES = 64 * 1024;
@@ -49,6 +50,8 @@ export async function sendTestDelivery(
     type: hookType,
     occurredAt,
     payload,
+    // The request's trace continues into the test's POST, as a publication's does (docs/tracing.md).
+    traceparent: traceparent(),
   });
   if (!created) throw notFound();
   return created;

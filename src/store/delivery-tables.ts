@@ -57,6 +57,8 @@ export interface DeliveryTable {
   initialization_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** Its group's mode; SANDBOX deliveries carry `webhook-mode: sandbox`. */
   mode: ApiKeyMode;
+  /** The W3C traceparent of the span that created it (docs/tracing.md); null: tracing was off. */
+  traceparent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DeliveryAttemptTable {

@@ -22,6 +22,8 @@ export interface NewPublication {
   idempotencyKey: string | null;
   /** The publishing key's mode: only groups of this mode get deliveries. */
   mode: ApiKeyMode;
+  /** The publishing span's W3C traceparent, stored on each delivery (docs/tracing.md); null: tracing off. */
+  traceparent: string | null;
 }
 
 export interface PublicationOutcome {
@@ -60,8 +62,9 @@ export async function insertPublicationsWithDeliveries(
         ${column((p) => p.type)}::text[], ${column((p) => p.eventId)}::uuid[], ${column((p) => p.orderId)}::uuid[],
         ${column((p) => p.eventGuideId)}::uuid[], ${column((p) => p.occurredAt)}::timestamptz[],
         ${column((p) => p.dataJson)}::jsonb[], ${column((p) => p.external)}::boolean[], ${column((p) => p.idempotencyKey)}::text[],
-        ${column((p) => p.mode)}::text[]
-      ) as i (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external, idempotency_key, mode)
+        ${column((p) => p.mode)}::text[], ${column((p) => p.traceparent)}::text[]
+      ) as i (id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, external, idempotency_key, mode,
+              traceparent)
     ), claim as (
       insert into publication_keys (organization_id, mode, idempotency_key, publication_id)
       select organization_id, mode, idempotency_key, id from input where idempotency_key is not null
@@ -82,9 +85,10 @@ export async function insertPublicationsWithDeliveries(
       returning id, organization_id, type, event_id, order_id, event_guide_id, occurred_at, data, mode
     ), created as (
       insert into deliveries (organization_id, publication_id, webhook_group_id, hook_id, type,
-                              event_id, order_id, event_guide_id, occurred_at, mode)
-      select p.organization_id, p.id, g.id, h.id, p.type, p.event_id, p.order_id, p.event_guide_id, p.occurred_at, g.mode
+                              event_id, order_id, event_guide_id, occurred_at, mode, traceparent)
+      select p.organization_id, p.id, g.id, h.id, p.type, p.event_id, p.order_id, p.event_guide_id, p.occurred_at, g.mode, i.traceparent
       from publication p
+      join input i on i.id = p.id
       join hooks h on h.organization_id = p.organization_id and h.type = p.type
       join webhook_groups g on g.organization_id = h.organization_id and g.id = h.webhook_group_id
       where g.deleted_at is null

@@ -25,14 +25,24 @@ export async function findFirstHookOfType(
  */
 export async function insertTestDelivery(
   db: Db,
-  delivery: { id: string; organizationId: string; groupId: string; hookId: string; type: HookType; occurredAt: Date; payload: string },
+  delivery: {
+    id: string;
+    organizationId: string;
+    groupId: string;
+    hookId: string;
+    type: HookType;
+    occurredAt: Date;
+    payload: string;
+    /** The requesting span's W3C traceparent (docs/tracing.md); null: tracing off. */
+    traceparent: string | null;
+  },
 ): Promise<DeliveryRow | undefined> {
   const { rows } = await sql<DeliveryRow & { queued: number }>`
     with created as (
       insert into deliveries (id, organization_id, publication_id, webhook_group_id, hook_id, type,
-                              event_id, order_id, event_guide_id, occurred_at, is_test, payload, mode)
+                              event_id, order_id, event_guide_id, occurred_at, is_test, payload, mode, traceparent)
       select ${delivery.id}::uuid, g.organization_id, null, g.id, ${delivery.hookId}::uuid, ${delivery.type},
-             null, null, null, ${delivery.occurredAt}::timestamptz, true, ${delivery.payload}, g.mode
+             null, null, null, ${delivery.occurredAt}::timestamptz, true, ${delivery.payload}, g.mode, ${delivery.traceparent}
       from webhook_groups g
       where g.organization_id = ${delivery.organizationId} and g.id = ${delivery.groupId} and g.deleted_at is null
       returning *

@@ -16,6 +16,7 @@ import { storableVariablesPlugin } from "../input/storable-input.js";
 import { createRestHandler } from "../rest/rest-handler.js";
 import { createGraphqlHandler } from "./graphql-handler.js";
 import { createRequestObserver } from "./request-observer.js";
+import { graphqlTracingPlugin, traceRequest } from "./request-tracing.js";
 import { sendJson } from "./send-json.js";
 import { wantsPage, webAppFiles } from "./web-apps.js";
 
@@ -55,6 +56,7 @@ export async function startHttpServer(
       databaseUnavailableStatus,
       storableVariablesPlugin(),
       observer.plugin,
+      graphqlTracingPlugin,
       // Apollo's landing page loads its playground from Apollo's CDN; hookgate serves its own
       // (web/playground), so the playground works offline and no request leaves this origin.
       ApolloServerPluginLandingPageDisabled(),
@@ -74,11 +76,11 @@ export async function startHttpServer(
     if (pathname === "/graphql") {
       if (config.playground && wantsPage(request)) return playground.page(request, response);
       observer.begin(request, response, "graphql");
-      return graphql(request, response, url);
+      return traceRequest(request, response, "/graphql", () => graphql(request, response, url));
     }
     if (pathname === "/v1" || pathname.startsWith("/v1/")) {
       observer.begin(request, response, "rest");
-      return rest(request, response, url);
+      return traceRequest(request, response, "/v1", () => rest(request, response, url));
     }
     if (await answerOperatorRoute(operatorRoutes, request, response, pathname)) return;
     if (config.playground && pathname.startsWith("/playground/")) return playground.file(request, response, url, { routes: false });

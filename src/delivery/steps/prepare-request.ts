@@ -1,5 +1,6 @@
 import { secretPurpose } from "../../secrets/secret-purpose.js";
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
+import { stepSpan } from "../delivery-spans.js";
 import { signatureHeaders } from "../sign/standard-webhooks.js";
 import { webhookSecretJwt } from "../sign/webhook-secret-jwt.js";
 import { type Credential, TokenError } from "../token/token-cache.js";
@@ -36,7 +37,7 @@ export async function prepareRequest(
   let token: string | null = null;
   if (credential) {
     try {
-      token = await context.tokens.get(credential);
+      token = await stepSpan("token", () => context.tokens.get(credential));
     } catch (error) {
       if (error instanceof TokenError) return { ok: false, error: error.message };
       throw error;

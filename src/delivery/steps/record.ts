@@ -1,6 +1,7 @@
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
 import type { DeliverJob } from "../../store/jobs.js";
 import type { GroupSeen, NewAttempt } from "../../store/record-rounds.js";
+import { stepSpan } from "../delivery-spans.js";
 import type { WorkerContext } from "../worker-context.js";
 import { type Decision, notSent } from "./decide.js";
 
@@ -17,13 +18,16 @@ export async function record(
   round: { attempts: readonly NewAttempt[]; payload: { body: string; errors: unknown } | null },
   decision: Decision,
 ): Promise<GroupSeen | null> {
-  return context.batches.recordRound({
-    deliveryId: delivery.id,
-    attemptsRecorded: job.attemptsRecorded,
-    attempts: round.attempts,
-    outcome: { status: decision.status, retry: decision.retry },
-    payload: round.payload,
-    // A round never sent (its group deleted or disabled) ends FAILED too, but used up no schedule.
-    scheduleRanOut: decision.status === "FAILED" && decision !== notSent,
+  return stepSpan("record", (span) => {
+    span.setAttribute("hookgate.delivery.status", decision.status.toLowerCase());
+    return context.batches.recordRound({
+      deliveryId: delivery.id,
+      attemptsRecorded: job.attemptsRecorded,
+      attempts: round.attempts,
+      outcome: { status: decision.status, retry: decision.retry },
+      payload: round.payload,
+      // A round never sent (its group deleted or disabled) ends FAILED too, but used up no schedule.
+      scheduleRanOut: decision.status === "FAILED" && decision !== notSent,
+    });
   });
 }

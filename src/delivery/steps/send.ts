@@ -2,10 +2,12 @@ import { sendRequest, type SendResult } from "../../outbound/send-request.js";
 import type { DeliveryToSend } from "../../store/delivery.repository.js";
 import type { NewAttempt } from "../../store/record-rounds.js";
 import { sentAttempt, unansweredAttempt } from "../attempt.js";
+import { sendSpan } from "../delivery-spans.js";
 import { withoutEchoedSecrets } from "../echoed-secrets.js";
 import { parseRetryAfter, type AttemptOutcome } from "../retry/retry-policy.js";
 import type { WorkerContext } from "../worker-context.js";
 import { waitForSendTime } from "./pace.js";
+import type { PartnerHeaders } from "./partner-headers.js";
 import { credentialOf, prepareRequest, type PreparedRequest } from "./prepare-request.js";
 
 /**
@@ -38,10 +40,10 @@ export async function sendRefreshingToken(
     }
     const { request } = prepared;
     await waitForSendTime(context, delivery, first ? sendAt : null);
-    const result = await send(context, request);
+    const { result, headers } = await sendSpan(request.url, request.method, number, request.headers, (headers) => send(context, request, headers));
     // The log keeps the answer without what the request carried secretly (a partner may echo it).
-    const logged = withoutEchoedSecrets(result, request.headers.secrets);
-    attempts.push(sentAttempt(delivery, number, { at: request.at, loggedHeaders: request.headers.logged }, logged, note));
+    const logged = withoutEchoedSecrets(result, headers.secrets);
+    attempts.push(sentAttempt(delivery, number, { at: request.at, loggedHeaders: headers.logged }, logged, note));
     // The note (the origin's GraphQL errors) belongs to the first attempt with this payload.
     note = null;
     if (!result.ok) return {};
@@ -58,12 +60,12 @@ export async function sendRefreshingToken(
  * it cannot carry) is a failed attempt, logged like any other, never a crash that leaves the
  * delivery pending forever.
  */
-async function send(context: WorkerContext, request: PreparedRequest): Promise<SendResult> {
+async function send(context: WorkerContext, request: PreparedRequest, headers: PartnerHeaders): Promise<SendResult> {
   const { services } = context;
   return sendRequest(services.outbound, {
     url: request.url,
     method: request.method,
-    headers: request.headers.sent,
+    headers: headers.sent,
     body: request.body,
     timeoutMs: services.config.deliveryTimeoutMs,
   }).catch((error: unknown) => ({
