@@ -1,6 +1,6 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
+import { listenOn } from "./listen.js";
 import { answerOperatorRoute, type OperatorRoutes } from "./metrics-endpoint.js";
 
 export interface RunningMetricsServer {
@@ -14,7 +14,7 @@ export interface RunningMetricsServer {
  * without the API (`hookgate worker`), whose deliveries would otherwise be seen by nobody. It
  * listens only; nothing here calls out.
  */
-export async function startMetricsServer(routes: OperatorRoutes, listen: { host: string; port: number }, logger: Logger): Promise<RunningMetricsServer> {
+export async function startMetricsServer(routes: OperatorRoutes, where: { host: string; port: number }, logger: Logger): Promise<RunningMetricsServer> {
   const server = http.createServer((request, response) => {
     const { pathname } = new URL(request.url ?? "/", "http://hookgate.invalid");
     answerOperatorRoute(routes, request, response, pathname)
@@ -29,14 +29,9 @@ export async function startMetricsServer(routes: OperatorRoutes, listen: { host:
         response.end();
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port, listen.host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = listen.host === "0.0.0.0" || listen.host === "::" ? "127.0.0.1" : listen.host;
+  const url = await listenOn(server, where);
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,8 +1,8 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { listenOn } from "../../observability/listen.js";
 import { answerOperatorRoute } from "../../observability/metrics-endpoint.js";
 import type { ReadinessReport } from "../../observability/readiness.js";
 import type { Services } from "../../services.js";
@@ -33,7 +33,7 @@ export interface RunningHttpServer {
  */
 export async function startHttpServer(
   services: Services,
-  listen: { host: string; port: number },
+  where: { host: string; port: number },
   operator: { ready: () => Promise<ReadinessReport> },
 ): Promise<RunningHttpServer> {
   const server = http.createServer();
@@ -97,14 +97,9 @@ export async function startHttpServer(
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port, listen.host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = listen.host === "0.0.0.0" || listen.host === "::" ? "127.0.0.1" : listen.host;
+  const url = await listenOn(server, where);
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url,
     close: () => apollo.stop(),
   };
 }
