@@ -78,8 +78,10 @@ export async function recordGroupHealth(
   await sql`
     with before as (
       -- Locked and judged before the update, so the notice below knows this statement disabled it.
+      -- NO KEY UPDATE, as the update itself takes: FOR UPDATE would also wait for the KEY SHARE
+      -- lock every transaction inserting a delivery or lane of this group holds until it commits.
       select id, failing_since, enabled and ${failedTooLong} as disabling
-      from webhook_groups where id = ${health.groupId}::uuid for update
+      from webhook_groups where id = ${health.groupId}::uuid for no key update
     ), changed as (
       update webhook_groups g
       set failing_since = case when ${health.succeeded}::boolean then null else coalesce(g.failing_since, now()) end,
