@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Db } from "./database.js";
 import { everyGroup, type GroupReach, groupWithinReach } from "./group-reach.js";
 import { groupFacts, isoText, noticeCtes, queueNoticeJobs } from "./operational-notices.js";
@@ -8,7 +8,12 @@ import type { WebhookGroupRow } from "./tables.js";
 // signing secrets are current. What a caller changes touches a live group of the caller's
 // organization only; health is the worker's, for the group of a delivery it just recorded.
 
-/** On or off by hand; switching either way starts the failure clock afresh. Undefined: no such live group. */
+/**
+ * On or off by hand; switching either way starts the failure clock afresh. Disabling a group that
+ * is already off changes nothing: a group hookgate disabled for failing keeps its reason and
+ * `auto_disabled`, so switching it on later still announces GROUP_RECOVERED. Undefined: no such
+ * live group.
+ */
 export async function setGroupEnabled(
   db: Db,
   organizationId: string,
@@ -16,15 +21,22 @@ export async function setGroupEnabled(
   enabled: boolean,
   reach: GroupReach = everyGroup,
 ): Promise<WebhookGroupRow | undefined> {
+  // Each right-hand `enabled` is the row's state before this update.
+  const ifWasEnabled = <T>(value: RawBuilder<T>, column: "disabled_at" | "disabled_reason" | "auto_disabled" | "failing_since") =>
+    sql<T>`case when enabled then ${value} else ${sql.ref(column)} end`;
   return db
     .updateTable("webhook_groups")
-    .set({
-      enabled,
-      disabled_at: enabled ? null : new Date(),
-      disabled_reason: enabled ? null : "disabled with setWebhookGroupEnabled",
-      auto_disabled: false,
-      failing_since: null,
-    })
+    .set(
+      enabled
+        ? { enabled, disabled_at: null, disabled_reason: null, auto_disabled: false, failing_since: null }
+        : {
+            enabled,
+            disabled_at: ifWasEnabled(sql<Date>`now()`, "disabled_at"),
+            disabled_reason: ifWasEnabled(sql<string>`${"disabled with setWebhookGroupEnabled"}::text`, "disabled_reason"),
+            auto_disabled: ifWasEnabled(sql<boolean>`false`, "auto_disabled"),
+            failing_since: ifWasEnabled(sql<Date | null>`null::timestamptz`, "failing_since"),
+          },
+    )
     .where("organization_id", "=", organizationId)
     .where("id", "=", id)
     .where("deleted_at", "is", null)
