@@ -24,8 +24,8 @@ export interface Metrics {
   /** A delivery's round was recorded, leaving it in `status` (SUCCEEDED, FAILED, GONE or RETRYING). */
   roundRecorded(status: string): void;
   attemptMade(outcome: AttemptOutcome, durationMs: number): void;
-  /** A publication was written (with its deliveries and jobs). */
-  published(type: string): void;
+  /** `count` publications (default 1) of `type` were written (with their deliveries and jobs). */
+  published(type: string, count?: number): void;
   tokenFetched(outcome: "succeeded" | "failed"): void;
   apiRequest(operationType: ApiOperationType, durationMs: number): void;
   rateLimited(): void;
@@ -33,7 +33,11 @@ export interface Metrics {
 
 const deliveryStatuses = ["SUCCEEDED", "FAILED", "GONE", "RETRYING"];
 const attemptOutcomes: AttemptOutcome[] = ["succeeded", "failed", "throttled", "gone", "no_answer", "not_sent"];
-const hookTypes = ["EVENT_CREATED", "EVENT_REMOVED", "EVENT_UPDATED", "ORDER_CREATED", "ORDER_REMOVED", "ORDER_UPDATED", "ORDER_CANCELLED"];
+const hookTypes = [
+  "EVENT_CREATED", "EVENT_REMOVED", "EVENT_UPDATED", "ORDER_CREATED", "ORDER_REMOVED", "ORDER_UPDATED", "ORDER_CANCELLED",
+  // Operational notices (docs/operational-webhooks.md), counted by the worker or API process that wrote them.
+  "GROUP_DISABLED", "DELIVERY_FAILED", "GROUP_RECOVERED",
+];
 
 export interface MetricsOptions {
   /** The database's unfinished deliveries (one statement), for the two pending gauges. */
@@ -68,7 +72,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const publications = new Counter({
     name: "hookgate_publications_total",
-    help: "Publications written by this process (source changes and publishEvent), by hook type",
+    help: "Publications written by this process (source changes, publishEvent and operational notices), by hook type",
     labelNames: ["type"],
     registers: [registry],
   });
@@ -106,7 +110,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registry,
     roundRecorded: (status) => deliveries.inc({ status }),
     attemptMade: (outcome, durationMs) => attempts.observe({ outcome }, durationMs / 1000),
-    published: (type) => publications.inc({ type }),
+    published: (type, count = 1) => publications.inc({ type }, count),
     tokenFetched: (outcome) => tokenFetches.inc({ outcome }),
     apiRequest: (operationType, durationMs) => apiRequests.observe({ operation_type: operationType }, durationMs / 1000),
     rateLimited: () => rateLimited.inc(),

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Db } from "./database.js";
 import { everyGroup, type GroupReach, groupWithinReach } from "./group-reach.js";
-import { groupFacts, isoText, noticeCtes, queueNoticeJobs } from "./operational-notices.js";
+import { groupFacts, isoText, noticeCtes, noticeOutcome } from "./operational-notices.js";
 import type { WebhookGroupRow } from "./tables.js";
 
 // A group's state, the one part of it that changes in place: on or off, its health, and which
@@ -79,15 +79,16 @@ export async function rotateGroupSigningSecret(
  * group is disabled with `reason` and, in the same statement, GROUP_DISABLED is published to the
  * organization's groups that subscribe to it (src/store/operational-notices.ts). Only a failure
  * can disable: a success after a long outage is the group recovering. Writes only when something
- * changes, so a healthy group's row is no hot spot.
+ * changes, so a healthy group's row is no hot spot. Answers how many publications it wrote (1
+ * when it disabled the group, else 0).
  */
 export async function recordGroupHealth(
   db: Db,
   health: { groupId: string; succeeded: boolean; disableAfterMs: number; reason: string },
-): Promise<void> {
+): Promise<number> {
   const failedTooLong = sql<boolean>`(not ${health.succeeded}::boolean
     and coalesce(failing_since < now() - ${health.disableAfterMs}::bigint * interval '1 millisecond', false))`;
-  await sql`
+  const { rows } = await sql<{ published: number }>`
     with before as (
       -- Locked and judged before the update, so the notice below knows this statement disabled it.
       -- NO KEY UPDATE, as the update itself takes: FOR UPDATE would also wait for the KEY SHARE
@@ -112,7 +113,8 @@ export async function recordGroupHealth(
           'disabled_at', ${isoText(sql`c.disabled_at`)}, 'reason', c.disabled_reason) as data
       from changed c where c.disabling
     ), ${noticeCtes(sql`notice`)}
-    select ${queueNoticeJobs()} as queued`.execute(db);
+    ${noticeOutcome()}`.execute(db);
+  return Number(rows[0]?.published ?? 0);
 }
 
 /**
