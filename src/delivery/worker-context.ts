@@ -23,7 +23,7 @@ export function createWorkerContext(services: Services): WorkerContext {
   const { config } = services;
   return {
     services,
-    batches: createWorkerBatches(() => services.db),
+    batches: createWorkerBatches(() => services.db, (count) => services.metrics.published("DELIVERY_FAILED", count)),
     gate: new EndpointGate({ perEndpoint: config.endpointConcurrency, breaker: circuitBreaker, maxSlotWaitMs: 250 }),
     tokens: new TokenCache({
       // simple-oauth2 speaks node:http (through wreck): the same address guard, on node's agents.

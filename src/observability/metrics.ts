@@ -4,8 +4,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 export interface PendingDeliveries {
   readonly status: string;
   readonly count: number;
-  /** Seconds since the oldest of them was created. */
-  readonly oldestAgeSeconds: number;
+  /** Seconds the oldest of them that is due (next_attempt_at passed) has waited; 0 when none is due. */
+  readonly oldestDueAgeSeconds: number;
 }
 
 /** How one attempt ended, as the attempt-duration histogram labels it (docs/metrics-and-readiness.md). */
@@ -24,8 +24,8 @@ export interface Metrics {
   /** A delivery's round was recorded, leaving it in `status` (SUCCEEDED, FAILED, GONE or RETRYING). */
   roundRecorded(status: string): void;
   attemptMade(outcome: AttemptOutcome, durationMs: number): void;
-  /** A publication was written (with its deliveries and jobs). */
-  published(type: string): void;
+  /** `count` publications (default 1) of `type` were written (with their deliveries and jobs). */
+  published(type: string, count?: number): void;
   tokenFetched(outcome: "succeeded" | "failed"): void;
   apiRequest(operationType: ApiOperationType, durationMs: number): void;
   rateLimited(): void;
@@ -33,14 +33,28 @@ export interface Metrics {
 
 const deliveryStatuses = ["SUCCEEDED", "FAILED", "GONE", "RETRYING"];
 const attemptOutcomes: AttemptOutcome[] = ["succeeded", "failed", "throttled", "gone", "no_answer", "not_sent"];
-const hookTypes = ["EVENT_CREATED", "EVENT_REMOVED", "EVENT_UPDATED", "ORDER_CREATED", "ORDER_REMOVED", "ORDER_UPDATED", "ORDER_CANCELLED"];
+const hookTypes = [
+  "EVENT_CREATED", "EVENT_REMOVED", "EVENT_UPDATED", "ORDER_CREATED", "ORDER_REMOVED", "ORDER_UPDATED", "ORDER_CANCELLED",
+  // Operational notices (docs/operational-webhooks.md), counted by the worker or API process that wrote them.
+  "GROUP_DISABLED", "DELIVERY_FAILED", "GROUP_RECOVERED",
+];
+
+export interface MetricsOptions {
+  /** The database's unfinished deliveries (one statement), for the two pending gauges. */
+  pending?: () => Promise<readonly PendingDeliveries[]>;
+  /** A scrape waits this long for `pending` before leaving the gauges out. Default 2 s. */
+  pendingTimeoutMs?: number;
+  /** An answer of `pending` serves the scrapes of this long. Default 5 s. */
+  pendingCacheMs?: number;
+}
 
 /**
- * `pending` is asked at each scrape (one statement); when it fails or takes over 2 s (the
- * database away) the two gauges are left out of that scrape rather than failing it, so the
- * process's own figures still arrive.
+ * `pending` is asked at scrape time, once at most at a time, and its answer kept for a few
+ * seconds, so several scrapers (and a slow database) never multiply the statement. When it fails
+ * or has not answered in time (the database away) the two gauges are left out of that scrape
+ * rather than failing it, so the process's own figures still arrive.
  */
-export function createMetrics(options: { pending?: () => Promise<readonly PendingDeliveries[]> } = {}): Metrics {
+export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const deliveries = new Counter({
@@ -58,7 +72,7 @@ export function createMetrics(options: { pending?: () => Promise<readonly Pendin
   });
   const publications = new Counter({
     name: "hookgate_publications_total",
-    help: "Publications written by this process (source changes and publishEvent), by hook type",
+    help: "Publications written by this process (source changes, publishEvent and operational notices), by hook type",
     labelNames: ["type"],
     registers: [registry],
   });
@@ -86,33 +100,49 @@ export function createMetrics(options: { pending?: () => Promise<readonly Pendin
   for (const type of hookTypes) publications.inc({ type }, 0);
   for (const outcome of ["succeeded", "failed"]) tokenFetches.inc({ outcome }, 0);
   for (const type of ["query", "mutation", "rest"]) apiRequests.zero({ operation_type: type });
-  if (options.pending) registerPendingGauges(registry, options.pending);
+  if (options.pending) {
+    registerPendingGauges(registry, options.pending, {
+      timeoutMs: options.pendingTimeoutMs ?? 2_000,
+      cacheMs: options.pendingCacheMs ?? 5_000,
+    });
+  }
   return {
     registry,
     roundRecorded: (status) => deliveries.inc({ status }),
     attemptMade: (outcome, durationMs) => attempts.observe({ outcome }, durationMs / 1000),
-    published: (type) => publications.inc({ type }),
+    published: (type, count = 1) => publications.inc({ type }, count),
     tokenFetched: (outcome) => tokenFetches.inc({ outcome }),
     apiRequest: (operationType, durationMs) => apiRequests.observe({ operation_type: operationType }, durationMs / 1000),
     rateLimited: () => rateLimited.inc(),
   };
 }
 
-/** A database that has not answered by then (a black-holed network) must not hold the scrape. */
-const pendingTimeoutMs = 2_000;
-
-function registerPendingGauges(registry: Registry, read: () => Promise<readonly PendingDeliveries[]>): void {
-  // Both gauges come from one statement: the first gauge collected reads it, the second reuses it.
+function registerPendingGauges(
+  registry: Registry,
+  read: () => Promise<readonly PendingDeliveries[]>,
+  limits: { timeoutMs: number; cacheMs: number },
+): void {
+  let cached: { at: number; rows: readonly PendingDeliveries[] } | null = null;
+  // The one read under way: a scrape that gave up on it leaves it running, and the next scrape
+  // waits for it rather than starting another beside it. A failure is not kept.
   let reading: Promise<readonly PendingDeliveries[] | null> | null = null;
-  const once = () => {
-    reading ??= Promise.race([read(), new Promise<null>((resolve) => setTimeout(resolve, pendingTimeoutMs, null).unref())])
-      .catch(() => null)
-      .finally(() => setImmediate(() => (reading = null)));
-    return reading;
+  const current = (): Promise<readonly PendingDeliveries[] | null> => {
+    if (cached && Date.now() - cached.at < limits.cacheMs) return Promise.resolve(cached.rows);
+    reading ??= read().then(
+      (rows) => {
+        cached = { at: Date.now(), rows };
+        return rows;
+      },
+      () => null,
+    ).finally(() => (reading = null));
+    // A database that does not answer (a black-holed network) must not hold the scrape.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(resolve, limits.timeoutMs, null).unref()));
+    return Promise.race([reading, late]).finally(() => clearTimeout(timer));
   };
   const fill = async (gauge: Gauge<"status">, value: (row: PendingDeliveries) => number) => {
     gauge.reset();
-    const rows = await once();
+    const rows = await current();
     if (!rows) return;
     // Both statuses always: no rows of a status is 0 pending, not a missing series.
     for (const status of ["PENDING", "RETRYING"]) {
@@ -131,11 +161,11 @@ function registerPendingGauges(registry: Registry, read: () => Promise<readonly 
   });
   new Gauge({
     name: "hookgate_oldest_pending_delivery_age_seconds",
-    help: "Age of the oldest unfinished delivery in the database, by status (0 when there is none)",
+    help: "How long the oldest unfinished delivery that is due (its next attempt's time passed) has waited to be sent, by status; 0 when none is due. Deliveries waiting on purpose (a retry's delay, an ordered lane, an open circuit, a rate limit) do not count",
     labelNames: ["status"],
     registers: [registry],
     async collect() {
-      await fill(this, (row) => row.oldestAgeSeconds);
+      await fill(this, (row) => row.oldestDueAgeSeconds);
     },
   });
 }

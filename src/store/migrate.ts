@@ -20,9 +20,9 @@ export async function migrateToLatest(db: Db, connectionString: string): Promise
   return withMigrationLock(connectionString, async () => {
     const applied: string[] = [];
     const provider = { getMigrations: async () => migrations };
-    const executed = new Set((await new Migrator({ db, provider }).getMigrations()).filter((m) => m.executedAt).map((m) => m.name));
+    const executed = new Set((await new Migrator({ db, provider, allowUnorderedMigrations }).getMigrations()).filter((m) => m.executedAt).map((m) => m.name));
     for (const step of steps(Object.keys(migrations).sort().filter((name) => !executed.has(name)))) {
-      const migrator = new Migrator({ db, provider, disableTransactions: !step.transactional });
+      const migrator = new Migrator({ db, provider, allowUnorderedMigrations, disableTransactions: !step.transactional });
       const { error, results = [] } = await migrator.migrateTo(step.target);
       applied.push(...results.filter((result) => result.status === "Success").map((result) => result.migrationName));
       if (error) {
@@ -34,6 +34,13 @@ export async function migrateToLatest(db: Db, connectionString: string): Promise
     return applied;
   });
 }
+
+/**
+ * A database may have applied a migration before an older one existed (0014 reached main before
+ * 0013 did): kysely would refuse it for ever. hookgate's migrations only add, and `steps` finds the
+ * pending ones by name, so each missing one is applied, in name order, whatever came before it.
+ */
+const allowUnorderedMigrations = true;
 
 /** The pending migrations in runs: each run of transactional ones together, each other one alone. */
 function steps(pending: string[]): Array<{ target: string; transactional: boolean }> {

@@ -44,6 +44,14 @@ export function queueNoticeJobs(): RawBuilder<number> {
 }
 
 /**
+ * The select that ends a notice statement: queues the jobs (see queueNoticeJobs) and answers how
+ * many publications it wrote, for hookgate_publications_total (counted by the caller).
+ */
+export function noticeOutcome(): RawBuilder<unknown> {
+  return sql`select ${queueNoticeJobs()} as queued, (select count(*) from notice_publication)::int as published`;
+}
+
+/**
  * The facts about group `g` every notice carries, as the default payload shows them: its id,
  * name and scope (which event or event guide, or the whole organization).
  */
@@ -59,11 +67,12 @@ export function groupFacts(alias: string): RawBuilder<unknown> {
  * DELIVERY_FAILED for each of `deliveryIds` that ended FAILED, with its last attempt's answer or
  * error. Run in the transaction that recorded them FAILED. Tests and operational deliveries are
  * never announced: an operational delivery that fails would otherwise announce itself to the
- * group that announced the first, and two failing groups would feed each other forever.
+ * group that announced the first, and two failing groups would feed each other forever. Answers
+ * how many publications it wrote.
  */
 export async function publishDeliveriesFailed(trx: Db, deliveryIds: readonly string[]): Promise<number> {
   if (deliveryIds.length === 0) return 0;
-  const { rows } = await sql<{ queued: number }>`
+  const { rows } = await sql<{ published: number }>`
     with notice as (
       select d.organization_id, d.mode, 'DELIVERY_FAILED' as type,
         ${groupFacts("g")} || jsonb_build_object(
@@ -81,20 +90,21 @@ export async function publishDeliveriesFailed(trx: Db, deliveryIds: readonly str
         and not d.is_test
         and d.type not in ('GROUP_DISABLED', 'DELIVERY_FAILED', 'GROUP_RECOVERED')
     ), ${noticeCtes(sql`notice`)}
-    select ${queueNoticeJobs()} as queued`.execute(trx);
-  return Number(rows[0]?.queued ?? 0);
+    ${noticeOutcome()}`.execute(trx);
+  return Number(rows[0]?.published ?? 0);
 }
 
 /**
  * GROUP_RECOVERED for group `groupId`, which `previous` says was disabled for failing too long
- * and which the caller's transaction has just switched on again.
+ * and which the caller's transaction has just switched on again. Answers how many publications
+ * it wrote (1).
  */
 export async function publishGroupRecovered(
   trx: Db,
   groupId: string,
   previous: { disabledAt: Date | null; disabledReason: string | null },
 ): Promise<number> {
-  const { rows } = await sql<{ queued: number }>`
+  const { rows } = await sql<{ published: number }>`
     with notice as (
       select g.organization_id, g.mode, 'GROUP_RECOVERED' as type,
         ${groupFacts("g")} || jsonb_build_object(
@@ -102,8 +112,8 @@ export async function publishGroupRecovered(
           'reason', 'enabled again with setWebhookGroupEnabled') as data
       from webhook_groups g where g.id = ${groupId}::uuid
     ), ${noticeCtes(sql`notice`)}
-    select ${queueNoticeJobs()} as queued`.execute(trx);
-  return Number(rows[0]?.queued ?? 0);
+    ${noticeOutcome()}`.execute(trx);
+  return Number(rows[0]?.published ?? 0);
 }
 
 /** A timestamp as the default payloads write one (JavaScript's toISOString: UTC, milliseconds, Z). */

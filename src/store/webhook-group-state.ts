@@ -1,14 +1,19 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Db } from "./database.js";
 import { everyGroup, type GroupReach, groupWithinReach } from "./group-reach.js";
-import { groupFacts, isoText, noticeCtes, queueNoticeJobs } from "./operational-notices.js";
+import { groupFacts, isoText, noticeCtes, noticeOutcome } from "./operational-notices.js";
 import type { WebhookGroupRow } from "./tables.js";
 
 // A group's state, the one part of it that changes in place: on or off, its health, and which
 // signing secrets are current. What a caller changes touches a live group of the caller's
 // organization only; health is the worker's, for the group of a delivery it just recorded.
 
-/** On or off by hand; switching either way starts the failure clock afresh. Undefined: no such live group. */
+/**
+ * On or off by hand; switching either way starts the failure clock afresh. Disabling a group that
+ * is already off changes nothing: a group hookgate disabled for failing keeps its reason and
+ * `auto_disabled`, so switching it on later still announces GROUP_RECOVERED. Undefined: no such
+ * live group.
+ */
 export async function setGroupEnabled(
   db: Db,
   organizationId: string,
@@ -16,15 +21,22 @@ export async function setGroupEnabled(
   enabled: boolean,
   reach: GroupReach = everyGroup,
 ): Promise<WebhookGroupRow | undefined> {
+  // Each right-hand `enabled` is the row's state before this update.
+  const ifWasEnabled = <T>(value: RawBuilder<T>, column: "disabled_at" | "disabled_reason" | "auto_disabled" | "failing_since") =>
+    sql<T>`case when enabled then ${value} else ${sql.ref(column)} end`;
   return db
     .updateTable("webhook_groups")
-    .set({
-      enabled,
-      disabled_at: enabled ? null : new Date(),
-      disabled_reason: enabled ? null : "disabled with setWebhookGroupEnabled",
-      auto_disabled: false,
-      failing_since: null,
-    })
+    .set(
+      enabled
+        ? { enabled, disabled_at: null, disabled_reason: null, auto_disabled: false, failing_since: null }
+        : {
+            enabled,
+            disabled_at: ifWasEnabled(sql<Date>`now()`, "disabled_at"),
+            disabled_reason: ifWasEnabled(sql<string>`${"disabled with setWebhookGroupEnabled"}::text`, "disabled_reason"),
+            auto_disabled: ifWasEnabled(sql<boolean>`false`, "auto_disabled"),
+            failing_since: ifWasEnabled(sql<Date | null>`null::timestamptz`, "failing_since"),
+          },
+    )
     .where("organization_id", "=", organizationId)
     .where("id", "=", id)
     .where("deleted_at", "is", null)
@@ -67,19 +79,22 @@ export async function rotateGroupSigningSecret(
  * group is disabled with `reason` and, in the same statement, GROUP_DISABLED is published to the
  * organization's groups that subscribe to it (src/store/operational-notices.ts). Only a failure
  * can disable: a success after a long outage is the group recovering. Writes only when something
- * changes, so a healthy group's row is no hot spot.
+ * changes, so a healthy group's row is no hot spot. Answers how many publications it wrote (1
+ * when it disabled the group, else 0).
  */
 export async function recordGroupHealth(
   db: Db,
   health: { groupId: string; succeeded: boolean; disableAfterMs: number; reason: string },
-): Promise<void> {
+): Promise<number> {
   const failedTooLong = sql<boolean>`(not ${health.succeeded}::boolean
     and coalesce(failing_since < now() - ${health.disableAfterMs}::bigint * interval '1 millisecond', false))`;
-  await sql`
+  const { rows } = await sql<{ published: number }>`
     with before as (
       -- Locked and judged before the update, so the notice below knows this statement disabled it.
+      -- NO KEY UPDATE, as the update itself takes: FOR UPDATE would also wait for the KEY SHARE
+      -- lock every transaction inserting a delivery or lane of this group holds until it commits.
       select id, failing_since, enabled and ${failedTooLong} as disabling
-      from webhook_groups where id = ${health.groupId}::uuid for update
+      from webhook_groups where id = ${health.groupId}::uuid for no key update
     ), changed as (
       update webhook_groups g
       set failing_since = case when ${health.succeeded}::boolean then null else coalesce(g.failing_since, now()) end,
@@ -98,7 +113,8 @@ export async function recordGroupHealth(
           'disabled_at', ${isoText(sql`c.disabled_at`)}, 'reason', c.disabled_reason) as data
       from changed c where c.disabling
     ), ${noticeCtes(sql`notice`)}
-    select ${queueNoticeJobs()} as queued`.execute(db);
+    ${noticeOutcome()}`.execute(db);
+  return Number(rows[0]?.published ?? 0);
 }
 
 /**

@@ -23,9 +23,10 @@ export async function setWebhookGroupEnabled(
   enabled: boolean,
   reach: GroupReach = everyGroup,
 ): Promise<WebhookGroupRow> {
-  const row = isUuid(id) ? await services.db.transaction().execute((trx) => switchGroup(trx, organizationId, id, enabled, reach)) : undefined;
-  if (!row) throw new NotFoundError(`id: no webhook group ${shownId(id)} in your organization`);
-  return row;
+  const switched = isUuid(id) ? await services.db.transaction().execute((trx) => switchGroup(trx, organizationId, id, enabled, reach)) : undefined;
+  if (!switched?.row) throw new NotFoundError(`id: no webhook group ${shownId(id)} in your organization`);
+  if (switched.announced > 0) services.metrics.published("GROUP_RECOVERED", switched.announced);
+  return switched.row;
 }
 
 /**
@@ -36,10 +37,11 @@ export async function setWebhookGroupEnabled(
 async function switchGroup(trx: Db, organizationId: string, id: string, enabled: boolean, reach: GroupReach) {
   const before = enabled ? await lockGroupState(trx, organizationId, id) : undefined;
   const row = await setGroupEnabled(trx, organizationId, id, enabled, reach);
+  let announced = 0;
   if (row && before && !before.enabled && before.auto_disabled) {
-    await publishGroupRecovered(trx, row.id, { disabledAt: before.disabled_at, disabledReason: before.disabled_reason });
+    announced = await publishGroupRecovered(trx, row.id, { disabledAt: before.disabled_at, disabledReason: before.disabled_reason });
   }
-  return row;
+  return { row, announced };
 }
 
 /**

@@ -7,6 +7,7 @@ import { createFullGroup, plainHeaders, readGroup, requestsTo, setEnabled, waitF
 import type { ReceivedRequest } from "../support/receiver.js";
 import { useReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
+import { scrape } from "../observability/scrape.js";
 
 // Operational webhooks end to end: a real worker, real partners on loopback. Each test works in
 // an organization of its own, so the organization-wide groups it creates hear only its changes.
@@ -210,5 +211,37 @@ describe("operational webhooks", () => {
     expect(requestsTo(receiver, "/t4/watcher")).toHaveLength(2);
     // The group that failed heard nothing of all this about itself: only the order it failed to take.
     expect(requestsTo(receiver, "/down/t4/orders").map((received) => JSON.parse(received.body).type)).toEqual(["order_created"]);
+  });
+
+  it("hookgate_publications_total counts each notice hookgate writes, by its type", async () => {
+    const counted = async () => {
+      const metrics = await scrape(app.url);
+      return Object.fromEntries(operationalTypes.map((type) => [type, metrics.value("hookgate_publications_total", { type })]));
+    };
+    const before = await counted();
+    // Every type's series exists from the start.
+    for (const type of operationalTypes) expect(before[type], type).toEqual(expect.any(Number));
+
+    const org = await app.createOrganization("counted notices");
+    await group(org.adminKey, "/t5/watcher", operationalTypes, "ops watcher");
+    const failing = await group(org.adminKey, "/down/t5/orders", ["ORDER_CREATED"], "failing partner");
+    const event = await createEvent(app, {}, org.adminKey);
+    // One delivery FAILED for good: DELIVERY_FAILED.
+    await createOrder(app, event.id, org.adminKey);
+    await waitForPath(receiver, "/t5/watcher", 1);
+    await waitUntilSettled(app, { organizationId: org.id });
+    // Then failing past HOOKGATE_AUTO_DISABLE_AFTER: the next failure disables it, GROUP_DISABLED.
+    await failingGroupClock(failing.id, "2 hours");
+    await createOrder(app, event.id, org.adminKey);
+    await waitForPath(receiver, "/t5/watcher", 2);
+    await waitUntilSettled(app, { organizationId: org.id });
+    // Enabled again: GROUP_RECOVERED.
+    expect((await setEnabled(app, failing.id, true, org.adminKey)).errors).toBeUndefined();
+    await waitForPath(receiver, "/t5/watcher", 3);
+
+    const after = await counted();
+    expect(Object.fromEntries(operationalTypes.map((type) => [type, after[type]! - before[type]!]))).toEqual({
+      GROUP_DISABLED: 1, DELIVERY_FAILED: 1, GROUP_RECOVERED: 1,
+    });
   });
 });

@@ -12,7 +12,8 @@ import { scrape } from "./scrape.js";
 // as `npm start` runs them), checked against what the receiver, the token endpoint and the
 // delivery log saw. Three rounds after the first failure (HOOKGATE_RETRY_SCHEDULE 100ms,200ms,300ms).
 
-const app = useTestApp({}, { worker: true });
+// The held requests must outlast the gauges' 5 s cache unanswered.
+const app = useTestApp({ HOOKGATE_DELIVERY_TIMEOUT: "20s" }, { worker: true });
 const receiver = useReceiver();
 const tokens = useTokenEndpoint();
 const failingTokens = useTokenEndpoint();
@@ -113,19 +114,23 @@ describe("/metrics after real deliveries", () => {
     // Both POSTs are in the receiver's hands, unanswered: their first round is not recorded yet.
     await eventually(() => receiver.requests.filter((request) => request.path === "/hold").length, (n) => n === 2, { what: "two held requests" });
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const pending = await scrape(app.url);
+    // The gauges' answer is kept 5 s: the scrape above may still be what a scrape says.
+    const pending = await eventually(() => scrape(app.url), (answer) => answer.value("hookgate_deliveries_pending", { status: "PENDING" }) === 2, {
+      timeoutMs: 10_000, intervalMs: 250, what: "2 pending deliveries on /metrics",
+    });
     const { rows } = await sql<{ n: string }>`select count(*) as n from deliveries where finished_at is null`.execute(app.db);
     expect(Number(rows[0]!.n)).toBe(2);
-    expect(pending.value("hookgate_deliveries_pending", { status: "PENDING" })).toBe(2);
     expect(pending.value("hookgate_deliveries_pending", { status: "RETRYING" })).toBe(0);
+    // Being sent, not answered yet: due since they were published, over a second ago.
     const age = pending.value("hookgate_oldest_pending_delivery_age_seconds", { status: "PENDING" })!;
     expect(age).toBeGreaterThanOrEqual(1);
     expect(age).toBeLessThan(30);
 
     release();
     await waitUntilSettled(app);
-    const after = await scrape(app.url);
-    expect(after.value("hookgate_deliveries_pending", { status: "PENDING" })).toBe(0);
+    const after = await eventually(() => scrape(app.url), (answer) => answer.value("hookgate_deliveries_pending", { status: "PENDING" }) === 0, {
+      timeoutMs: 10_000, intervalMs: 250, what: "no pending delivery on /metrics",
+    });
     expect(after.value("hookgate_deliveries_total", { status: "SUCCEEDED" })).toBe(5);
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { startHookgate } from "../../src/app.js";
 import { useDatabaseLink } from "../support/database-link.js";
 import { eventually } from "../support/eventually.js";
 import { useTestApp } from "../support/test-app.js";
@@ -55,6 +56,29 @@ describe("/ready", () => {
     } finally {
       await sql`insert into kysely_migration (name, timestamp) values (${removed!.name}, ${removed!.timestamp})`.execute(app.db);
     }
+    expect((await probe("/ready")).status).toBe(200);
+  });
+
+  it("a database that applied 0014 before 0013 existed gets 0013 at the next start, and is ready", async () => {
+    // main had 0014 alone for a while: such a database has 0014's row and none of 0013's indexes.
+    const indexes = ["deliveries_finished", "deliveries_publication", "publications_created", "publication_keys_created", "publication_keys_publication"];
+    await sql`delete from kysely_migration where name = '0013_retention_indexes'`.execute(app.db);
+    for (const name of indexes) await sql`drop index ${sql.id(name)}`.execute(app.db);
+    expect((await probe("/ready")).body.reason).toBe("migrations not applied: 0013_retention_indexes (run `hookgate migrate` or start a process that migrates)");
+
+    const config = { ...app.hookgate.services.config, host: "127.0.0.1", port: 0 };
+    const second = await startHookgate(config, { roles: { api: true, worker: false }, announce: () => {} });
+    try {
+      const ready = await fetch(`${second.url}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: "ready", checks: { database: "ok", migrations: "current" } });
+    } finally {
+      await second.stop();
+    }
+    const { rows } = await sql<{ name: string }>`
+      select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+      where c.relname = any(${indexes}::text[]) and i.indisvalid order by 1`.execute(app.db);
+    expect(rows.map((row) => row.name)).toEqual([...indexes].sort());
     expect((await probe("/ready")).status).toBe(200);
   });
 });

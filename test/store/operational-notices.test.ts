@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { recordRoundsAnnouncingFailures } from "../../src/store/record-failed-rounds.js";
 import type { RoundRecord } from "../../src/store/record-rounds.js";
@@ -88,5 +89,36 @@ describe("operational notices are written with the change they announce", () => 
     // A failure of a group already disabled changes nothing, and announces nothing again.
     await recordGroupHealth(app.db, health);
     expect(await notices("GROUP_DISABLED")).toHaveLength(1);
+  });
+});
+
+describe("recording a group's health", () => {
+  it("does not wait for a transaction that is writing a delivery for the group", async () => {
+    const groupId = (await createFullGroup(app, { name: "busy", hooks: [{ type: "ORDER_CREATED", endpoint: "https://busy.partner.example/" }] })).webhookGroup.id;
+    const order = await createOrder(app, eventId);
+    // A publish still open: its delivery's foreign key holds a KEY SHARE lock on the group's row.
+    const publisher = new pg.Client({ connectionString: app.hookgate.services.databaseUrl });
+    await publisher.connect();
+    try {
+      await publisher.query("begin");
+      await publisher.query(
+        `insert into deliveries (organization_id, publication_id, webhook_group_id, hook_id, type, occurred_at, mode)
+         select organization_id, publication_id, webhook_group_id, hook_id, type, occurred_at, mode
+         from deliveries where webhook_group_id = $1 and order_id = $2`,
+        [groupId, order.id],
+      );
+      const started = Date.now();
+      await app.db.transaction().execute(async (trx) => {
+        // A wait for the row lock fails here instead of lasting as long as the publish does.
+        await sql`set local lock_timeout = '500ms'`.execute(trx);
+        await recordGroupHealth(trx, { groupId, succeeded: false, disableAfterMs: 60_000, reason: "failing for a minute" });
+      });
+      expect(Date.now() - started).toBeLessThan(500);
+      const { rows } = await sql<{ failing: boolean }>`select failing_since is not null as failing from webhook_groups where id = ${groupId}`.execute(app.db);
+      expect(rows[0]!.failing).toBe(true);
+    } finally {
+      await publisher.query("rollback").catch(() => {});
+      await publisher.end();
+    }
   });
 });

@@ -13,8 +13,9 @@ describe("migration 0013 (retention's indexes)", () => {
   const test = useTestDatabase();
 
   /**
-   * Takes the database back to just before 0013: the migrations after it undone (the migrator
-   * refuses a gap in what was applied), and 0013 forgotten, its indexes left as the test set them.
+   * Takes the database back to just before 0013: the migrations after it undone (a database that
+   * had not reached them yet; test/observability/readiness.test.ts covers one that had), and 0013
+   * forgotten, its indexes left as the test set them.
    */
   async function forget0013(): Promise<string[]> {
     const later = Object.keys(migrations).filter((name) => name > "0013_retention_indexes").sort().reverse();

@@ -1,4 +1,6 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { recordGroupHealth } from "../../src/store/webhook-group-state.js";
 import { isFinished, waitForDelivery, waitForDeliveryIds, waitUntilSettled } from "../support/delivery-log.js";
 import { expectError } from "../support/expect-error.js";
 import { createOrder, createViewerKey } from "../support/fixtures.js";
@@ -136,5 +138,26 @@ describe("setWebhookGroupEnabled", () => {
       .map((edge) => edge.node)
       .find((candidate) => candidate.id === group.id);
     expect(node).toMatchObject({ enabled: false, disabledAt: expect.any(String) });
+  });
+
+  it("disabling a group hookgate disabled for failing changes nothing: it keeps hookgate's reason, and enabling it announces GROUP_RECOVERED", async () => {
+    const watcher = (await createFullGroup(app, receiverGroupInput(receiver, "/recovery-watch", ["GROUP_RECOVERED"]))).webhookGroup;
+    const { group } = await createScopedGroup(app, receiver, "/auto-disabled");
+    // What the worker does to a group whose every attempt failed for too long.
+    await sql`update webhook_groups set failing_since = now() - interval '2 hours' where id = ${group.id}`.execute(app.db);
+    const reason = "every delivery attempt failed for 1h (HOOKGATE_AUTO_DISABLE_AFTER)";
+    await recordGroupHealth(app.db, { groupId: group.id, succeeded: false, disableAfterMs: 3_600_000, reason });
+    const disabled = await readGroup(app, group.id);
+    expect(disabled).toMatchObject({ enabled: false, disabledReason: reason });
+
+    const again = await setEnabled(app, group.id, false);
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.setWebhookGroupEnabled).toMatchObject({ enabled: false, disabledAt: disabled!.disabledAt, disabledReason: reason });
+    expect(await readGroup(app, group.id)).toEqual(disabled);
+
+    expect((await setEnabled(app, group.id, true)).errors).toBeUndefined();
+    const [notice] = await waitForPath(receiver, "/recovery-watch");
+    expect(JSON.parse(notice!.body)).toMatchObject({ type: "group_recovered", group_id: group.id, disabled_reason: reason, disabled_at: disabled!.disabledAt });
+    expect(watcher.enabled).toBe(true);
   });
 });

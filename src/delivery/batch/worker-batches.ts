@@ -32,7 +32,11 @@ const maxBatchSize = 500;
 /** Rounds carry payloads and answers (up to 16 KiB each): a recording statement stays a few MB. */
 const maxRecordBatchSize = 100;
 
-export function createWorkerBatches(db: () => Db): WorkerBatches {
+/**
+ * `failuresAnnounced`: told, once committed, how many DELIVERY_FAILED publications a recording
+ * wrote (hookgate_publications_total).
+ */
+export function createWorkerBatches(db: () => Db, failuresAnnounced: (count: number) => void = () => {}): WorkerBatches {
   return {
     loadDelivery: microBatch(
       async (ids: readonly string[]) => {
@@ -41,7 +45,7 @@ export function createWorkerBatches(db: () => Db): WorkerBatches {
       },
       { windowMs: 0, maxBatchSize },
     ),
-    recordRound: microBatch((rounds: readonly RoundRecord[]) => recordTogetherOrAlone(db(), rounds), {
+    recordRound: microBatch((rounds: readonly RoundRecord[]) => recordTogetherOrAlone(db(), rounds, failuresAnnounced), {
       windowMs: recordWindowMs,
       maxBatchSize: maxRecordBatchSize,
     }),
@@ -62,14 +66,23 @@ export function createWorkerBatches(db: () => Db): WorkerBatches {
  * send again: on such a failure each round is recorded on its own, and only the one that fails
  * alone fails (as an Error for its caller). Transient failures are waited out first.
  */
-async function recordTogetherOrAlone(db: Db, rounds: readonly RoundRecord[]): Promise<(GroupSeen | null | Error)[]> {
+async function recordTogetherOrAlone(
+  db: Db,
+  rounds: readonly RoundRecord[],
+  failuresAnnounced: (count: number) => void,
+): Promise<(GroupSeen | null | Error)[]> {
+  const record = async (some: readonly RoundRecord[]) => {
+    const { seen, announced } = await retryTransient(() => recordRoundsAnnouncingFailures(db, some));
+    if (announced > 0) failuresAnnounced(announced);
+    return seen;
+  };
   try {
-    return await retryTransient(() => recordRoundsAnnouncingFailures(db, rounds));
+    return await record(rounds);
   } catch (error) {
     if (rounds.length === 1) throw error;
     return Promise.all(
       rounds.map((round) =>
-        retryTransient(() => recordRoundsAnnouncingFailures(db, [round])).then(
+        record([round]).then(
           ([seen]) => seen ?? null,
           (failure: unknown) => (failure instanceof Error ? failure : new Error(String(failure))),
         ),

@@ -33,7 +33,7 @@ export async function updateGroupHealth(
   decision: Decision,
   group: GroupSeen,
 ): Promise<void> {
-  const { config, db, logger } = context.services;
+  const { config, db, logger, metrics } = context.services;
   // A throttling partner is busy, not failing: its rounds neither start nor clear the failure clock.
   if (delivery.is_test || decision.throttled || healthChange(decision.succeeded, group, config.autoDisableAfterMs) === null) return;
   const health = {
@@ -42,7 +42,10 @@ export async function updateGroupHealth(
     disableAfterMs: config.autoDisableAfterMs,
     reason: `every delivery attempt failed for ${formatDuration(config.autoDisableAfterMs)} (HOOKGATE_AUTO_DISABLE_AFTER)`,
   };
-  await retryTransient(() => recordGroupHealth(db, health)).catch((error: unknown) => {
+  try {
+    const announced = await retryTransient(() => recordGroupHealth(db, health));
+    if (announced > 0) metrics.published("GROUP_DISABLED", announced);
+  } catch (error) {
     logger.error({ err: error, groupId: health.groupId }, "recording a webhook group's health failed");
-  });
+  }
 }
