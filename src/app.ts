@@ -99,7 +99,9 @@ export async function startHookgate(
       },
     });
   try {
-    const applied = await whenReachable(() => migrateToLatest(db, database.url));
+    const onWaitForLock = (waitedMs: number) =>
+      logger.info({ waitedSeconds: Math.round(waitedMs / 1000) }, "waiting for another process to finish migrating the database");
+    const applied = await whenReachable(() => migrateToLatest(db, database.url, { onWaitForLock }));
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
     const secrets = await loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
     await whenReachable(() => checkSecretKey(db, secrets));

@@ -15,13 +15,18 @@ import type { Db } from "./database.js";
  * Kysely's own lock covers one call of its migrator; running in steps needs one lock around them
  * all, or a process that started with an older list could migrate another one's work back down.
  */
-export async function migrateToLatest(db: Db, connectionString: string): Promise<string[]> {
+export async function migrateToLatest(
+  db: Db,
+  connectionString: string,
+  options: { onWaitForLock?: (waitedMs: number) => void } = {},
+): Promise<string[]> {
   await runMigrations({ connectionString, logger: silentQueueLogger });
-  return withMigrationLock(connectionString, async () => {
+  return withMigrationLock(connectionString, options.onWaitForLock, async (assertHeld) => {
     const applied: string[] = [];
     const provider = { getMigrations: async () => migrations };
     const executed = new Set((await new Migrator({ db, provider, allowUnorderedMigrations }).getMigrations()).filter((m) => m.executedAt).map((m) => m.name));
     for (const step of steps(Object.keys(migrations).sort().filter((name) => !executed.has(name)))) {
+      assertHeld();
       const migrator = new Migrator({ db, provider, allowUnorderedMigrations, disableTransactions: !step.transactional });
       const { error, results = [] } = await migrator.migrateTo(step.target);
       applied.push(...results.filter((result) => result.status === "Success").map((result) => result.migrationName));
@@ -61,22 +66,42 @@ function steps(pending: string[]): Array<{ target: string; transactional: boolea
  * — each would wait for the other for ever, and PostgreSQL could not tell (one link of the circle
  * is the other process's own code).
  */
-async function withMigrationLock<T>(connectionString: string, work: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString });
+async function withMigrationLock<T>(
+  connectionString: string,
+  onWait: ((waitedMs: number) => void) | undefined,
+  work: (assertHeld: () => void) => Promise<T>,
+): Promise<T> {
+  // Idle for the whole migration, so kept alive; should its session end all the same (a
+  // failover, an idle timeout, pg_terminate_backend), the lock is gone with it: the error is kept
+  // rather than left unhandled (which would end the process), and no further step runs without it.
+  const client = new pg.Client({ connectionString, keepAlive: true });
+  let lost: Error | undefined;
+  client.on("error", (error) => (lost ??= error));
   await client.connect();
   try {
+    const started = Date.now();
+    let saidAt = started;
     for (;;) {
       const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1) as locked", [migrationLockId]);
       if (rows[0]?.locked) break;
+      // Another process is migrating (an index build on a big table can take minutes): say so now
+      // and then, rather than seem hung.
+      if (onWait && Date.now() - saidAt >= lockWaitReportMs) {
+        saidAt = Date.now();
+        onWait(saidAt - started);
+      }
       await sleep(lockRetryMs);
     }
-    return await work();
+    return await work(() => {
+      if (lost) throw new Error(`the migration lock was lost (its connection ended: ${lost.message}); start again to finish migrating`, { cause: lost });
+    });
   } finally {
     // Ending the session releases the lock, whatever happened.
-    await client.end();
+    await client.end().catch(() => {});
   }
 }
 
+const lockWaitReportMs = 15_000;
 const lockRetryMs = 100;
 
 /** Arbitrary, and not kysely's (3853314791062309107) nor graphile-worker's. */
