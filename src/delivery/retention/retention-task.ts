@@ -34,6 +34,7 @@ export function retentionTask(services: Services, stopping: AbortSignal): Task {
   return async (_payload, helpers) => {
     const signal = AbortSignal.any([stopping, helpers.abortSignal]);
     const run = await runRetention(services.db, { retentionMs: services.config.retentionMs, signal });
-    if (run.batches > 0) services.logger.info({ retention: run }, "retention: deleted what was older than HOOKGATE_RETENTION");
+    const deleted = run.deliveries + run.attempts + run.idempotencyKeys + run.publications + run.initializations;
+    if (deleted > 0) services.logger.info({ retention: run }, "retention: deleted what was older than HOOKGATE_RETENTION");
   };
 }

@@ -16,6 +16,12 @@ export interface RetentionOptions {
   readonly pauseMs?: number;
   /** Stops between batches: the worker is stopping. What is left waits for the next run. */
   readonly signal?: AbortSignal;
+  /**
+   * A run stops after this long (default 50 min) and the next hourly run carries on: graphile-worker
+   * hands a job locked for 4 hours to another worker even while it still runs, so a run that long
+   * (the first after an upgrade, with months to delete) would get a second one beside it.
+   */
+  readonly maxRunMs?: number;
   /** Told how long each statement took (for the log and the tests). */
   readonly onBatch?: (batch: { table: string; rows: number; ms: number }) => void;
 }
@@ -29,12 +35,13 @@ export interface RetentionRun {
   batches: number;
   /** The longest single statement, in milliseconds. */
   longestBatchMs: number;
-  /** True when the run stopped early because the worker was stopping. */
+  /** True when the run stopped early: the worker was stopping, or the run reached maxRunMs. */
   interrupted: boolean;
 }
 
 export const defaultRetentionBatchSize = 1_000;
 export const defaultRetentionPauseMs = 50;
+export const defaultRetentionMaxRunMs = 50 * 60_000;
 
 /**
  * One run of retention: deletes, oldest first, what is older than the window (docs/retention.md)
@@ -53,11 +60,12 @@ export async function runRetention(db: Db, options: RetentionOptions): Promise<R
   if (retentionMs === null) return run;
   const limit = options.batchSize ?? defaultRetentionBatchSize;
   const pauseMs = options.pauseMs ?? defaultRetentionPauseMs;
+  const stopAt = performance.now() + (options.maxRunMs ?? defaultRetentionMaxRunMs);
 
   /** Runs `batch` until it deletes fewer than `limit` rows; false when stopped first. */
   const drain = async (table: string, batch: () => Promise<number>): Promise<boolean> => {
     for (;;) {
-      if (signal?.aborted) return false;
+      if (signal?.aborted || performance.now() >= stopAt) return false;
       const started = performance.now();
       const rows = await batch();
       const ms = performance.now() - started;

@@ -120,6 +120,18 @@ describe("retention", () => {
     expect(rows[0]!.n).toBe(0);
   });
 
+  it("stops a run that reached its time limit between two batches, leaving the rest to the next run", async () => {
+    const like = (await publishOrder()).deliveryId;
+    await cloneFinished(app.db, like, 2_500, thirtyDays + day, 1);
+
+    // The pause after the first batch outlasts the limit: the run ends there.
+    const run = await runRetention(app.db, { retentionMs: thirtyDays, batchSize: 1_000, pauseMs: 300, maxRunMs: 100 });
+
+    expect(run).toMatchObject({ deliveries: 1_000, interrupted: true });
+    const next = await runRetention(app.db, { retentionMs: thirtyDays, batchSize: 1_000, pauseMs: 1 });
+    expect(next.deliveries).toBe(1_500);
+  });
+
   it("keeps every statement short at the default batch size: the longest is measured", async () => {
     const like = (await publishOrder()).deliveryId;
     await cloneFinished(app.db, like, 10_000, thirtyDays + day, 3);
