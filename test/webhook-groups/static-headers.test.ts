@@ -102,6 +102,7 @@ describe("static headers", () => {
       ["Content-Type (reserved, any case)", () => withHeaders([{ name: "Content-Type", value: "text/plain" }]), "input.headers[0].name"],
       ["webhook-signature (reserved)", () => withHeaders([headers[0], { name: "webhook-signature", value: "v1,forged" }]), "input.headers[1].name"],
       ["x-webhook-secret (reserved)", () => withHeaders([{ name: "x-webhook-secret", value: "forged" }]), "input.headers[0].name"],
+      ["traceparent (reserved: set from the delivery's trace)", () => withHeaders([{ name: "traceparent", value: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" }]), "input.headers[0].name"],
       ["the token header when authentication is set", () => groupInput({ headers: [{ name: "Authorization", value: "Basic abc" }] }), "input.headers[0].name"],
       [
         "the token header in another case, with a custom headerFormat",

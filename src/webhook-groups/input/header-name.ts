@@ -7,6 +7,9 @@ const reservedHeaders = new Set([
   "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
   "content-length", "content-type", "content-encoding", "expect",
   "webhook-id", "webhook-timestamp", "webhook-signature", "webhook-mode", "x-webhook-secret",
+  // Set from the delivery's trace when tracing is on (docs/tracing.md): a group's own would be
+  // replaced then and sent as it is otherwise, a trace id that means nothing to hookgate.
+  "traceparent",
 ]);
 
 /** An HTTP header name (RFC 9110 token) that hookgate does not set itself. */
