@@ -53,28 +53,82 @@ export async function deleteExpiredIdempotencyKeys(db: Db, limit: number): Promi
   return rows[0]!.keys;
 }
 
+/** Where a walk over old publications stands: the last one looked at, by (created_at, id). */
+export interface PublicationCursor {
+  /** created_at as ISO 8601 text in UTC, to the microsecond (a JS Date would lose them). */
+  readonly createdAt: string;
+  readonly id: string;
+}
+
+export interface PublicationBatch {
+  publications: number;
+  /** Where the next batch starts; null: every old publication has been looked at. */
+  next: PublicationCursor | null;
+}
+
 /**
  * Publications older than the window that nothing names any more: no delivery left (theirs go
  * first, once finished and old) and no idempotency key holding them. The window is at least a
  * key's 24 hours: a shorter one would have every batch step over a day of keyed publications it
  * must keep. A publication only gains deliveries in the statement that creates it, so none can
  * appear once it is this old.
+ *
+ * A batch looks at the next `limit` old publications after `after` (oldest first, through
+ * publications_created; ties of one statement's created_at ordered by id), probes only those for
+ * deliveries and keys, and deletes the ones nothing names. The ones kept (a delivery that finished
+ * late, one still under way) are stepped over by the cursor, not walked again by every batch: a
+ * batch's cost is bounded by `limit`, however many old publications must stay.
  */
-export async function deleteOldPublications(db: Db, retentionMs: number, limit: number): Promise<number> {
-  const { rows } = await sql<{ publications: number }>`
-    with doomed as materialized (
+export async function deletePublicationsBatch(
+  db: Db,
+  retentionMs: number,
+  limit: number,
+  after: PublicationCursor | null,
+): Promise<PublicationBatch> {
+  const cutoff = olderThan(Math.max(retentionMs, idempotencyKeyLifetimeMs));
+  // The leading created_at >= lets the single-column index start at the cursor.
+  const from = after === null ? sql`` : sql`
+        and created_at >= ${after.createdAt}::timestamptz
+        and (created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`;
+  const { rows } = await sql<{ publications: number; looked_at: number; last_created_at: string | null; last_id: string | null }>`
+    with candidates as materialized (
+      select id, created_at from publications
+      where created_at < ${cutoff} ${from}
+      order by created_at, id
+      limit ${limit}
+    ), doomed as materialized (
       select p.id from publications p
-      where p.created_at < ${olderThan(Math.max(retentionMs, idempotencyKeyLifetimeMs))}
+      where p.id in (select id from candidates)
         and not exists (select 1 from deliveries d where d.publication_id = p.id)
         and not exists (select 1 from publication_keys k where k.publication_id = p.id)
-      order by p.created_at
-      limit ${limit}
       for update of p skip locked
     ), gone as (
       delete from publications where id in (select id from doomed) returning 1
+    ), last as (
+      select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at_text, id from candidates order by created_at desc, id desc limit 1
     )
-    select count(*)::int as publications from gone`.execute(db);
-  return rows[0]!.publications;
+    select (select count(*) from gone)::int as publications, (select count(*) from candidates)::int as looked_at,
+      (select created_at_text from last) as last_created_at, (select id from last) as last_id`.execute(db);
+  const row = rows[0]!;
+  const next = row.looked_at < limit || row.last_id === null ? null : { createdAt: row.last_created_at!, id: row.last_id };
+  return { publications: row.publications, next };
+}
+
+/**
+ * The previous signature, for a caller that does not carry the cursor yet: batches from the oldest
+ * until `limit` publications are deleted or none old is left (fewer than `limit` then). Each
+ * statement is bounded, but a call walks the kept ones again; carry the cursor instead.
+ * @deprecated use deletePublicationsBatch and pass each batch's `next` to the next.
+ */
+export async function deleteOldPublications(db: Db, retentionMs: number, limit: number): Promise<number> {
+  let deleted = 0;
+  let after: PublicationCursor | null = null;
+  do {
+    const batch: PublicationBatch = await deletePublicationsBatch(db, retentionMs, limit, after);
+    deleted += batch.publications;
+    after = batch.next;
+  } while (after !== null && deleted < limit);
+  return deleted;
 }
 
 /**
