@@ -10,26 +10,72 @@ import { idempotencyKeyLifetime, idempotencyKeyLifetimeMs } from "./publication.
 /** A cutoff on the database's clock, the one every timestamp here was written with. */
 const olderThan = (retentionMs: number) => sql`now() - ${retentionMs} * interval '1 millisecond'`;
 
+export interface DeliveriesBatch {
+  deliveries: number;
+  attempts: number;
+  /** False when no old finished delivery was left past this batch: the next would find nothing. */
+  more: boolean;
+}
+
 /**
  * Deliveries that finished (SUCCEEDED, FAILED, GONE) before the window, with their attempts, in
  * one statement. A delivery not finished — PENDING, RETRYING, however old — is never touched: it
  * has no finished_at. A redelivered one counts from its new end.
+ *
+ * At most `limit` deliveries and at most `limit` attempts: of the oldest `limit` finished ones,
+ * as many as fit while their attempt_count adds up to `limit` — but always the first, so one
+ * delivery with more attempts than that goes alone, with all of them. A delivery is deleted whole
+ * or not at all: never an old delivery left with part of its attempts (a redeliver could re-open
+ * it). attempt_count is written with the attempts, in one statement (record-rounds.ts).
  */
-export async function deleteFinishedDeliveries(db: Db, retentionMs: number, limit: number): Promise<{ deliveries: number; attempts: number }> {
-  const { rows } = await sql<{ deliveries: number; attempts: number }>`
-    with doomed as materialized (
-      select id from deliveries
-      where finished_at < ${olderThan(retentionMs)}
-      order by finished_at
+export async function deleteFinishedDeliveriesBatch(db: Db, retentionMs: number, limit: number): Promise<DeliveriesBatch> {
+  const cutoff = olderThan(retentionMs);
+  const { rows } = await sql<{ deliveries: number; attempts: number; looked_at: number; fitting: number }>`
+    with candidates as materialized (
+      select id, finished_at, attempt_count from deliveries
+      where finished_at < ${cutoff}
+      order by finished_at, id
       limit ${limit}
+    ), fitting as materialized (
+      select id from (
+        select id, sum(attempt_count) over (order by finished_at, id) as attempts_so_far,
+               row_number() over (order by finished_at, id) as n
+        from candidates
+      ) c
+      where attempts_so_far <= ${limit} or n = 1
+    ), doomed as materialized (
+      -- Locked only now, and only what goes; finished_at is checked again on the locked row.
+      select id from deliveries
+      where id in (select id from fitting) and finished_at < ${cutoff}
       for update skip locked
     ), attempts as (
       delete from delivery_attempts where delivery_id in (select id from doomed) returning 1
     ), gone as (
       delete from deliveries where id in (select id from doomed) returning 1
     )
-    select (select count(*) from gone)::int as deliveries, (select count(*) from attempts)::int as attempts`.execute(db);
-  return rows[0]!;
+    select (select count(*) from gone)::int as deliveries, (select count(*) from attempts)::int as attempts,
+      (select count(*) from candidates)::int as looked_at, (select count(*) from fitting)::int as fitting`.execute(db);
+  const row = rows[0]!;
+  // More is left when the oldest `limit` did not all fit, or there were `limit` of them. A batch
+  // that deleted nothing (all it picked held by others) says none, so no caller spins on them.
+  const more = row.deliveries > 0 && (row.fitting < row.looked_at || row.looked_at === limit);
+  return { deliveries: row.deliveries, attempts: row.attempts, more };
+}
+
+/**
+ * The previous signature, for a caller that stops at a batch of fewer than `limit` deliveries:
+ * bounded batches, one after another without a pause, until `limit` deliveries are deleted or
+ * none old is left.
+ * @deprecated use deleteFinishedDeliveriesBatch, go on while `more`, and pause between batches.
+ */
+export async function deleteFinishedDeliveries(db: Db, retentionMs: number, limit: number): Promise<{ deliveries: number; attempts: number }> {
+  const total = { deliveries: 0, attempts: 0 };
+  for (;;) {
+    const batch = await deleteFinishedDeliveriesBatch(db, retentionMs, limit);
+    total.deliveries += batch.deliveries;
+    total.attempts += batch.attempts;
+    if (!batch.more || total.deliveries >= limit) return total;
+  }
 }
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { deletePublicationsBatch } from "../../../src/store/retention.js";
+import { deleteFinishedDeliveriesBatch, deletePublicationsBatch } from "../../../src/store/retention.js";
 import { createEvent, createGroup, groupInput, publishEvent } from "../../support/fixtures.js";
 import { useTestApp } from "../../support/test-app.js";
-import { age, day, exists } from "./seed.js";
+import { age, cloneFinished, day, exists } from "./seed.js";
 
 // What one retention statement may touch (docs/retention.md, "In batches"), store function by
 // store function. No worker runs; rows are aged by moving their timestamps back.
@@ -66,5 +66,32 @@ describe("a publications batch", () => {
 
     expect(deleted).toBe(5);
     for (const { publicationId } of same) expect(await exists(app.db, "publications", publicationId)).toBe(false);
+  });
+});
+
+describe("a deliveries batch", () => {
+  it("deletes at most its limit of attempts as well as of deliveries, each delivery whole; one with more goes alone", async () => {
+    const like = (await oldPublication(0)).deliveryId;
+    // A throttled delivery with 15 attempts, the oldest; then five with 4 each.
+    const throttled = await cloneFinished(app.db, like, 1, thirtyDays + 2 * day, 15);
+    const usual = await cloneFinished(app.db, like, 5, thirtyDays + day, 4);
+
+    const batches = [];
+    let batch;
+    do {
+      batch = await deleteFinishedDeliveriesBatch(app.db, thirtyDays, 10);
+      batches.push(batch);
+    } while (batch.more);
+
+    expect(batches).toEqual([
+      { deliveries: 1, attempts: 15, more: true },
+      { deliveries: 2, attempts: 8, more: true },
+      { deliveries: 2, attempts: 8, more: true },
+      { deliveries: 1, attempts: 4, more: false },
+    ]);
+    for (const id of [...throttled, ...usual]) expect(await exists(app.db, "deliveries", id)).toBe(false);
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from delivery_attempts where delivery_id = any(${[...throttled, ...usual]}::uuid[])`.execute(app.db);
+    expect(rows[0]!.n).toBe(0);
   });
 });
