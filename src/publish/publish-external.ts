@@ -41,10 +41,17 @@ export async function publishExternal(
   const { idempotencyKey, ...checked } = checkInput(input);
   // Nothing else to commit: no transaction of its own, and written together with the publications
   // that arrive at the same time (publishAlone).
-  const published = await publishAlone(services.db, { organizationId, ...checked, external: true, mode }, idempotencyKey, services.metrics);
-  if (published) return { ...published, duplicate: false };
-  // Only a publication with a key goes unpublished: the publication holding the key answers.
-  return { ...(await findKeyedPublication(services.db, organizationId, idempotencyKey!, mode)), duplicate: true };
+  for (let tries = 1; ; tries++) {
+    const published = await publishAlone(services.db, { organizationId, ...checked, external: true, mode }, idempotencyKey, services.metrics);
+    if (published) return { ...published, duplicate: false };
+    // Only a publication with a key goes unpublished: the publication holding the key answers.
+    const first = await findKeyedPublication(services.db, organizationId, idempotencyKey!, mode);
+    if (first) return { ...first, duplicate: true };
+    // The key's 24 hours ended between the claim and the read, and retention deleted it: the key
+    // is free, so this call publishes anew. A second claim either wins or finds a key claimed
+    // just now, which nothing deletes for a day.
+    if (tries === 2) throw new Error(`idempotency key vanished twice between its claim and its read`);
+  }
 }
 
 function checkInput(input: ExternalPublication) {

@@ -118,17 +118,22 @@ export async function insertPublicationsWithDeliveries(
   });
 }
 
-/** The publication an idempotency key names in a mode, with how many deliveries it made. */
+/**
+ * The publication an idempotency key names in a mode, with how many of its deliveries are still in
+ * the log — retention may have deleted some (a window under 24 hours; docs/retention.md), and
+ * no column keeps the count of the first statement. Null when the key is not there any more: it
+ * expired and retention deleted it after the claim that found it held.
+ */
 export async function findKeyedPublication(
   db: Db,
   organizationId: string,
   idempotencyKey: string,
   mode: ApiKeyMode,
-): Promise<{ publicationId: string; deliveryCount: number }> {
+): Promise<{ publicationId: string; deliveryCount: number } | null> {
   const { rows } = await sql<{ publication_id: string; delivery_count: string }>`
     select k.publication_id, (select count(*) from deliveries d where d.publication_id = k.publication_id) as delivery_count
     from publication_keys k
     where k.organization_id = ${organizationId} and k.mode = ${mode} and k.idempotency_key = ${idempotencyKey}`.execute(db);
-  const row = rows[0]!;
-  return { publicationId: row.publication_id, deliveryCount: Number(row.delivery_count) };
+  const row = rows[0];
+  return row ? { publicationId: row.publication_id, deliveryCount: Number(row.delivery_count) } : null;
 }

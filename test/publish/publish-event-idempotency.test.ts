@@ -90,6 +90,47 @@ describe("publishEvent's idempotencyKey", () => {
     expect(requests.map((request) => JSON.parse(request.body).event_id).sort()).toEqual([firstInput.eventId, laterInput.eventId].sort());
   });
 
+  it("publishes anew when the key expires and retention deletes it between the claim and the read", async () => {
+    const key = `vanishing-${randomUUID()}`;
+    const firstInput = eventCreated(key);
+    const first = await publishEvent(app, firstInput);
+    // A millisecond of its 24 hours left: the next claim finds the key held. Retention deleting it
+    // just then is played by a trigger that deletes it at the end of that claim's statement.
+    await sql`update publication_keys set created_at = now() - interval '24 hours' + interval '5 minutes'
+      where organization_id = ${app.defaultOrganizationId} and idempotency_key = ${key}`.execute(app.db);
+    await sql`create function test_key_expires() returns trigger language plpgsql as $$
+      begin
+        delete from publication_keys where idempotency_key like 'vanishing-%' and created_at < now() - interval '23 hours';
+        return null;
+      end $$`.execute(app.db);
+    await sql`create trigger test_key_expires after insert on publication_keys for each statement execute function test_key_expires()`.execute(app.db);
+    try {
+      const laterInput = eventCreated(key);
+      const later = await publishEvent(app, laterInput);
+      expect(later).toMatchObject({ deliveryCount: 1, duplicate: false });
+      expect(later.publicationId).not.toBe(first.publicationId);
+      // The key now holds the new publication.
+      expect(await publishEvent(app, eventCreated(key))).toEqual({ publicationId: later.publicationId, deliveryCount: 1, duplicate: true });
+      const requests = await requestsAbout(app, receiver, firstInput.eventId, laterInput.eventId);
+      expect(requests.map((request) => JSON.parse(request.body).event_id).sort()).toEqual([firstInput.eventId, laterInput.eventId].sort());
+    } finally {
+      await sql`drop trigger test_key_expires on publication_keys`.execute(app.db);
+      await sql`drop function test_key_expires()`.execute(app.db);
+    }
+  });
+
+  it("answers a duplicate with the first publication's deliveries still in the log", async () => {
+    // A window under 24 hours (HOOKGATE_RETENTION=1h) deletes the first publication's finished
+    // deliveries while its key still holds it: nothing keeps their number, so the duplicate says 0.
+    const key = `outlived-${randomUUID()}`;
+    const input = eventCreated(key);
+    const first = await publishEvent(app, input);
+    await requestsAbout(app, receiver, input.eventId);
+    await sql`delete from delivery_attempts where delivery_id in (select id from deliveries where publication_id = ${first.publicationId})`.execute(app.db);
+    await sql`delete from deliveries where publication_id = ${first.publicationId}`.execute(app.db);
+    expect(await publishEvent(app, eventCreated(key))).toEqual({ publicationId: first.publicationId, deliveryCount: 0, duplicate: true });
+  });
+
   it("leaves a refused call's idempotency key unused", async () => {
     const key = `refused-then-fine-${randomUUID()}`;
     const refused = await app.graphql(publishEventMutation, { input: { type: "EVENT_CREATED", eventId: "nope", idempotencyKey: key } });

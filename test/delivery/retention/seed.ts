@@ -13,8 +13,9 @@ export async function age(db: Db, ids: readonly string[], agoMs: number, status:
     where id = any(${[...ids]}::uuid[])`.execute(db);
 }
 
-/** `count` attempts for each delivery, as a worker records them (with a 2 KiB answer each). */
+/** `count` attempts for each delivery, as a worker records them (with a 2 KiB answer each, and the count on the delivery). */
 export async function addAttempts(db: Db, ids: readonly string[], count: number) {
+  await sql`update deliveries set attempt_count = attempt_count + ${count} where id = any(${[...ids]}::uuid[])`.execute(db);
   await sql`
     insert into delivery_attempts (delivery_id, number, started_at, duration_ms, request_method, request_url,
                                    request_headers, response_status, response_body)
@@ -30,7 +31,7 @@ export async function cloneFinished(db: Db, like: string, count: number, agoMs: 
   const { rows } = await sql<{ id: string }>`
     insert into deliveries (organization_id, publication_id, webhook_group_id, hook_id, type, occurred_at, mode,
                             status, attempt_count, created_at, finished_at, payload)
-    select organization_id, null, webhook_group_id, hook_id, type, occurred_at, mode, 'SUCCEEDED', ${attempts},
+    select organization_id, null, webhook_group_id, hook_id, type, occurred_at, mode, 'SUCCEEDED', 0,
            now() - ${agoMs + 60_000} * interval '1 millisecond', now() - ${agoMs} * interval '1 millisecond', repeat('p', 512)
     from deliveries, generate_series(1, ${count})
     where id = ${like}
