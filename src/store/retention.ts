@@ -63,22 +63,6 @@ export async function deleteFinishedDeliveriesBatch(db: Db, retentionMs: number,
 }
 
 /**
- * The previous signature, for a caller that stops at a batch of fewer than `limit` deliveries:
- * bounded batches, one after another without a pause, until `limit` deliveries are deleted or
- * none old is left.
- * @deprecated use deleteFinishedDeliveriesBatch, go on while `more`, and pause between batches.
- */
-export async function deleteFinishedDeliveries(db: Db, retentionMs: number, limit: number): Promise<{ deliveries: number; attempts: number }> {
-  const total = { deliveries: 0, attempts: 0 };
-  for (;;) {
-    const batch = await deleteFinishedDeliveriesBatch(db, retentionMs, limit);
-    total.deliveries += batch.deliveries;
-    total.attempts += batch.attempts;
-    if (!batch.more || total.deliveries >= limit) return total;
-  }
-}
-
-/**
  * Idempotency keys whose 24 hours are over. Such a key no longer holds anything back (a new
  * publication claims it again), so deleting it changes no answer; it only stops the table growing.
  */
@@ -158,23 +142,6 @@ export async function deletePublicationsBatch(
   const row = rows[0]!;
   const next = row.looked_at < limit || row.last_id === null ? null : { createdAt: row.last_created_at!, id: row.last_id };
   return { publications: row.publications, next };
-}
-
-/**
- * The previous signature, for a caller that does not carry the cursor yet: batches from the oldest
- * until `limit` publications are deleted or none old is left (fewer than `limit` then). Each
- * statement is bounded, but a call walks the kept ones again; carry the cursor instead.
- * @deprecated use deletePublicationsBatch and pass each batch's `next` to the next.
- */
-export async function deleteOldPublications(db: Db, retentionMs: number, limit: number): Promise<number> {
-  let deleted = 0;
-  let after: PublicationCursor | null = null;
-  do {
-    const batch: PublicationBatch = await deletePublicationsBatch(db, retentionMs, limit, after);
-    deleted += batch.publications;
-    after = batch.next;
-  } while (after !== null && deleted < limit);
-  return deleted;
 }
 
 /**

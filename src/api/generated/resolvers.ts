@@ -936,7 +936,7 @@ export type PublishEventInput = {
 /** What a publication created. */
 export type PublishEventPayload = {
   __typename?: 'PublishEventPayload';
-  /** Deliveries the publication created (for a duplicate: those of the first). */
+  /** Deliveries the publication created (for a duplicate: those of the first still in the delivery log, which HOOKGATE_RETENTION may have shortened). */
   deliveryCount: Scalars['Int']['output'];
   /** True when the idempotency key was claimed by a publication of the last 24 hours. */
   duplicate: Scalars['Boolean']['output'];

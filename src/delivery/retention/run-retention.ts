@@ -2,9 +2,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "../../store/database.js";
 import {
   deleteExpiredIdempotencyKeys,
-  deleteFinishedDeliveries,
+  deleteFinishedDeliveriesBatch,
   deleteOldInitializations,
-  deleteOldPublications,
+  deletePublicationsBatch,
+  type PublicationCursor,
 } from "../../store/retention.js";
 
 export interface RetentionOptions {
@@ -62,36 +63,43 @@ export async function runRetention(db: Db, options: RetentionOptions): Promise<R
   const pauseMs = options.pauseMs ?? defaultRetentionPauseMs;
   const stopAt = performance.now() + (options.maxRunMs ?? defaultRetentionMaxRunMs);
 
-  /** Runs `batch` until it deletes fewer than `limit` rows; false when stopped first. */
-  const drain = async (table: string, batch: () => Promise<number>): Promise<boolean> => {
+  /** Runs `batch` until it says nothing more is there; false when stopped first. */
+  const drain = async (table: string, batch: () => Promise<{ rows: number; more: boolean }>): Promise<boolean> => {
     for (;;) {
       if (signal?.aborted || performance.now() >= stopAt) return false;
       const started = performance.now();
-      const rows = await batch();
+      const { rows, more } = await batch();
       const ms = performance.now() - started;
       run.batches++;
       run.longestBatchMs = Math.max(run.longestBatchMs, ms);
       options.onBatch?.({ table, rows, ms });
-      if (rows < limit) return true;
+      if (!more) return true;
       await sleep(Math.max(pauseMs, ms), undefined, { signal }).catch(() => {});
     }
   };
+  /** A batch of `limit` rows at most: a full one means there may be more. */
+  const upTo = (field: "idempotencyKeys" | "initializations", rows: number) => {
+    run[field] += rows;
+    return { rows, more: rows === limit };
+  };
+  // Kept publications (their deliveries finished late) are looked at once per run, not by every batch.
+  let publicationsAfter: PublicationCursor | null = null;
 
   const finished =
     (await drain("deliveries", async () => {
-      const gone = await deleteFinishedDeliveries(db, retentionMs, limit);
+      const gone = await deleteFinishedDeliveriesBatch(db, retentionMs, limit);
       run.deliveries += gone.deliveries;
       run.attempts += gone.attempts;
-      return gone.deliveries;
+      return { rows: gone.deliveries, more: gone.more };
     })) &&
-    (await drain("publication_keys", async () => count(run, "idempotencyKeys", await deleteExpiredIdempotencyKeys(db, limit)))) &&
-    (await drain("publications", async () => count(run, "publications", await deleteOldPublications(db, retentionMs, limit)))) &&
-    (await drain("initializations", async () => count(run, "initializations", await deleteOldInitializations(db, retentionMs, limit))));
+    (await drain("publication_keys", async () => upTo("idempotencyKeys", await deleteExpiredIdempotencyKeys(db, limit)))) &&
+    (await drain("publications", async () => {
+      const gone = await deletePublicationsBatch(db, retentionMs, limit, publicationsAfter);
+      publicationsAfter = gone.next;
+      run.publications += gone.publications;
+      return { rows: gone.publications, more: gone.next !== null };
+    })) &&
+    (await drain("initializations", async () => upTo("initializations", await deleteOldInitializations(db, retentionMs, limit))));
   run.interrupted = !finished;
   return run;
-}
-
-function count(run: RetentionRun, field: "idempotencyKeys" | "publications" | "initializations", rows: number): number {
-  run[field] += rows;
-  return rows;
 }
