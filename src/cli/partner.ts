@@ -33,6 +33,7 @@ export function partnerOptions(args: string[]): PartnerOptions {
     delay: { type: "string" },
     seed: { type: "string" },
     "doo-token": { type: "boolean" },
+    "any-token": { type: "boolean" },
     json: { type: "boolean" },
   });
   const refuse = (problem: string) => new UsageError(problem, "partner");
@@ -65,6 +66,7 @@ export function partnerOptions(args: string[]): PartnerOptions {
     failRate,
     delayMs,
     dooToken: values["doo-token"] === true,
+    anyToken: values["any-token"] === true,
     json: values.json === true,
     ...(values.seed === undefined ? {} : { seed: Number(values.seed) }),
   };

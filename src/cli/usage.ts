@@ -111,7 +111,7 @@ options:
   -h, --help           show this help`,
   partner: `usage: hookgate partner [--port 4001] [--client-id doo] [--client-secret <secret>]
                         [--secret whsec_...|whpk_...] [--fail-rate 0.2] [--delay 2s]
-                        [--seed <n>] [--doo-token] [--json]
+                        [--seed <n>] [--doo-token] [--any-token] [--json]
 
 Runs a partner system on 127.0.0.1, to see deliveries arrive without writing one:
   POST /oauth/token  OAuth2 client credentials (form fields, JSON or HTTP Basic); wrong
@@ -137,6 +137,9 @@ options:
   --doo-token               answer token requests as doo documents them,
                             {"message", "description", "access_token"}, instead of
                             {"access_token", "token_type", "expires_in"}
+  --any-token               answer deliveries without a token it issued too (a group without
+                            authentication, or with its token in another header); each
+                            line still says what the token was
   --json                    print each request (and the start) as one JSON line
   -h, --help                show this help
 

@@ -18,6 +18,7 @@ export function listeningRecord(settings: PartnerSettings, urls: PartnerUrls, ge
     clientSecretGenerated: generatedSecret,
     signatures: settings.secret === null ? "unchecked" : "checked",
     tokenAnswer: settings.dooToken ? "doo" : "oauth2",
+    tokens: settings.anyToken ? "any" : "issued",
     failRate: settings.failRate,
     delayMs: settings.delayMs,
   };
@@ -33,7 +34,9 @@ export function banner(settings: PartnerSettings, urls: PartnerUrls, generatedSe
   receiver URL:    ${urls.base}/<any path>   (e.g. ${urls.base}/event_created)
   token endpoint:  ${urls.tokenEndpoint}   (OAuth2 client credentials${settings.dooToken ? ", doo's answer" : ""})
   client id:       ${settings.clientId}
-  client secret:   ${settings.clientSecret}${generatedSecret ? "   (generated: pass --client-secret to choose one)" : ""}
+  client secret:   ${settings.clientSecret}${generatedSecret ? "   (generated: pass --client-secret to choose one)" : ""}${
+    settings.anyToken ? "\n  tokens:          not required (--any-token): a delivery without one is answered too" : ""
+  }
   signatures:      ${
     settings.secret === null
       ? "unchecked: pass --secret whsec_… (the group's signingSecret) to check them"

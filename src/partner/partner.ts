@@ -29,7 +29,7 @@ export async function startPartner(options: PartnerOptions, print: (line: string
   const settings: PartnerSettings = { ...options, clientSecret: options.clientSecret ?? randomBytes(18).toString("base64url") };
   const mint = new TokenMint(settings.clientId, settings.clientSecret);
   const chance = options.seed === undefined ? Math.random : seededChance(options.seed);
-  const receiver = new Receiver({ secret: settings.secret, failRate: settings.failRate, chance }, mint);
+  const receiver = new Receiver({ secret: settings.secret, anyToken: settings.anyToken, failRate: settings.failRate, chance }, mint);
 
   const server = http.createServer((request, response) => {
     const receivedAt = new Date();

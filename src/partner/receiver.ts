@@ -7,6 +7,8 @@ import type { TokenMint, TokenState } from "./tokens.js";
 export interface ReceiverOptions {
   /** The group's signing secret (whsec_…) or public key (whpk_…); null: signatures unchecked. */
   secret: string | null;
+  /** Deliveries without a Bearer token it issued are answered too, not refused with 401. */
+  anyToken: boolean;
   /** The share of otherwise good deliveries answered 500, from 0 to 1. */
   failRate: number;
   /** A number in [0, 1) per good delivery: below failRate fails it. Seeded for repeatable runs. */
@@ -95,7 +97,7 @@ export class Receiver {
       return { answer: { status, headers: { "content-type": "application/json", ...extra }, body: JSON.stringify(content) }, record };
     };
 
-    if (token !== "issued") return answer(401, { error: "invalid_token", error_description: tokenProblem[token] });
+    if (token !== "issued" && !this.options.anyToken) return answer(401, { error: "invalid_token", error_description: tokenProblem[token] });
     if (signature === "invalid") return answer(400, { error: "invalid_signature", error_description: problem });
     if (this.options.failRate > 0 && this.options.chance() < this.options.failRate) {
       record.failedOnPurpose = true;

@@ -8,6 +8,8 @@ export interface PartnerOptions {
   failRate: number;
   delayMs: number;
   dooToken: boolean;
+  /** Answers deliveries without a token it issued too (a group without authentication); the line still says what came. */
+  anyToken: boolean;
   json: boolean;
   /** Makes --fail-rate's draws repeatable. */
   seed?: number;

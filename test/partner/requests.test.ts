@@ -153,6 +153,19 @@ describe("hookgate partner's receiver", () => {
     ]);
   });
 
+  it("answers a delivery without a token it issued with --any-token (a group without authentication), and says what came", async () => {
+    const partner = await startPartner(["--port", "0", "--any-token"]);
+    expect(partner.records()[0]).toMatchObject({ tokens: "any" });
+    const noToken = await deliver(partner, "/hooks", "{}", { "webhook-id": "msg_open" });
+    const foreign = await deliver(partner, "/hooks", "{}", { authorization: "Bearer not-one-of-mine", "webhook-id": "msg_foreign" });
+    expect([noToken.status, foreign.status]).toEqual([200, 200]);
+    const deliveries = await partner.waitFor((record) => record.kind === "delivery", 2);
+    expect(deliveries.map(({ webhookId, token, status }) => ({ webhookId, token, status }))).toEqual([
+      { webhookId: "msg_open", token: "missing", status: 200 },
+      { webhookId: "msg_foreign", token: "unknown", status: 200 },
+    ]);
+  });
+
   it("answers each delivery only after --delay, and says so", async () => {
     const partner = await startPartner(["--port", "0", "--delay", "1s"], { json: false });
     const authorization = `Bearer ${await tokenOf(partner)}`;
