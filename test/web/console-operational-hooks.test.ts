@@ -35,7 +35,10 @@ describe("the console and operational hooks", () => {
 
     // The delivery log filters by them like by any type.
     await page.goto(`${app.url}/console/deliveries`);
-    const options = await page.getByLabel("Type", { exact: true }).locator("option").allTextContents();
+    // allTextContents does not wait: the filter is only there once the page has rendered.
+    const typeFilter = page.getByLabel("Type", { exact: true });
+    await typeFilter.waitFor();
+    const options = await typeFilter.locator("option").allTextContents();
     expect(options).toEqual(expect.arrayContaining(["GROUP_DISABLED", "DELIVERY_FAILED", "GROUP_RECOVERED", "ORDER_CANCELLED"]));
   });
 });
