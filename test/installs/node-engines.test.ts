@@ -3,9 +3,12 @@ import semver from "semver";
 import { describe, expect, it } from "vitest";
 
 const root = new URL("../../", import.meta.url);
-const manifest = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { engines: { node: string } };
+const manifest = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as {
+  engines: { node: string };
+  allowScripts: Record<string, boolean>;
+};
 const lockfile = JSON.parse(readFileSync(new URL("package-lock.json", root), "utf8")) as {
-  packages: Record<string, { version?: string; engines?: unknown; optional?: boolean }>;
+  packages: Record<string, { version?: string; engines?: unknown; optional?: boolean; hasInstallScript?: boolean }>;
 };
 
 /** The oldest Node hookgate says it runs on (package.json engines, as the README names it). */
@@ -29,6 +32,17 @@ describe("installing on the oldest Node hookgate supports", () => {
       return semver.satisfies(oldestNode, range) ? [] : [`${path.replace(/^.*node_modules\//, "")}@${entry.version}: node ${range}`];
     });
     expect(refusing).toEqual([]);
+  });
+
+  // npm 11 skips a dependency's install scripts unless package.json's allowScripts names it, and
+  // ends every install with a warning listing the ones nobody decided about. Each is decided in
+  // package.json (docs/dependencies.md says why), so a new one fails here instead of in a warning.
+  it("has decided, in allowScripts, about every package with an install script", () => {
+    const undecided = Object.entries(lockfile.packages).flatMap(([path, entry]) => {
+      const name = path.replace(/^.*node_modules\//, "");
+      return entry.hasInstallScript === true && path !== "" && !(name in manifest.allowScripts) ? [`${name}@${entry.version}`] : [];
+    });
+    expect(undecided).toEqual([]);
   });
 });
 
