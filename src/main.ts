@@ -1,6 +1,9 @@
 import { runCli } from "./cli/cli.js";
 
-// The entry for `npm start` / `tsx src/main.ts <command>` and for bin/hookgate.js; the commands live in src/cli/.
+// The entry bin/hookgate.js loads (`npx hookgate`, `npm start`, `npm run worker`, …); the commands
+// live in src/cli/. `tsx src/main.ts <command>` runs it too, but behind tsx's signal relay, which
+// SIGKILLs its child when the child does not acknowledge a signal within 30 ms (a busy worker), so
+// the npm scripts go through bin/hookgate.js, one process that receives its signals itself.
 const outcome = await runCli(process.argv.slice(2)).catch((error: unknown) => {
   console.error(error);
   return 1;

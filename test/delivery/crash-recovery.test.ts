@@ -15,7 +15,6 @@ import { useTestApp } from "../support/test-app.js";
 // The API runs in this process without a worker; the workers are real `hookgate worker` processes.
 
 const repository = path.resolve(import.meta.dirname, "../..");
-const tsxCli = path.join(repository, "node_modules/tsx/dist/cli.mjs");
 const app = useTestApp({}, { worker: false });
 const receiver = useReceiver();
 let dataDir = "";
@@ -47,21 +46,22 @@ interface Worker {
   /** The worker's heartbeat row: how it shows it is running, and what must go once it is dead. */
   heartbeatId: string;
   output: () => string;
-  /** Sends a signal to tsx alone (as `kill <pid>` or a container runtime would) or to the whole group. */
+  /** Sends a signal to the worker's process alone (as `kill <pid>` or a container runtime would) or to its whole group. */
   signal(signal: NodeJS.Signals, to: "leader" | "group"): void;
-  /** Resolves once tsx (which ends as the worker it runs does) and everything of its group are gone. */
+  /** Resolves once the worker and anything it started in its group are gone. */
   stopped(): Promise<Ending>;
-  /** Signals the whole group (tsx and the node running the worker) and waits until it is gone. */
+  /** Signals the whole group and waits until it is gone. */
   kill(signal: NodeJS.Signals): Promise<Ending>;
 }
 
-/** `npx tsx src/main.ts worker` against the test database, ready once its heartbeat row appears. */
+/** `npx hookgate worker` against the test database, ready once its heartbeat row appears. */
 async function startWorkerProcess(env: Record<string, string> = {}): Promise<Worker> {
   const before = new Set((await heartbeats()).map((row) => row.id));
   const { DATABASE_URL: _server, ...inherited } = process.env;
-  // What `npx tsx src/main.ts worker` runs, without npm in front: npm exits at once on SIGTERM,
-  // without waiting for its child, so its exit status would say nothing about the worker's.
-  const child = spawn(process.execPath, [tsxCli, "src/main.ts", "worker"], {
+  // What `npx hookgate worker` and `npm run worker` run (bin/hookgate.js: one node process, tsx's
+  // loader inside it), without npm in front: npm exits at once on SIGTERM, without waiting for its
+  // child, so its exit status would say nothing about the worker's.
+  const child = spawn(process.execPath, ["bin/hookgate.js", "worker"], {
     cwd: repository,
     env: {
       ...inherited,
@@ -76,7 +76,7 @@ async function startWorkerProcess(env: Record<string, string> = {}): Promise<Wor
       LOG_LEVEL: "info",
       ...env,
     },
-    // Its own process group: SIGKILL must reach the node running the worker, not only tsx.
+    // Its own process group, as a terminal or a container gives it: a test can signal the group.
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -308,7 +308,7 @@ describe("a worker stopped with SIGTERM", () => {
 
   it("finishes the delivery in hand before it exits", async () => {
     const { worker, start, webhookId, answer } = await workerWithDeliveryInHand();
-    // To tsx, which hands it on to the node running the worker: `kill <pid>`, `docker stop`.
+    // To the worker's process alone: `kill <pid>`, `docker stop`.
     worker.signal("SIGTERM", "leader");
     await stopping(worker);
     answer();
@@ -316,8 +316,8 @@ describe("a worker stopped with SIGTERM", () => {
     await expectFinishedByTheStoppingWorker(worker, ending, webhookId, start);
   }, 120_000);
 
-  // A second SIGTERM is ordinary: systemd signals the whole control group, and under tsx the node
-  // process gets the group's signal and tsx's relay of it. Only the first may start the stop.
+  // A second SIGTERM is ordinary: systemd signals the whole control group and may signal again,
+  // an impatient operator repeats `kill`. Only the first may start the stop.
   it("finishes the delivery in hand when SIGTERM comes twice (the whole group, then again)", async () => {
     const { worker, start, webhookId, answer } = await workerWithDeliveryInHand();
     worker.signal("SIGTERM", "group");
