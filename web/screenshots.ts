@@ -74,6 +74,10 @@ export async function takeScreenshots(outDir: string, options: { databaseUrl?: s
     await page.goto(`${url}/graphql`);
     await page.locator('.monaco-editor[data-uri$="operation.graphql"]').getByText("EventsAndOrders").first().waitFor();
     await page.getByRole("tab", { name: "PreviewHookPayload" }).click();
+    // The playground writes the newest event's id into the tab's variables once it has asked for
+    // it: run before that, the preview names no event and Summer Fest never comes.
+    await page.locator(".graphiql-editor-tools").getByRole("button", { name: "Variables", exact: true }).click();
+    await page.locator('.monaco-editor[data-uri$="variables.json"]').getByText(seeded.eventId).first().waitFor();
     await page.getByRole("button", { name: /^Execute query/ }).click();
     await page.locator('.monaco-editor[data-uri$="response.json"]').getByText("Summer Fest").first().waitFor();
     await page.getByRole("button", { name: "Show GraphiQL Explorer" }).click();
@@ -154,7 +158,7 @@ async function seed(api: Api, partnerUrl: string) {
     const deliveries: { id: string; status: string; type: string }[] = log.webhookGroup.deliveries.edges.map((edge: any) => edge.node);
     const settled = deliveries.length === 3 && deliveries.every((delivery) => delivery.status === "SUCCEEDED");
     const eventDelivery = deliveries.find((delivery) => delivery.type === "EVENT_CREATED");
-    if (settled && eventDelivery) return { groupId, groupName, deliveryId: eventDelivery.id };
+    if (settled && eventDelivery) return { groupId, groupName, deliveryId: eventDelivery.id, eventId: event.createEvent.id as string };
     if (Date.now() > deadline) throw new Error(`deliveries did not settle: ${JSON.stringify(deliveries)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
