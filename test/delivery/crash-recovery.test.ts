@@ -232,8 +232,10 @@ describe("a worker killed mid-batch", () => {
 
 describe("two workers sharing one database", () => {
   it("deliver 100 changes, each exactly once when the partner answers 200", async () => {
-    // One after the other, so each finds its own heartbeat row.
-    const workers = [await startWorkerProcess(), await startWorkerProcess()];
+    // One after the other, so each finds its own heartbeat row. Neither is taken for dead here (this
+    // file's 3 s would let a beat delayed on a loaded machine hand the other's jobs over, and resend them).
+    const patient = { HOOKGATE_WORKER_STALE_AFTER: "30s" };
+    const workers = [await startWorkerProcess(patient), await startWorkerProcess(patient)];
     const beating = (await heartbeats()).map((row) => row.id);
     for (const worker of workers) expect(beating).toContain(worker.heartbeatId);
     const start = receiver.requests.length;

@@ -11,11 +11,12 @@ import { scrape } from "../observability/scrape.js";
 
 // Operational webhooks end to end: a real worker, real partners on loopback. Each test works in
 // an organization of its own, so the organization-wide groups it creates hear only its changes.
-// Three rounds 100 ms apart: a delivery to a partner that always answers 500 ends FAILED in well
-// under a second, long before the 1 h failure clock could disable its group; a test that needs
-// the group disabled moves its clock back instead.
+// Three rounds, 1 s and then 100 ms apart: a delivery to a partner that always answers 500 ends
+// FAILED in about a second, long before the 1 h failure clock could disable its group; a test that
+// needs the group disabled moves its clock back instead. The first second leaves the group's health
+// (written just after a round is recorded) time to land before round 2 falls due, on a loaded machine too.
 
-const app = useTestApp({ HOOKGATE_RETRY_SCHEDULE: "100ms,100ms", HOOKGATE_AUTO_DISABLE_AFTER: "1h" }, { worker: true });
+const app = useTestApp({ HOOKGATE_RETRY_SCHEDULE: "1s,100ms", HOOKGATE_AUTO_DISABLE_AFTER: "1h" }, { worker: true });
 const receiver = useReceiver();
 const operationalTypes = ["GROUP_DISABLED", "DELIVERY_FAILED", "GROUP_RECOVERED"];
 

@@ -23,7 +23,7 @@ function value(text: string, name: string): number | undefined {
 describe("the pending gauges", () => {
   it("answer several scrapes at once with one read, and keep the answer for pendingCacheMs", async () => {
     const pending = controlledPending();
-    const metrics = createMetrics({ pending: pending.read, pendingTimeoutMs: 5_000, pendingCacheMs: 400 });
+    const metrics = createMetrics({ pending: pending.read, pendingTimeoutMs: 5_000, pendingCacheMs: 3_000 });
 
     const scrapes = Promise.all([metrics.registry.metrics(), metrics.registry.metrics(), metrics.registry.metrics()]);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -39,8 +39,9 @@ describe("the pending gauges", () => {
     expect(value(await metrics.registry.metrics(), "hookgate_deliveries_pending")).toBe(3);
     expect(pending.calls).toHaveLength(1);
 
-    // After it: read again.
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    // After it: read again. (A cache long enough that a stall of the loaded test machine
+    // between the answer and the scrape above cannot outlast it.)
+    await new Promise((resolve) => setTimeout(resolve, 3_050));
     const later = metrics.registry.metrics();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(pending.calls).toHaveLength(2);

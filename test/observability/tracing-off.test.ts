@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from "../../src/config.js";
 import { inSpan, traceparent } from "../../src/observability/spans.js";
 import { startTracing, tracingOn } from "../../src/observability/tracing.js";
 import { insertPublicationsWithDeliveries } from "../../src/store/publication.repository.js";
-import { readDelivery } from "../support/delivery-log.js";
+import { waitForDelivery } from "../support/delivery-log.js";
 import { eventually } from "../support/eventually.js";
 import { createEvent, createGroup } from "../support/fixtures.js";
 import { useReceiver } from "../support/receiver.js";
@@ -64,8 +64,9 @@ describe("with tracing off", () => {
     const { rows } = await sql<{ traceparent: string | null }>`
       select traceparent from deliveries where webhook_group_id = ${webhookGroup.id}`.execute(app.db);
     expect(rows).toEqual([{ traceparent: null }]);
-    const logged = await readDelivery(app, request!.headers["webhook-id"] as string);
-    expect(Object.keys(logged!.attempts[0]!.requestHeaders)).not.toContain("traceparent");
+    // The receiver has the request before the worker has recorded its answer.
+    const logged = await waitForDelivery(app, request!.headers["webhook-id"] as string, (delivery) => delivery.attempts.length === 1);
+    expect(Object.keys(logged.attempts[0]!.requestHeaders)).not.toContain("traceparent");
   });
 
   it("leaves a stored traceparent unused: a delivery queued by a traced instance is sent without one here", async () => {

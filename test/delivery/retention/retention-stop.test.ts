@@ -31,9 +31,10 @@ describe("a worker stopping during a retention run", () => {
     const stoppedInMs = Date.now() - started;
 
     // Without the stop, graphile-worker would wait for the job (the whole purge, or its 10 s
-    // abort timeout here): the rest would be gone, or the stop slow.
+    // abort timeout here): the rest would be gone, or the stop slow. The stop waits for the one
+    // batch in flight, which a loaded machine may take a second or two over.
     expect(await remaining()).toBeGreaterThan(0);
-    expect(stoppedInMs).toBeLessThan(2_000);
+    expect(stoppedInMs).toBeLessThan(5_000);
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
       where t.identifier = ${taskNames.retention}`.execute(app.db);

@@ -146,7 +146,8 @@ describe("retention", () => {
     expect(run.longestBatchMs).toBe(Math.max(...durations));
     // A statement: 333 deliveries and 999 attempts (2 KiB answers). Until runRetention goes on by the
     // batch's `more` (deleteFinishedDeliveriesBatch), one of its batches is up to four such statements.
-    expect(run.longestBatchMs).toBeLessThan(1_000);
+    // Tens of milliseconds each here; the bound leaves room for a checkpoint or autovacuum meanwhile.
+    expect(run.longestBatchMs).toBeLessThan(3_000);
     console.log(`retention: ${run.batches} statements for ${run.deliveries} deliveries and ${run.attempts} attempts; longest ${Math.round(run.longestBatchMs)} ms`);
   });
 
