@@ -14,7 +14,7 @@ const layers = [
   { name: "services", paths: ["^src/services\\.ts$"] },
   { name: "origin", paths: ["^src/origin/"] },
   { name: "store", paths: ["^src/store/", "^migrations/"] },
-  { name: "foundations", paths: ["^src/(config|config-values|errors|logger|duration|verify-webhook)\\.ts$", "^src/(secrets|outbound|observability)/"] },
+  { name: "foundations", paths: ["^src/(config|config-values|config-tracing|errors|logger|duration|verify-webhook)\\.ts$", "^src/(secrets|outbound|observability)/"] },
 ];
 
 const everyLayer = layers.flatMap((layer) => layer.paths);

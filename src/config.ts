@@ -1,4 +1,5 @@
 import path from "node:path";
+import { type TracingConfig, tracingConfig } from "./config-tracing.js";
 import { ConfigError, duration, durationOrOff, type Env, flag, httpUrl, integer, normalizeUrl, rate, trimTrailingSlash, urlList } from "./config-values.js";
 import { parseDuration, type Rate } from "./duration.js";
 import { SecretBox } from "./secrets/secret-box.js";
@@ -83,16 +84,11 @@ export interface Config {
    * before the retention task deletes them (HOOKGATE_RETENTION, docs/retention.md); null: kept for ever.
    */
   readonly retentionMs: number | null;
-  /** OpenTelemetry traces, exported over OTLP/HTTP (docs/tracing.md); null: off, and no span is made. */
+  /** OpenTelemetry traces, exported over OTLP (docs/tracing.md); null: off, and no span is made. */
   readonly tracing: TracingConfig | null;
 }
 
-export interface TracingConfig {
-  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT (the SDK adds /v1/traces to it). */
-  readonly endpoint: string;
-  /** OTEL_SERVICE_NAME, or "hookgate". */
-  readonly serviceName: string;
-}
+export type { OtlpProtocol, TracingConfig } from "./config-tracing.js";
 
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, "PORT", 4000, { min: 0, max: 65535 });
@@ -186,16 +182,6 @@ function observability(env: Env) {
   };
 }
 
-/**
- * Tracing is on only where an operator points it at a collector: off, the OpenTelemetry API stays
- * a no-op. The SDK reads the other OTEL_* variables itself (headers, sampler, resource attributes).
- */
-function tracingConfig(env: Env): TracingConfig | null {
-  if (flag(env, "OTEL_SDK_DISABLED")) return null;
-  const endpoint = httpUrl(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? httpUrl(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
-  if (endpoint === undefined) return null;
-  return Object.freeze({ endpoint, serviceName: env.OTEL_SERVICE_NAME?.trim() || "hookgate" });
-}
 
 function secretKey(env: Env): string | undefined {
   const value = env.HOOKGATE_SECRET_KEY || undefined;

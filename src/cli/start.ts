@@ -11,17 +11,20 @@ export async function start(command: "start" | "serve" | "worker", args: string[
   const logger = createLogger(config.logLevel, { format: config.logFormat });
   const roles = { api: command !== "worker", worker: command !== "serve" };
   // Before anything that makes spans; process-wide, so here rather than in startHookgate.
-  const tracing = await startTracing(config.tracing);
+  const tracing = await startTracing(config.tracing, { logger });
   if (config.tracing) {
     // The origin only: an endpoint's path or user info is nobody's business in a log.
-    logger.info({ collector: new URL(config.tracing.endpoint).origin, service: config.tracing.serviceName }, "tracing: exporting spans over OTLP");
+    logger.info(
+      { collector: new URL(config.tracing.endpoint).origin, protocol: config.tracing.protocol, service: config.tracing.serviceName },
+      "tracing: exporting spans over OTLP",
+    );
   }
   const hookgate = await startHookgate(config, { logger, roles }).catch(async (error: unknown) => {
     await tracing?.shutdown();
     throw error;
   });
-  // Stop once: a second signal (systemd signals the whole group; tsx forwards too) must not
-  // cut short the deliveries being finished.
+  // Stop once: a second signal (systemd signals the whole group; npm hands a terminal's Ctrl-C on
+  // to the process it started, which had it already) must not cut short the deliveries being finished.
   let stopping = false;
   const stop = () => {
     if (stopping) return;

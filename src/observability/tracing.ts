@@ -1,6 +1,8 @@
 import { context, propagation, trace } from "@opentelemetry/api";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
-import type { TracingConfig } from "../config.js";
+import type { Logger } from "pino";
+import type { OtlpProtocol, TracingConfig } from "../config.js";
+import { logTracingProblems, stopLoggingTracingProblems } from "./tracing-problems.js";
 
 /**
  * Whether this process makes spans. Read by every span helper (spans.ts) before anything else:
@@ -17,11 +19,16 @@ export interface RunningTracing {
   shutdown(): Promise<void>;
 }
 
-/**
- * The seam for tests: spans go to `exporter` (an InMemorySpanExporter) as each one ends, through
- * the same SDK setup as production, with no network.
- */
-export interface TracingSeam {
+export interface TracingOptions {
+  /**
+   * Where the SDK's own problems go (a failed export): hookgate's log, unless OTEL_LOG_LEVEL asks
+   * for the SDK's console logger instead (tracing-problems.ts).
+   */
+  readonly logger?: Logger;
+  /**
+   * The seam for tests: spans go to `exporter` (an InMemorySpanExporter) as each one ends, through
+   * the same SDK setup as production, with no network.
+   */
   readonly exporter?: SpanExporter;
 }
 
@@ -35,29 +42,33 @@ export interface TracingSeam {
  * hookgate's own (docs/tracing.md), so no module is patched and nothing else leaks in. The SDK is
  * loaded only here, so a process without tracing never loads it.
  */
-export async function startTracing(config: TracingConfig | null, seam: TracingSeam = {}): Promise<RunningTracing | null> {
-  if (!config && !seam.exporter) return null;
+export async function startTracing(config: TracingConfig | null, options: TracingOptions = {}): Promise<RunningTracing | null> {
+  if (!config && !options.exporter) return null;
   if (on) throw new Error("tracing is already started in this process");
-  const [{ NodeSDK }, { OTLPTraceExporter }, { defaultResource, resourceFromAttributes }, { SimpleSpanProcessor }, { ATTR_SERVICE_NAME }] =
-    await Promise.all([
-      import("@opentelemetry/sdk-node"),
-      import("@opentelemetry/exporter-trace-otlp-http"),
-      import("@opentelemetry/resources"),
-      import("@opentelemetry/sdk-trace-base"),
-      import("@opentelemetry/semantic-conventions"),
-    ]);
+  const [{ NodeSDK }, { defaultResource, resourceFromAttributes }, { SimpleSpanProcessor }, { ATTR_SERVICE_NAME }] = await Promise.all([
+    import("@opentelemetry/sdk-node"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/sdk-trace-base"),
+    import("@opentelemetry/semantic-conventions"),
+  ]);
+  const spanProcessors = options.exporter
+    ? { spanProcessors: [new SimpleSpanProcessor(options.exporter)] }
+    : { traceExporter: await otlpExporter(config!.protocol) };
   const serviceName = config?.serviceName ?? defaultServiceName;
   const sdk = new NodeSDK({
     // The base resource: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, detected at start, win.
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })),
-    // The OTLP/HTTP exporter reads its endpoint, headers and timeout from OTEL_EXPORTER_OTLP_*;
+    // The OTLP exporter reads its endpoint, headers and timeout from OTEL_EXPORTER_OTLP_*;
     // batched (OTEL_BSP_*), so a span costs no request of its own.
-    ...(seam.exporter ? { spanProcessors: [new SimpleSpanProcessor(seam.exporter)] } : { traceExporter: new OTLPTraceExporter() }),
+    ...spanProcessors,
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [],
   });
   sdk.start();
+  // After start: the SDK installs its console logger when OTEL_LOG_LEVEL is set, an operator's choice.
+  const problemsLogged = options.logger !== undefined && !process.env.OTEL_LOG_LEVEL;
+  if (problemsLogged) logTracingProblems(options.logger!);
   on = true;
   let stopped: Promise<void> | null = null;
   return {
@@ -71,6 +82,7 @@ export async function startTracing(config: TracingConfig | null, seam: TracingSe
           trace.disable();
           context.disable();
           propagation.disable();
+          if (problemsLogged) stopLoggingTracingProblems();
         }
       })()),
   };
@@ -78,3 +90,19 @@ export async function startTracing(config: TracingConfig | null, seam: TracingSe
 
 /** The service name when neither OTEL_SERVICE_NAME nor OTEL_RESOURCE_ATTRIBUTES gives one. */
 export const defaultServiceName = "hookgate";
+
+/**
+ * The exporter for the transport OTEL_EXPORTER_OTLP_PROTOCOL names; each reads its endpoint,
+ * headers and timeout from OTEL_EXPORTER_OTLP_* itself. Only the chosen one is loaded (gRPC's is
+ * the heavy one).
+ */
+async function otlpExporter(protocol: OtlpProtocol): Promise<SpanExporter> {
+  switch (protocol) {
+    case "http/protobuf":
+      return new (await import("@opentelemetry/exporter-trace-otlp-proto")).OTLPTraceExporter();
+    case "http/json":
+      return new (await import("@opentelemetry/exporter-trace-otlp-http")).OTLPTraceExporter();
+    case "grpc":
+      return new (await import("@opentelemetry/exporter-trace-otlp-grpc")).OTLPTraceExporter();
+  }
+}

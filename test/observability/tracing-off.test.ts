@@ -23,10 +23,11 @@ describe("tracing settings", () => {
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).tracing).toEqual({
       endpoint: "http://collector:4318",
       serviceName: "hookgate",
+      protocol: "http/protobuf",
     });
     expect(
       loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://collector.example/v1/traces", OTEL_SERVICE_NAME: "gateway" }).tracing,
-    ).toEqual({ endpoint: "https://collector.example/v1/traces", serviceName: "gateway" });
+    ).toEqual({ endpoint: "https://collector.example/v1/traces", serviceName: "gateway", protocol: "http/protobuf" });
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_SDK_DISABLED: "true" }).tracing).toBeNull();
   });
 
@@ -34,6 +35,21 @@ describe("tracing settings", () => {
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4317" })).toThrow(ConfigError);
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4317" })).toThrow(/^OTEL_EXPORTER_OTLP_ENDPOINT: /);
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "grpc://collector" })).toThrow(/^OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: /);
+  });
+
+  it("takes the transport from OTEL_EXPORTER_OTLP_PROTOCOL (the traces-only one first), and refuses one OpenTelemetry does not name", () => {
+    const on = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4317" };
+    expect(loadConfig({ ...on, OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }).tracing?.protocol).toBe("grpc");
+    expect(loadConfig({ ...on, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }).tracing?.protocol).toBe("http/json");
+    expect(loadConfig({ ...on, OTEL_EXPORTER_OTLP_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf" }).tracing?.protocol).toBe(
+      "http/protobuf",
+    );
+    expect(() => loadConfig({ ...on, OTEL_EXPORTER_OTLP_PROTOCOL: "http" })).toThrow(
+      'OTEL_EXPORTER_OTLP_PROTOCOL: expected http/protobuf, http/json, grpc, got "http"',
+    );
+    expect(() => loadConfig({ ...on, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "json" })).toThrow(/^OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: /);
+    // Off, the transport is not read at all.
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: "nonsense" }).tracing).toBeNull();
   });
 });
 

@@ -7,11 +7,13 @@ import { startReceiver } from "../support/receiver.js";
 import { useTestApp } from "../support/test-app.js";
 
 // The production path: OTEL_* variables, the OTLP/HTTP exporter, batched spans, to a collector on
-// loopback (a receiver standing in for Jaeger's or an OpenTelemetry Collector's port 4318).
+// loopback (a receiver standing in for Jaeger's or an OpenTelemetry Collector's port 4318). JSON
+// here, so the test can read every span; tracing-transports.test.ts sends the other transports.
 const collector = await startReceiver();
 const partner = await startReceiver();
 const env = {
   OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+  OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
   OTEL_SERVICE_NAME: "hookgate-eu",
   OTEL_RESOURCE_ATTRIBUTES: "deployment.environment.name=test",
   // Batches leave every 100 ms rather than every 5 s, so the test waits for them, not for a timer.
