@@ -24,7 +24,7 @@ export async function start(command: "start" | "serve" | "worker", args: string[
     throw error;
   });
   // Stop once: a second signal (systemd signals the whole group; npm hands a terminal's Ctrl-C on
-  // to the process it started, which had it already) must not cut short the deliveries being finished.
+  // to the script it runs, hookgate, which had it already) must not cut short the deliveries being finished.
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -54,14 +54,16 @@ interface Worker {
   kill(signal: NodeJS.Signals): Promise<Ending>;
 }
 
-/** `npx hookgate worker` against the test database, ready once its heartbeat row appears. */
-async function startWorkerProcess(env: Record<string, string> = {}): Promise<Worker> {
+/**
+ * `npx hookgate worker` against the test database, ready once its heartbeat row appears: what
+ * `npm run worker` runs too (bin/hookgate.js, one node process with tsx's loader inside), or, with
+ * `via: "npm"`, `npm run worker` itself, as a container's command would be.
+ */
+async function startWorkerProcess(env: Record<string, string> = {}, via: "bin" | "npm" = "bin"): Promise<Worker> {
   const before = new Set((await heartbeats()).map((row) => row.id));
   const { DATABASE_URL: _server, ...inherited } = process.env;
-  // What `npx hookgate worker` and `npm run worker` run (bin/hookgate.js: one node process, tsx's
-  // loader inside it), without npm in front: npm exits at once on SIGTERM, without waiting for its
-  // child, so its exit status would say nothing about the worker's.
-  const child = spawn(process.execPath, ["bin/hookgate.js", "worker"], {
+  const [command, args] = via === "npm" ? ["npm", ["run", "--silent", "worker"]] : [process.execPath, ["bin/hookgate.js", "worker"]];
+  const child = spawn(command, args, {
     cwd: repository,
     env: {
       ...inherited,
@@ -282,8 +284,8 @@ describe("a worker stopped with SIGTERM", () => {
    * Starts a worker and makes it take a delivery whose answer the partner holds back until the
    * test calls `answer`: the delivery is in hand for as long as the test needs.
    */
-  async function workerWithDeliveryInHand() {
-    const worker = await startWorkerProcess();
+  async function workerWithDeliveryInHand(via: "bin" | "npm" = "bin") {
+    const worker = await startWorkerProcess({}, via);
     const start = receiver.requests.length;
     let answer = () => {};
     receiver.answerAlways({ status: 200 });
@@ -311,6 +313,18 @@ describe("a worker stopped with SIGTERM", () => {
   it("finishes the delivery in hand before it exits", async () => {
     const { worker, start, webhookId, answer } = await workerWithDeliveryInHand();
     // To the worker's process alone: `kill <pid>`, `docker stop`.
+    worker.signal("SIGTERM", "leader");
+    await stopping(worker);
+    answer();
+    const ending = await worker.stopped();
+    await expectFinishedByTheStoppingWorker(worker, ending, webhookId, start);
+  }, 120_000);
+
+  // `CMD ["npm", "run", "worker"]`: `docker stop` signals npm alone. npm hands the signal to the
+  // script's shell, which must be the worker itself (the script execs it): a shell in between
+  // would die of it, and the worker, never signalled, would be SIGKILLed with the container.
+  it("finishes the delivery in hand when SIGTERM goes to npm alone (`npm run worker` in a container)", async () => {
+    const { worker, start, webhookId, answer } = await workerWithDeliveryInHand("npm");
     worker.signal("SIGTERM", "leader");
     await stopping(worker);
     answer();
