@@ -9,6 +9,8 @@ export interface TracingConfig {
   readonly serviceName: string;
   /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, or OTEL_EXPORTER_OTLP_PROTOCOL, or OpenTelemetry's default http/protobuf. */
   readonly protocol: OtlpProtocol;
+  /** OTEL_LOG_LEVEL is set: the SDK writes its own diagnostics to the console, not to hookgate's log. */
+  readonly sdkLogsToConsole: boolean;
 }
 
 /** The OTLP transports OpenTelemetry's specification names, the values of OTEL_EXPORTER_OTLP_PROTOCOL. */
@@ -23,7 +25,13 @@ export function tracingConfig(env: Env): TracingConfig | null {
   if (flag(env, "OTEL_SDK_DISABLED")) return null;
   const endpoint = httpUrl(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? httpUrl(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
   if (endpoint === undefined) return null;
-  return Object.freeze({ endpoint, serviceName: env.OTEL_SERVICE_NAME?.trim() || "hookgate", protocol: otlpProtocol(env) });
+  return Object.freeze({
+    endpoint,
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || "hookgate",
+    protocol: otlpProtocol(env),
+    // Blank counts as unset, as the SDK reads it.
+    sdkLogsToConsole: Boolean(env.OTEL_LOG_LEVEL?.trim()),
+  });
 }
 
 function otlpProtocol(env: Env): OtlpProtocol {

@@ -182,7 +182,6 @@ function observability(env: Env) {
   };
 }
 
-
 function secretKey(env: Env): string | undefined {
   const value = env.HOOKGATE_SECRET_KEY || undefined;
   if (value === undefined) return undefined;

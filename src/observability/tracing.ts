@@ -51,6 +51,10 @@ export async function startTracing(config: TracingConfig | null, options: Tracin
     import("@opentelemetry/sdk-trace-base"),
     import("@opentelemetry/semantic-conventions"),
   ]);
+  // First, so that what the SDK says while it is set up (a gRPC endpoint with a path, a sampler it
+  // does not know) is in the log too.
+  const problemsLogged = options.logger !== undefined && !config?.sdkLogsToConsole;
+  if (problemsLogged) logTracingProblems(options.logger!);
   const spanProcessors = options.exporter
     ? { spanProcessors: [new SimpleSpanProcessor(options.exporter)] }
     : { traceExporter: await otlpExporter(config!.protocol) };
@@ -66,9 +70,6 @@ export async function startTracing(config: TracingConfig | null, options: Tracin
     instrumentations: [],
   });
   sdk.start();
-  // After start: the SDK installs its console logger when OTEL_LOG_LEVEL is set, an operator's choice.
-  const problemsLogged = options.logger !== undefined && !process.env.OTEL_LOG_LEVEL;
-  if (problemsLogged) logTracingProblems(options.logger!);
   on = true;
   let stopped: Promise<void> | null = null;
   return {

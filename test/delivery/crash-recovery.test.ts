@@ -310,27 +310,23 @@ describe("a worker stopped with SIGTERM", () => {
     expect((await heartbeats()).map((row) => row.id)).not.toContain(worker.heartbeatId);
   }
 
-  it("finishes the delivery in hand before it exits", async () => {
-    const { worker, start, webhookId, answer } = await workerWithDeliveryInHand();
-    // To the worker's process alone: `kill <pid>`, `docker stop`.
+  /** SIGTERM to the worker's process alone (`via` what started it), then the partner answers. */
+  async function expectStopsAfterFinishing(via: "bin" | "npm") {
+    const { worker, start, webhookId, answer } = await workerWithDeliveryInHand(via);
     worker.signal("SIGTERM", "leader");
     await stopping(worker);
     answer();
     const ending = await worker.stopped();
     await expectFinishedByTheStoppingWorker(worker, ending, webhookId, start);
-  }, 120_000);
+  }
+
+  // To the worker's process alone: `kill <pid>`, `docker stop`.
+  it("finishes the delivery in hand before it exits", () => expectStopsAfterFinishing("bin"), 120_000);
 
   // `CMD ["npm", "run", "worker"]`: `docker stop` signals npm alone. npm hands the signal to the
   // script's shell, which must be the worker itself (the script execs it): a shell in between
   // would die of it, and the worker, never signalled, would be SIGKILLed with the container.
-  it("finishes the delivery in hand when SIGTERM goes to npm alone (`npm run worker` in a container)", async () => {
-    const { worker, start, webhookId, answer } = await workerWithDeliveryInHand("npm");
-    worker.signal("SIGTERM", "leader");
-    await stopping(worker);
-    answer();
-    const ending = await worker.stopped();
-    await expectFinishedByTheStoppingWorker(worker, ending, webhookId, start);
-  }, 120_000);
+  it("finishes the delivery in hand when SIGTERM goes to npm alone (`npm run worker` in a container)", () => expectStopsAfterFinishing("npm"), 120_000);
 
   // A second SIGTERM is ordinary: systemd signals the whole control group and may signal again,
   // an impatient operator repeats `kill`. Only the first may start the stop.

@@ -24,10 +24,11 @@ describe("tracing settings", () => {
       endpoint: "http://collector:4318",
       serviceName: "hookgate",
       protocol: "http/protobuf",
+      sdkLogsToConsole: false,
     });
     expect(
       loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://collector.example/v1/traces", OTEL_SERVICE_NAME: "gateway" }).tracing,
-    ).toEqual({ endpoint: "https://collector.example/v1/traces", serviceName: "gateway", protocol: "http/protobuf" });
+    ).toEqual({ endpoint: "https://collector.example/v1/traces", serviceName: "gateway", protocol: "http/protobuf", sdkLogsToConsole: false });
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_SDK_DISABLED: "true" }).tracing).toBeNull();
   });
 

@@ -102,46 +102,88 @@ describe("OTLP transports", () => {
     const tracing = await startTracing(loadConfig(env).tracing, { logger });
     try {
       makeSpan("deliver order_updated");
-      const [line] = await eventually(
-        () => lines.filter((entry) => entry.msg.startsWith("tracing:")),
-        (found) => found.length > 0,
-        { timeoutMs: 15_000, what: "the log line of the failed export" },
-      );
-      expect(line).toMatchObject({ level: 50, problem: expect.stringContaining("ECONNREFUSED") });
-      expect(line!.msg).toBe("tracing: OpenTelemetry reported a problem; spans may have been lost");
-      // No stack, no page of JSON: one sentence an operator reads.
-      expect(line!.problem.length).toBeLessThanOrEqual(301);
-      expect(line!.problem).not.toContain("stack");
+      const [line] = await tracingLines(lines, 1);
+      expect(line).toMatchObject({ level: 50, msg: "tracing: OpenTelemetry reported an error; spans may have been lost" });
+      // One sentence an operator reads: no stack, no page of JSON.
+      expect(line!.problem).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
 
       // The next failed export, a moment later, is counted, not logged: one line a minute at most.
       makeSpan("deliver order_updated");
       await new Promise((resolve) => setTimeout(resolve, 1_500));
-      expect(lines.filter((entry) => entry.msg.startsWith("tracing:"))).toHaveLength(1);
+      expect(lines.filter(isTracingLine)).toHaveLength(1);
     } finally {
       await tracing!.shutdown().catch(() => {});
     }
+    // Written at shutdown: how often it came after the line above.
+    expect(lines.filter(isTracingLine).at(-1)).toMatchObject({ timesSinceLastLine: expect.any(Number) });
+  });
+
+  it("logs a collector's refusal with its HTTP status, and nothing of its answer's body", async () => {
+    const collector = await startReceiver();
+    collector.answerAlways({ status: 401, body: "secret-looking body of the collector" });
+    const { lines, logger } = capturedLog();
+    try {
+      const env = environment({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
+      const tracing = await startTracing(loadConfig(env).tracing, { logger });
+      makeSpan("deliver event_created");
+      const [line] = await tracingLines(lines, 1);
+      await tracing!.shutdown().catch(() => {});
+      expect(line).toMatchObject({ level: 50, problem: "HTTP 401 Unauthorized" });
+      expect(JSON.stringify(lines)).not.toContain("secret-looking");
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it("logs what the SDK says while it is set up: a gRPC endpoint with a path", async () => {
+    const { lines, logger } = capturedLog();
+    const port = await freePort();
+    const env = environment({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`, OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" });
+    const tracing = await startTracing(loadConfig(env).tracing, { logger });
+    await tracing!.shutdown().catch(() => {});
+    expect(lines.filter(isTracingLine)).toContainEqual(
+      expect.objectContaining({ level: 40, msg: "tracing: OpenTelemetry reported a warning", problem: expect.stringContaining("path") }),
+    );
   });
 });
+
+const isTracingLine = (entry: Record<string, any>) => String(entry.msg).startsWith("tracing:");
+
+function tracingLines(lines: Record<string, any>[], count: number) {
+  return eventually(
+    () => lines.filter(isTracingLine),
+    (found) => found.length >= count,
+    { timeoutMs: 15_000, what: "the log line of the tracing problem" },
+  );
+}
 
 describe("the SDK's problems in hookgate's log", () => {
   afterEach(() => stopLoggingTracingProblems());
 
-  it("writes at most one line a minute, with how many were left out since the last", () => {
+  it("writes each problem at most once a minute, with how often it came since; another problem is not held back", () => {
     const { lines, logger } = capturedLog();
     let now = 0;
     logTracingProblems(logger, { now: () => now });
-    diag.error('{"message":"connect ECONNREFUSED 127.0.0.1:4318","stack":"Error: connect ECONNREFUSED\\n    at somewhere"}');
+    diag.error('{"message":"connect ECONNREFUSED 127.0.0.1:4318","stack":"Error: connect ECONNREFUSED\\n    at somewhere","code":"ECONNREFUSED"}');
     now = 5_000;
-    diag.warn("Export failed with retryable status");
+    diag.warn("Invalid attribute value set for key: hookgate.delivery.attempt");
     now = 30_000;
-    diag.error('{"message":"connect ECONNREFUSED 127.0.0.1:4318"}');
+    diag.error('{"message":"connect ECONNREFUSED 127.0.0.1:4318","code":"ECONNREFUSED"}');
+    diag.error('{"message":"connect ECONNREFUSED 127.0.0.1:4318","code":"ECONNREFUSED"}');
     diag.info("not a problem");
     now = 61_000;
-    diag.warn("Export failed with retryable status", new Error("503 Service Unavailable"));
+    diag.error('{"message":"connect ECONNREFUSED 127.0.0.1:4318","code":"ECONNREFUSED"}');
+    diag.error('{"name":"OTLPExporterError","code":503,"data":"the collector\'s page"}');
+    diag.error('{"message":"connect ECONNREFUSED 127.0.0.1:4318","code":"ECONNREFUSED"}');
+    stopLoggingTracingProblems();
 
-    expect(lines.map(({ level, problem, problemsLeftOut }) => ({ level, problem, problemsLeftOut }))).toEqual([
-      { level: 50, problem: "connect ECONNREFUSED 127.0.0.1:4318", problemsLeftOut: undefined },
-      { level: 40, problem: "Export failed with retryable status 503 Service Unavailable", problemsLeftOut: 2 },
+    expect(lines.map(({ level, problem, timesSinceLastLine }) => ({ level, problem, timesSinceLastLine }))).toEqual([
+      { level: 50, problem: "connect ECONNREFUSED 127.0.0.1:4318", timesSinceLastLine: undefined },
+      { level: 40, problem: "Invalid attribute value set for key: hookgate.delivery.attempt", timesSinceLastLine: undefined },
+      { level: 50, problem: "connect ECONNREFUSED 127.0.0.1:4318", timesSinceLastLine: 2 },
+      { level: 50, problem: "HTTP 503", timesSinceLastLine: undefined },
+      // At shutdown, what came after its last line.
+      { level: 50, problem: "connect ECONNREFUSED 127.0.0.1:4318", timesSinceLastLine: 1 },
     ]);
   });
 });
