@@ -130,6 +130,14 @@ export async function waitUntilSettled(app: TestApp, scope: SettleScope = {}, ti
     timeoutMs,
     intervalMs: 25,
     what: `settled deliveries for ${JSON.stringify(scope)}`,
+  }).catch(async (error: Error) => {
+    // Which deliveries and jobs are still there, and why a job has not run: the failure says it.
+    const { rows } = await sql`
+      select d.id, d.status, d.attempt_count, d.next_attempt_at, j.attempts as job_attempts, j.max_attempts,
+             j.run_at, j.locked_at, j.locked_by, left(j.last_error, 200) as last_error, now() as now
+      from deliveries d left join graphile_worker._private_jobs j on (j.payload->>'deliveryId')::uuid = d.id
+      where (d.finished_at is null or j.attempts < j.max_attempts) and ${inScope} limit 5`.execute(app.db);
+    throw new Error(`${error.message}\nstill there: ${JSON.stringify(rows)}`);
   });
 }
 
