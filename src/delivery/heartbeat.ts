@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Db } from "../store/database.js";
+import { findJobsLockedLong, releaseLostJobs } from "../store/lost-job-locks.js";
 import { requeueOrphanedDeliveries } from "../store/orphaned-deliveries.js";
 import { beatHeartbeat, deleteHeartbeat, releaseSilentWorkers } from "../store/worker-heartbeats.js";
 
@@ -8,11 +9,12 @@ import { beatHeartbeat, deleteHeartbeat, releaseSilentWorkers } from "../store/w
  * Keeps this worker process's row in worker_heartbeats fresh, and hands the jobs of workers that
  * stopped beating (SIGKILL, a lost host) back to the queue. graphile-worker would otherwise keep
  * them locked for four hours; with this a delivery resumes within `staleAfterMs`. Once a stale
- * window it also gives a job back to any unfinished delivery left without one.
+ * window it also gives a job back to any unfinished delivery left without one, and hands back the
+ * jobs locked under this process's own ids that it never received (see JobsInHand).
  */
 export async function startHeartbeat(
   db: Db,
-  options: { graphileWorkerIds: () => string[]; staleAfterMs: number; logger: Logger },
+  options: { graphileWorkerIds: () => string[]; isInHand: (jobId: string) => boolean; staleAfterMs: number; logger: Logger },
 ): Promise<{ stop(): Promise<void> }> {
   const id = randomUUID();
   let beats = 0;
@@ -27,6 +29,13 @@ export async function startHeartbeat(
         return 0;
       });
       if (orphans > 0) options.logger.warn({ deliveries: orphans }, "queued again deliveries whose jobs had given up");
+      const lost = await releaseJobsNeverReceived(db, options).catch((error: unknown) => {
+        options.logger.error({ err: error }, "handing back jobs this worker locked but never received failed");
+        return 0;
+      });
+      if (lost > 0) {
+        options.logger.warn({ jobs: lost }, "handed back jobs this worker had locked but never received (the database connection dropped as they were fetched)");
+      }
     }
   };
   await beat();
@@ -41,4 +50,19 @@ export async function startHeartbeat(
       await deleteHeartbeat(db, id, options.graphileWorkerIds());
     },
   };
+}
+
+/**
+ * Locked under this process's ids for a whole stale window, yet not in its hands: their fetch was
+ * committed but its answer lost. A fetch whose answer is merely slow has arrived long before then;
+ * only one slower than the stale window could see its jobs handed back and run elsewhere too.
+ */
+async function releaseJobsNeverReceived(
+  db: Db,
+  options: { graphileWorkerIds: () => string[]; isInHand: (jobId: string) => boolean; staleAfterMs: number },
+): Promise<number> {
+  const workerIds = options.graphileWorkerIds();
+  const locked = await findJobsLockedLong(db, workerIds, options.staleAfterMs);
+  const lost = locked.filter((jobId) => !options.isInHand(jobId));
+  return releaseLostJobs(db, lost, workerIds, options.staleAfterMs);
 }

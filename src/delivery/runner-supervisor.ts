@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { run, type Runner, type RunnerOptions, type WorkerEvents, type WorkerPool } from "graphile-worker";
 import type { Logger } from "pino";
+import type { JobsInHand } from "./jobs-in-hand.js";
 
 export interface SupervisedRunner {
   /** The graphile-worker ids whose jobs this process may hold locked: its heartbeat names them. */
@@ -25,6 +26,8 @@ interface Supervision {
   abandonAfterMs: number;
   /** Delay before each attempt to start a runner again (the last repeats). */
   restartDelaysMs?: readonly number[];
+  /** Told of the jobs every runner fetches, runs and finishes. */
+  jobsInHand?: JobsInHand;
 }
 
 const defaultRestartDelaysMs = [250, 500, 1_000, 2_000, 5_000];
@@ -48,7 +51,8 @@ export async function superviseRunner(options: RunnerOptions, supervision: Super
   const endedIds = new Set<string>();
   let stopping = false;
   const stopped = new AbortController();
-  let current = await startRunner(options);
+  const start = () => startRunner(options, supervision.jobsInHand);
+  let current = await start();
   const stopSurviving = surviveLocalQueueHandBackFailures(logger);
   let restarting: Promise<void> | null = null;
   let state: RunnerState = "running";
@@ -63,7 +67,7 @@ export async function superviseRunner(options: RunnerOptions, supervision: Super
         await supervision.releaseJobs([...endedIds]);
         endedIds.clear();
         if (stopping) return;
-        current = await startRunner(options);
+        current = await start();
         watch(current);
         state = "running";
         logger.warn({ attempt: attempt + 1 }, "delivery runner started again");
@@ -131,9 +135,10 @@ interface StartedRunner {
   hasEnded(): boolean;
 }
 
-async function startRunner(options: RunnerOptions): Promise<StartedRunner> {
+async function startRunner(options: RunnerOptions, jobsInHand: JobsInHand | undefined): Promise<StartedRunner> {
   const ids = new Set<string>();
   const events = new EventEmitter() as WorkerEvents;
+  jobsInHand?.follow(events);
   events.on("pool:create", ({ workerPool }) => {
     ids.add(workerPool.id);
     keepShutdownFailuresHandled(workerPool);

@@ -4,6 +4,7 @@ import { parseDeliverJob, parseDeliverJobV1, parseInitializeJob, taskNames } fro
 import { releaseWorkerJobs } from "../store/worker-heartbeats.js";
 import { deliver } from "./deliver.js";
 import { startHeartbeat } from "./heartbeat.js";
+import { JobsInHand } from "./jobs-in-hand.js";
 import { retentionCronItems, retentionTask } from "./retention/retention-task.js";
 import { type RunnerState, superviseRunner } from "./runner-supervisor.js";
 import { createWorkerContext, type WorkerContext } from "./worker-context.js";
@@ -27,6 +28,7 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
   const { config, logger } = services;
   const context = createWorkerContext(services);
   const stopping = new AbortController();
+  const jobsInHand = new JobsInHand(config.workerStaleAfterMs);
   const runner = await superviseRunner(
     {
       ...workerRunOptions(config),
@@ -44,10 +46,12 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
       logger,
       releaseJobs: (ids) => releaseWorkerJobs(services.db, ids),
       abandonAfterMs: config.deliveryTimeoutMs + 10_000,
+      jobsInHand,
     },
   );
   const heartbeat = await startHeartbeat(services.db, {
     graphileWorkerIds: runner.workerIds,
+    isInHand: (jobId) => jobsInHand.has(jobId),
     staleAfterMs: config.workerStaleAfterMs,
     logger,
   }).catch(async (error: unknown) => {
