@@ -14,7 +14,7 @@ import { beatHeartbeat, deleteHeartbeat, releaseSilentWorkers } from "../store/w
  */
 export async function startHeartbeat(
   db: Db,
-  options: { graphileWorkerIds: () => string[]; isInHand: (jobId: string) => boolean; staleAfterMs: number; logger: Logger },
+  options: { graphileWorkerIds: () => string[]; isInHand: (jobId: string, lockedBy: string) => boolean; staleAfterMs: number; logger: Logger },
 ): Promise<{ stop(): Promise<void> }> {
   const id = randomUUID();
   let beats = 0;
@@ -54,15 +54,15 @@ export async function startHeartbeat(
 
 /**
  * Locked under this process's ids for a whole stale window, yet not in its hands: their fetch was
- * committed but its answer lost. A fetch whose answer is merely slow has arrived long before then;
- * only one slower than the stale window could see its jobs handed back and run elsewhere too.
+ * committed but its answer lost. A fetch answered within the stale window is never handed back;
+ * only one slower than that could see its jobs handed back and run a second time.
  */
 async function releaseJobsNeverReceived(
   db: Db,
-  options: { graphileWorkerIds: () => string[]; isInHand: (jobId: string) => boolean; staleAfterMs: number },
+  options: { graphileWorkerIds: () => string[]; isInHand: (jobId: string, lockedBy: string) => boolean; staleAfterMs: number },
 ): Promise<number> {
   const workerIds = options.graphileWorkerIds();
   const locked = await findJobsLockedLong(db, workerIds, options.staleAfterMs);
-  const lost = locked.filter((jobId) => !options.isInHand(jobId));
+  const lost = locked.filter((job) => !options.isInHand(job.id, job.lockedBy)).map((job) => job.id);
   return releaseLostJobs(db, lost, workerIds, options.staleAfterMs);
 }

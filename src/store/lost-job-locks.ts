@@ -1,14 +1,20 @@
 import { sql } from "kysely";
 import type { Db } from "./database.js";
 
-/** The ids of the jobs locked under these graphile-worker ids for longer than `olderThanMs`. */
-export async function findJobsLockedLong(db: Db, workerIds: readonly string[], olderThanMs: number): Promise<string[]> {
+export interface LockedJob {
+  id: string;
+  /** The graphile-worker id (a pool's or a worker's) the lock was taken under. */
+  lockedBy: string;
+}
+
+/** The jobs locked under these graphile-worker ids for longer than `olderThanMs`. */
+export async function findJobsLockedLong(db: Db, workerIds: readonly string[], olderThanMs: number): Promise<LockedJob[]> {
   if (workerIds.length === 0) return [];
-  const { rows } = await sql<{ id: string }>`
-    select id::text from graphile_worker._private_jobs
+  const { rows } = await sql<LockedJob>`
+    select id::text, locked_by as "lockedBy" from graphile_worker._private_jobs
     where locked_by = any(${workerIds}::text[])
       and locked_at < now() - ${olderThanMs} * interval '1 millisecond'`.execute(db);
-  return rows.map((row) => row.id);
+  return rows;
 }
 
 /**

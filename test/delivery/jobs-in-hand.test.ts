@@ -1,9 +1,15 @@
 import { EventEmitter } from "node:events";
-import type { Job, WorkerEvents } from "graphile-worker";
+import type { Job, WorkerEvents, WorkerPool } from "graphile-worker";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { JobsInHand } from "../../src/delivery/jobs-in-hand.js";
 
-const job = (id: string) => ({ id }) as Job;
+// The events graphile-worker 0.17.3 emits, with the fields JobsInHand reads.
+const job = (id: string, lockedBy = "pool-a") => ({ id, locked_by: lockedBy }) as Job;
+const fetched = (events: WorkerEvents, ...jobs: Job[]) => events.emit("localQueue:getJobs:complete", { jobs } as never);
+const started = (events: WorkerEvents, started: Job) => events.emit("job:start", { job: started } as never);
+const completed = (events: WorkerEvents, done: Job) => events.emit("job:complete", { job: done } as never);
+const handedBack = (events: WorkerEvents, ...jobs: Job[]) => events.emit("localQueue:returnJobs", { jobs } as never);
+const poolReleased = (events: WorkerEvents, id: string) => events.emit("pool:release", { workerPool: { id } as WorkerPool } as never);
 
 describe("the jobs a worker knows it holds", () => {
   let events: WorkerEvents;
@@ -11,42 +17,63 @@ describe("the jobs a worker knows it holds", () => {
   beforeEach(() => {
     vi.useFakeTimers();
     events = new EventEmitter() as WorkerEvents;
-    inHand = new JobsInHand(1_000);
+    inHand = new JobsInHand(1_000, 60_000);
     inHand.follow(events);
   });
   afterEach(() => vi.useRealTimers());
 
-  it("holds the jobs its local queue fetched until each has run, however long they wait", () => {
-    events.emit("localQueue:getJobs:complete", { jobs: [job("1"), job("2")] } as never);
-    vi.advanceTimersByTime(60_000);
-    expect([inHand.has("1"), inHand.has("2"), inHand.has("3")]).toEqual([true, true, false]);
-    events.emit("job:start", { job: job("1") } as never);
-    vi.advanceTimersByTime(60_000);
-    expect(inHand.has("1")).toBe(true);
+  it("holds the jobs its local queue fetched until each has run, however long they wait or run", () => {
+    fetched(events, job("1"), job("2"));
+    vi.advanceTimersByTime(600_000);
+    expect([inHand.has("1", "pool-a"), inHand.has("2", "pool-a"), inHand.has("3", "pool-a")]).toEqual([true, true, false]);
+    started(events, job("1"));
+    vi.advanceTimersByTime(600_000);
+    expect(inHand.has("1", "pool-a")).toBe(true);
+  });
+
+  it("holds a job only under the lock it was fetched with: the same job locked by a later pool's lost fetch is not in hand", () => {
+    fetched(events, job("5", "pool-a"));
+    expect(inHand.has("5", "pool-b")).toBe(false);
   });
 
   it("keeps a finished job for the window its completion may still be written in, then forgets it", () => {
-    events.emit("job:start", { job: job("7") } as never);
-    events.emit("job:complete", { job: job("7") } as never);
+    started(events, job("7"));
+    completed(events, job("7"));
     vi.advanceTimersByTime(999);
-    expect(inHand.has("7")).toBe(true);
+    expect(inHand.has("7", "pool-a")).toBe(true);
     vi.advanceTimersByTime(2);
-    expect(inHand.has("7")).toBe(false);
+    expect(inHand.has("7", "pool-a")).toBe(false);
   });
 
-  it("forgets jobs its local queue handed back once that window has passed, and holds one fetched again", () => {
-    events.emit("localQueue:getJobs:complete", { jobs: [job("4"), job("5")] } as never);
-    events.emit("localQueue:returnJobs", { jobs: [job("4"), job("5")] } as never);
-    vi.advanceTimersByTime(500);
-    events.emit("localQueue:getJobs:complete", { jobs: [job("5")] } as never);
-    vi.advanceTimersByTime(1_000);
-    expect([inHand.has("4"), inHand.has("5")]).toEqual([false, true]);
+  it("keeps a job its local queue handed back for as long as the hand-back may still be retrying", () => {
+    fetched(events, job("4"), job("5"));
+    handedBack(events, job("4"), job("5"));
+    vi.advanceTimersByTime(30_000);
+    fetched(events, job("5"));
+    expect([inHand.has("4", "pool-a"), inHand.has("5", "pool-a")]).toEqual([true, true]);
+    vi.advanceTimersByTime(30_001);
+    expect([inHand.has("4", "pool-a"), inHand.has("5", "pool-a")]).toEqual([false, true]);
+  });
+
+  it("forgets what a pool held once that pool is released", () => {
+    fetched(events, job("8", "pool-a"), job("9", "pool-b"));
+    poolReleased(events, "pool-a");
+    expect([inHand.has("8", "pool-a"), inHand.has("9", "pool-b")]).toEqual([false, true]);
+  });
+
+  it("remembers no more than the jobs of the last window, however many it has run", () => {
+    for (let id = 0; id < 10_000; id++) {
+      started(events, job(String(id)));
+      completed(events, job(String(id)));
+      vi.advanceTimersByTime(1);
+    }
+    expect(inHand.size).toBeLessThanOrEqual(1_001);
   });
 
   it("follows every runner a process starts", () => {
     const next = new EventEmitter() as WorkerEvents;
     inHand.follow(next);
-    next.emit("job:start", { job: job("9") } as never);
-    expect(inHand.has("9")).toBe(true);
+    started(next, job("10", "pool-c"));
+    expect(inHand.has("10", "pool-c")).toBe(true);
   });
 });
