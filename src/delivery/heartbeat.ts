@@ -5,6 +5,15 @@ import { findJobsLockedLong, releaseLostJobs } from "../store/lost-job-locks.js"
 import { requeueOrphanedDeliveries } from "../store/orphaned-deliveries.js";
 import { beatHeartbeat, deleteHeartbeat, releaseSilentWorkers } from "../store/worker-heartbeats.js";
 
+export interface HeartbeatOptions {
+  /** The graphile-worker ids whose jobs this process may hold locked. */
+  graphileWorkerIds: () => string[];
+  /** Whether this process holds the job under that lock (JobsInHand). */
+  isInHand: (jobId: string, lockedBy: string, lockedAt: Date) => boolean;
+  staleAfterMs: number;
+  logger: Logger;
+}
+
 /**
  * Keeps this worker process's row in worker_heartbeats fresh, and hands the jobs of workers that
  * stopped beating (SIGKILL, a lost host) back to the queue. graphile-worker would otherwise keep
@@ -14,7 +23,7 @@ import { beatHeartbeat, deleteHeartbeat, releaseSilentWorkers } from "../store/w
  */
 export async function startHeartbeat(
   db: Db,
-  options: { graphileWorkerIds: () => string[]; isInHand: (jobId: string, lockedBy: string) => boolean; staleAfterMs: number; logger: Logger },
+  options: HeartbeatOptions,
 ): Promise<{ stop(): Promise<void> }> {
   const id = randomUUID();
   let beats = 0;
@@ -34,7 +43,7 @@ export async function startHeartbeat(
         return 0;
       });
       if (lost > 0) {
-        options.logger.warn({ jobs: lost }, "handed back jobs this worker had locked but never received (the database connection dropped as they were fetched)");
+        options.logger.warn({ jobs: lost }, "handed back jobs this worker locked but never received (their fetch's answer was lost)");
       }
     }
   };
@@ -59,10 +68,10 @@ export async function startHeartbeat(
  */
 async function releaseJobsNeverReceived(
   db: Db,
-  options: { graphileWorkerIds: () => string[]; isInHand: (jobId: string, lockedBy: string) => boolean; staleAfterMs: number },
+  options: Omit<HeartbeatOptions, "logger">,
 ): Promise<number> {
   const workerIds = options.graphileWorkerIds();
   const locked = await findJobsLockedLong(db, workerIds, options.staleAfterMs);
-  const lost = locked.filter((job) => !options.isInHand(job.id, job.lockedBy)).map((job) => job.id);
+  const lost = locked.filter((job) => !options.isInHand(job.id, job.lockedBy, job.lockedAt)).map((job) => job.id);
   return releaseLostJobs(db, lost, workerIds, options.staleAfterMs);
 }

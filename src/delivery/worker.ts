@@ -51,7 +51,7 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
   );
   const heartbeat = await startHeartbeat(services.db, {
     graphileWorkerIds: runner.workerIds,
-    isInHand: (jobId, lockedBy) => jobsInHand.has(jobId, lockedBy),
+    isInHand: (jobId, lockedBy, lockedAt) => jobsInHand.has(jobId, lockedBy, lockedAt),
     staleAfterMs: config.workerStaleAfterMs,
     logger,
   }).catch(async (error: unknown) => {

@@ -5,13 +5,14 @@ export interface LockedJob {
   id: string;
   /** The graphile-worker id (a pool's or a worker's) the lock was taken under. */
   lockedBy: string;
+  lockedAt: Date;
 }
 
 /** The jobs locked under these graphile-worker ids for longer than `olderThanMs`. */
 export async function findJobsLockedLong(db: Db, workerIds: readonly string[], olderThanMs: number): Promise<LockedJob[]> {
   if (workerIds.length === 0) return [];
   const { rows } = await sql<LockedJob>`
-    select id::text, locked_by as "lockedBy" from graphile_worker._private_jobs
+    select id::text, locked_by as "lockedBy", locked_at as "lockedAt" from graphile_worker._private_jobs
     where locked_by = any(${workerIds}::text[])
       and locked_at < now() - ${olderThanMs} * interval '1 millisecond'`.execute(db);
   return rows;

@@ -90,7 +90,7 @@ describe("a database restart under load", () => {
     // Late is allowed here; lost is not. A round whose job was running when a cut came fails
     // inside graphile-worker, which runs the job again after e^attempts seconds (jobs.ts: its
     // attempts cover crashes only), and a fetch whose answer a cut lost leaves its jobs locked
-    // until the heartbeat hands them back, a stale window later (lost-job-locks.test.ts).
+    // until the heartbeat hands them back, a stale window later (jobs-never-received.test.ts).
     await waitUntilSettled(app, {}, 120_000);
     const delivered = await eventIdsDelivered();
     const missing = [...publisher.acknowledged, ...after.acknowledged].filter((id) => !delivered.has(id));

@@ -37,7 +37,7 @@ describe("jobs locked under a worker's ids that it never received", () => {
     const recent = await lockedJob({ lockedBy: "pool-found", lockedSecondsAgo: 0 });
     const anothers = await lockedJob({ lockedBy: "pool-someone-else", lockedSecondsAgo: 10 });
     const found = await findJobsLockedLong(database.db, ["pool-found"], 5_000);
-    expect(found).toEqual([{ id: old, lockedBy: "pool-found" }]);
+    expect(found).toEqual([{ id: old, lockedBy: "pool-found", lockedAt: expect.any(Date) }]);
     expect(found.map((row) => row.id)).not.toContain(recent);
     expect(found.map((row) => row.id)).not.toContain(anothers);
   });
