@@ -56,6 +56,12 @@ export interface RunningHookgate {
   /** The delivery worker in this process, if any. */
   readonly worker: RunningWorker | null;
   stop(): Promise<void>;
+  /**
+   * What a process about to exit at once does (a second Ctrl-C): the worker's deliveries in hand
+   * are abandoned (RunningWorker.abandon), and the embedded PostgreSQL, if any, is shut down. It
+   * may run while `stop` is under way.
+   */
+  stopNow(): Promise<void>;
 }
 
 export interface Roles {
@@ -140,7 +146,11 @@ export async function startHookgate(
       stopping.push(() => operatorPort.close());
       logger.info({ url: operatorPort.url }, "metrics and readiness are served on HOOKGATE_METRICS_PORT");
     }
-    return { services, url: http?.url ?? null, metricsUrl: operatorPort?.url ?? null, worker, stop: stopAll };
+    const stopNow = async () => {
+      await worker?.abandon().catch((error: unknown) => logger.warn({ err: error }, "the worker could not mark its jobs for release"));
+      await database.stop();
+    };
+    return { services, url: http?.url ?? null, metricsUrl: operatorPort?.url ?? null, worker, stop: stopAll, stopNow };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { startHookgate } from "../app.js";
 import { loadConfig } from "../config.js";
 import { createLogger } from "../logger.js";
@@ -24,18 +25,32 @@ export async function start(command: "start" | "serve" | "worker", args: string[
     throw error;
   });
   // Stop once: a second signal (systemd signals the whole group; npm hands a terminal's Ctrl-C on
-  // to the script it runs, hookgate, which had it already) must not cut short the deliveries being finished.
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info("stopping: finishing the deliveries in hand");
+  // to the script it runs, hookgate, which had it already) must not cut short the deliveries being
+  // finished. Only a Ctrl-C pressed again, a moment later, stops at once.
+  let stoppingSince: number | null = null;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stoppingSince !== null) {
+      if (signal === "SIGINT" && Date.now() - stoppingSince >= secondCtrlCAfterMs) stopNow();
+      return;
+    }
+    stoppingSince = Date.now();
+    logger.info(signal === "SIGINT" ? "stopping: finishing the deliveries in hand (Ctrl-C again to stop at once)" : "stopping: finishing the deliveries in hand");
     // The spans of the last deliveries are exported before the process ends.
     const stopped = hookgate.stop().finally(() => tracing?.shutdown().catch(() => {}));
     stopped.then(
       () => process.exit(0),
       () => process.exit(1),
     );
+  };
+  let stoppingNow = false;
+  const stopNow = () => {
+    if (stoppingNow) return;
+    stoppingNow = true;
+    logger.warn("stopping at once: the deliveries in hand are abandoned and will be sent again, by another worker or at the next start");
+    // Bounded: a database that does not answer must not keep a process its operator wants gone.
+    void Promise.race([hookgate.stopNow(), sleep(stopNowBoundMs)])
+      .catch((error: unknown) => logger.warn({ err: error }, "stopping at once did not finish cleanly"))
+      .finally(() => process.exit(130));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
@@ -44,3 +59,8 @@ export async function start(command: "start" | "serve" | "worker", args: string[
   process.on("SIGHUP", stop);
   return "running";
 }
+
+/** One Ctrl-C reaches hookgate twice within milliseconds (from the terminal and from npm); a second press comes later. */
+const secondCtrlCAfterMs = 1_000;
+/** How long stopping at once may take: marking the worker's jobs for release and shutting down the embedded PostgreSQL. */
+const stopNowBoundMs = 5_000;

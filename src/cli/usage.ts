@@ -50,7 +50,8 @@ const commandUsage: Record<CommandName, string> = {
 
 Runs the API (GraphQL at /graphql) and a delivery worker in one process, after applying
 pending migrations. On a database without organizations it creates "Default" and prints
-its admin API key once. SIGINT or SIGTERM stops it once the deliveries in hand are finished.
+its admin API key once. SIGINT or SIGTERM stops it once the deliveries in hand are finished;
+a second Ctrl-C, a moment later, stops it at once (they are sent again later).
 ${database}
 
 ${helpOption}`,

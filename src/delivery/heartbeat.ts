@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Db } from "../store/database.js";
 import { findJobsLockedLong, releaseLostJobs } from "../store/lost-job-locks.js";
 import { requeueOrphanedDeliveries } from "../store/orphaned-deliveries.js";
-import { beatHeartbeat, deleteHeartbeat, releaseSilentWorkers } from "../store/worker-heartbeats.js";
+import { beatHeartbeat, deleteHeartbeat, markHeartbeatSilent, releaseSilentWorkers } from "../store/worker-heartbeats.js";
 
 export interface HeartbeatOptions {
   /** The graphile-worker ids whose jobs this process may hold locked. */
@@ -24,7 +24,7 @@ export interface HeartbeatOptions {
 export async function startHeartbeat(
   db: Db,
   options: HeartbeatOptions,
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ stop(): Promise<void>; abandon(): Promise<void> }> {
   const id = randomUUID();
   let beats = 0;
   const beat = async () => {
@@ -49,14 +49,21 @@ export async function startHeartbeat(
   };
   await beat();
   // Beat three times per stale window, so one late beat never looks like a death.
+  let beating: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    beat().catch((error: unknown) => options.logger.error({ err: error }, "worker heartbeat failed"));
+    beating = beat().catch((error: unknown) => options.logger.error({ err: error }, "worker heartbeat failed"));
   }, Math.max(100, Math.floor(options.staleAfterMs / 3)));
   timer.unref();
   return {
     async stop() {
       clearInterval(timer);
       await deleteHeartbeat(db, id, options.graphileWorkerIds());
+    },
+    async abandon() {
+      clearInterval(timer);
+      // A beat under way would write the row fresh again after it is marked.
+      await beating;
+      await markHeartbeatSilent(db, id);
     },
   };
 }

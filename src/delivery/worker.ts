@@ -15,6 +15,12 @@ export interface RunningWorker {
   readonly context: WorkerContext;
   /** Finishes the deliveries in hand (within the delivery timeout), hands back the rest, then stops. */
   stop(): Promise<void>;
+  /**
+   * For a process about to exit without finishing (a second Ctrl-C): its deliveries in hand are
+   * abandoned, and every job it holds is released by the next sweep of any worker, its own next
+   * start included, instead of a stale window later. A partner may get those deliveries twice.
+   */
+  abandon(): Promise<void>;
   /** Whether its queue runner is running, being started again after losing the database, or stopped (/ready). */
   state(): RunnerState;
 }
@@ -67,6 +73,10 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
       stopping.abort();
       await runner.stop();
       await heartbeat.stop();
+    },
+    async abandon() {
+      stopping.abort();
+      await heartbeat.abandon();
     },
   };
 }

@@ -48,3 +48,13 @@ export async function deleteHeartbeat(db: Db, id: string, graphileWorkerIds: str
     with gone as (delete from worker_heartbeats where id = ${id})
     select graphile_worker.force_unlock_workers(${graphileWorkerIds}::text[])`.execute(db);
 }
+
+/**
+ * A worker stopping at once (a second Ctrl-C), its deliveries in hand abandoned: its row reads as
+ * silent since long ago, so the next sweep of any worker (this one's next start included) releases
+ * its jobs at once rather than a stale window later. Its runner may still be fetching as it exits,
+ * so its jobs are not unlocked here: whatever it takes in its last moments is released with them.
+ */
+export async function markHeartbeatSilent(db: Db, id: string): Promise<void> {
+  await sql`update worker_heartbeats set last_seen_at = to_timestamp(0) where id = ${id}`.execute(db);
+}

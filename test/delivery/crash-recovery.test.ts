@@ -279,40 +279,40 @@ describe("two workers sharing one database", () => {
   }, 180_000);
 });
 
+/**
+ * Starts a worker and makes it take a delivery whose answer the partner holds back until the
+ * test calls `answer`: the delivery is in hand for as long as the test needs.
+ */
+async function workerWithDeliveryInHand(env: Record<string, string> = {}, via: "bin" | "npm" = "bin") {
+  const worker = await startWorkerProcess(env, via);
+  const start = receiver.requests.length;
+  let answer = () => {};
+  receiver.answerAlways({ status: 200 });
+  receiver.answerNext({ status: 200, until: new Promise<void>((resolve) => (answer = resolve)) });
+  await createEvent(app, { title: "Last call" });
+  const [request] = (await receiver.waitFor(start + 1, 30_000)).slice(start);
+  return { worker, start, webhookId: request!.headers["webhook-id"] as string, answer };
+}
+
+/** Resolves once the worker has written that it is stopping: the signal was handled. */
+const stopping = (worker: Worker) =>
+  eventually(() => worker.output(), (output) => output.includes("stopping"), { what: "the worker's note that it is stopping" });
+
+async function expectFinishedByTheStoppingWorker(worker: Worker, ending: Ending, webhookId: string, start: number) {
+  const clean = ending.code === 0 || ending.signal === "SIGTERM";
+  expect(clean, `the worker ended with ${ending.code ?? ending.signal}:\n${worker.output()}`).toBe(true);
+  // Recorded by the stopping worker itself (no other worker runs), from the 200 it was let to answer while stopping.
+  expect(await delivery(webhookId)).toMatchObject({ status: "SUCCEEDED", attempt_count: 1 });
+  expect(await attempts(webhookId)).toEqual([{ number: 1, response_status: 200, error: null }]);
+  expect(receiver.requests.slice(start)).toHaveLength(1);
+  // A graceful stop removes its own heartbeat row.
+  expect((await heartbeats()).map((row) => row.id)).not.toContain(worker.heartbeatId);
+}
+
 describe("a worker stopped with SIGTERM", () => {
-  /**
-   * Starts a worker and makes it take a delivery whose answer the partner holds back until the
-   * test calls `answer`: the delivery is in hand for as long as the test needs.
-   */
-  async function workerWithDeliveryInHand(via: "bin" | "npm" = "bin") {
-    const worker = await startWorkerProcess({}, via);
-    const start = receiver.requests.length;
-    let answer = () => {};
-    receiver.answerAlways({ status: 200 });
-    receiver.answerNext({ status: 200, until: new Promise<void>((resolve) => (answer = resolve)) });
-    await createEvent(app, { title: "Last call" });
-    const [request] = (await receiver.waitFor(start + 1, 30_000)).slice(start);
-    return { worker, start, webhookId: request!.headers["webhook-id"] as string, answer };
-  }
-
-  /** Resolves once the worker has written that it is stopping: the signal was handled. */
-  const stopping = (worker: Worker) =>
-    eventually(() => worker.output(), (output) => output.includes("stopping"), { what: "the worker's note that it is stopping" });
-
-  async function expectFinishedByTheStoppingWorker(worker: Worker, ending: Ending, webhookId: string, start: number) {
-    const clean = ending.code === 0 || ending.signal === "SIGTERM";
-    expect(clean, `the worker ended with ${ending.code ?? ending.signal}:\n${worker.output()}`).toBe(true);
-    // Recorded by the stopping worker itself (no other worker runs), from the 200 it was let to answer while stopping.
-    expect(await delivery(webhookId)).toMatchObject({ status: "SUCCEEDED", attempt_count: 1 });
-    expect(await attempts(webhookId)).toEqual([{ number: 1, response_status: 200, error: null }]);
-    expect(receiver.requests.slice(start)).toHaveLength(1);
-    // A graceful stop removes its own heartbeat row.
-    expect((await heartbeats()).map((row) => row.id)).not.toContain(worker.heartbeatId);
-  }
-
   /** SIGTERM to the worker's process alone (`via` what started it), then the partner answers. */
   async function expectStopsAfterFinishing(via: "bin" | "npm") {
-    const { worker, start, webhookId, answer } = await workerWithDeliveryInHand(via);
+    const { worker, start, webhookId, answer } = await workerWithDeliveryInHand({}, via);
     worker.signal("SIGTERM", "leader");
     await stopping(worker);
     answer();
@@ -378,5 +378,52 @@ describe("a worker stopped with SIGTERM while its partner hangs", () => {
       receiver.requests.slice(start).filter((request) => request.path === "/hooks").map((request) => JSON.parse(request.body).event_id as string),
     );
     expect(events.filter((event) => !delivered.has(event.id))).toEqual([]);
+  }, 120_000);
+});
+
+describe("a worker stopped with Ctrl-C", () => {
+  // One stale window of ten minutes: only a worker that marks its jobs for release at once lets
+  // another take them within this test.
+  const patient = { HOOKGATE_WORKER_STALE_AFTER: "10m" };
+
+  it("stops at once on a second Ctrl-C: exit status 130, and the delivery it abandoned is sent by the next worker without waiting for the stale window", async () => {
+    const first = await startWorkerProcess(patient);
+    const start = receiver.requests.length;
+    receiver.answerNext({ status: 200, until: new Promise(() => {}) });
+    receiver.answerAlways({ status: 200 });
+    await createEvent(app, { title: "Impatient" });
+    const [held] = (await receiver.waitFor(start + 1, 30_000)).slice(start);
+    const webhookId = held!.headers["webhook-id"] as string;
+
+    first.signal("SIGINT", "group");
+    await eventually(() => first.output(), (output) => output.includes("Ctrl-C again to stop at once"), { what: "the hint of a second Ctrl-C" });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const pressedAgainAt = Date.now();
+    first.signal("SIGINT", "group");
+    const ending = await first.stopped();
+    expect(ending.code, first.output()).toBe(130);
+    expect(Date.now() - pressedAgainAt).toBeLessThan(5_000);
+    expect(first.output()).toContain("stopping at once");
+    expect(await delivery(webhookId)).toMatchObject({ finished_at: null, attempt_count: 0 });
+
+    await startWorkerProcess(patient);
+    const done = await waitForDelivery(webhookId, "SUCCEEDED", 20_000);
+    expect(done.payload).toBe(held!.body);
+    const sent = receiver.requests.slice(start).filter((request) => request.headers["webhook-id"] === webhookId);
+    expect(sent).toHaveLength(2);
+  }, 120_000);
+
+  // A terminal's Ctrl-C reaches the whole group, and npm passes it on again a moment later: one
+  // press arrives twice. (Sent back to back, the kernel would merge the two into one.)
+  it("takes one Ctrl-C that arrives twice within a moment as one: the delivery in hand is finished, exit status 0", async () => {
+    const { worker, start, webhookId, answer } = await workerWithDeliveryInHand(patient);
+    worker.signal("SIGINT", "group");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    worker.signal("SIGINT", "leader");
+    await stopping(worker);
+    answer();
+    const ending = await worker.stopped();
+    expect(ending.code, worker.output()).toBe(0);
+    await expectFinishedByTheStoppingWorker(worker, ending, webhookId, start);
   }, 120_000);
 });
