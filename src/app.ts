@@ -147,7 +147,11 @@ export async function startHookgate(
       logger.info({ url: operatorPort.url }, "metrics and readiness are served on HOOKGATE_METRICS_PORT");
     }
     const stopNow = async () => {
-      await worker?.abandon().catch((error: unknown) => logger.warn({ err: error }, "the worker could not mark its jobs for release"));
+      await worker
+        ?.abandon()
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, "the worker could not mark its jobs for release at once; they are released a stale window after its last beat"),
+        );
       await database.stop();
     };
     return { services, url: http?.url ?? null, metricsUrl: operatorPort?.url ?? null, worker, stop: stopAll, stopNow };

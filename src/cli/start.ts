@@ -37,9 +37,10 @@ export async function start(command: "start" | "serve" | "worker", args: string[
     logger.info(signal === "SIGINT" ? "stopping: finishing the deliveries in hand (Ctrl-C again to stop at once)" : "stopping: finishing the deliveries in hand");
     // The spans of the last deliveries are exported before the process ends.
     const stopped = hookgate.stop().finally(() => tracing?.shutdown().catch(() => {}));
+    // Once stopping at once, that path decides the exit: this one, failing under it, must not.
     stopped.then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => stoppingNow || process.exit(0),
+      () => stoppingNow || process.exit(1),
     );
   };
   let stoppingNow = false;
@@ -48,7 +49,10 @@ export async function start(command: "start" | "serve" | "worker", args: string[
     stoppingNow = true;
     logger.warn("stopping at once: the deliveries in hand are abandoned and will be sent again, by another worker or at the next start");
     // Bounded: a database that does not answer must not keep a process its operator wants gone.
-    void Promise.race([hookgate.stopNow(), sleep(stopNowBoundMs)])
+    const timedOut = sleep(stopNowBoundMs).then(() =>
+      logger.warn(`stopping at once took over ${stopNowBoundMs} ms; exiting (an embedded PostgreSQL is asked to shut down as the process ends)`),
+    );
+    void Promise.race([hookgate.stopNow(), timedOut])
       .catch((error: unknown) => logger.warn({ err: error }, "stopping at once did not finish cleanly"))
       .finally(() => process.exit(130));
   };

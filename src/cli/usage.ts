@@ -43,7 +43,7 @@ commands:
 
 "hookgate <command> --help" describes a command. Settings come from the environment
 (DATABASE_URL, HOOKGATE_DATA_DIR, PORT, ...: see the README).
-Exit status: 0 done, 1 failed, 2 bad arguments.`;
+Exit status: 0 done, 1 failed, 2 bad arguments, 130 stopped at once by a second Ctrl-C.`;
 
 const commandUsage: Record<CommandName, string> = {
   start: `usage: hookgate start
@@ -68,6 +68,8 @@ ${helpOption}`,
 
 Runs a delivery worker only. Any number of workers may share one PostgreSQL: give them all
 the same DATABASE_URL and HOOKGATE_SECRET_KEY. Applies pending migrations first.
+SIGINT or SIGTERM stops it once the deliveries in hand are finished; a second Ctrl-C, a
+moment later, stops it at once (another worker, or its next start, sends them again).
 ${database}
 
 ${helpOption}`,

@@ -57,13 +57,15 @@ export async function startHeartbeat(
   return {
     async stop() {
       clearInterval(timer);
+      // A beat under way would write the row again after it is deleted.
+      await beating;
       await deleteHeartbeat(db, id, options.graphileWorkerIds());
     },
     async abandon() {
       clearInterval(timer);
       // A beat under way would write the row fresh again after it is marked.
       await beating;
-      await markHeartbeatSilent(db, id);
+      await markHeartbeatSilent(db, id, options.graphileWorkerIds());
     },
   };
 }

@@ -76,6 +76,9 @@ export async function startWorker(services: Services): Promise<RunningWorker> {
     },
     async abandon() {
       stopping.abort();
+      // Not awaited (it waits for the deliveries in hand): it stops the runner fetching more jobs,
+      // which no one might release once this process is gone.
+      void runner.stop().catch(() => {});
       await heartbeat.abandon();
     },
   };

@@ -52,9 +52,11 @@ export async function deleteHeartbeat(db: Db, id: string, graphileWorkerIds: str
 /**
  * A worker stopping at once (a second Ctrl-C), its deliveries in hand abandoned: its row reads as
  * silent since long ago, so the next sweep of any worker (this one's next start included) releases
- * its jobs at once rather than a stale window later. Its runner may still be fetching as it exits,
- * so its jobs are not unlocked here: whatever it takes in its last moments is released with them.
+ * its jobs at once rather than a stale window later. The ids are written with it: a runner started
+ * since the last beat holds jobs under ids the row does not name yet.
  */
-export async function markHeartbeatSilent(db: Db, id: string): Promise<void> {
-  await sql`update worker_heartbeats set last_seen_at = to_timestamp(0) where id = ${id}`.execute(db);
+export async function markHeartbeatSilent(db: Db, id: string, graphileWorkerIds: string[]): Promise<void> {
+  await sql`
+    update worker_heartbeats set last_seen_at = to_timestamp(0), graphile_worker_ids = ${graphileWorkerIds}::text[]
+    where id = ${id}`.execute(db);
 }

@@ -150,7 +150,8 @@ describe("a worker stopped with Ctrl-C", () => {
   it("takes one Ctrl-C that arrives twice within a moment as one: the delivery in hand is finished, exit status 0", async () => {
     const { worker, start, webhookId, answer } = await workerWithDeliveryInHand(patient);
     worker.signal("SIGINT", "group");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Blocking, not a timer: on a loaded machine a timer could fire a second late, a second press.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     worker.signal("SIGINT", "leader");
     await stopping(worker);
     answer();
