@@ -94,34 +94,38 @@ export async function superviseRunner(options: RunnerOptions, supervision: Super
   };
   watch(current);
 
+  // Asked more than once (a stop at once while a graceful one is under way), it stops once.
+  let stoppedOnce: Promise<void> | null = null;
   return {
     workerIds: () => [...endedIds, ...current.ids],
     state: () => state,
-    async stop() {
-      stopping = true;
-      state = "stopped";
-      stopped.abort();
-      await restarting;
-      // A runner that already ended (a restart in progress when the stop came) has nothing to stop.
-      // Its stop is bounded like its own shutdown: one that hangs (the database gone as it stops)
-      // must not keep the process, and its heartbeat, alive for ever. Jobs it could not hand back
-      // stay locked; the caller releases them by id.
-      if (!current.hasEnded()) {
-        const stoppedInTime = await Promise.race([
-          current.runner.stop().then(
-            () => true,
-            (error: unknown) => {
-              logger.warn({ err: error }, "the delivery runner did not stop cleanly");
-              return true;
-            },
-          ),
-          sleep(supervision.abandonAfterMs, false, { ref: false }),
-        ]);
-        if (!stoppedInTime) logger.warn(`the delivery runner had not stopped after ${supervision.abandonAfterMs} ms; leaving it`);
-      }
-      stopSurviving();
-    },
+    stop: () => (stoppedOnce ??= stopRunner()),
   };
+
+  async function stopRunner(): Promise<void> {
+    stopping = true;
+    state = "stopped";
+    stopped.abort();
+    await restarting;
+    // A runner that already ended (a restart in progress when the stop came) has nothing to stop.
+    // Its stop is bounded like its own shutdown: one that hangs (the database gone as it stops)
+    // must not keep the process, and its heartbeat, alive for ever. Jobs it could not hand back
+    // stay locked; the caller releases them by id.
+    if (!current.hasEnded()) {
+      const stoppedInTime = await Promise.race([
+        current.runner.stop().then(
+          () => true,
+          (error: unknown) => {
+            logger.warn({ err: error }, "the delivery runner did not stop cleanly");
+            return true;
+          },
+        ),
+        sleep(supervision.abandonAfterMs, false, { ref: false }),
+      ]);
+      if (!stoppedInTime) logger.warn(`the delivery runner had not stopped after ${supervision.abandonAfterMs} ms; leaving it`);
+    }
+    stopSurviving();
+  }
 }
 
 interface StartedRunner {

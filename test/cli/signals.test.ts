@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually.js";
@@ -37,3 +40,44 @@ describe("hookgate start under signals", () => {
     }
   });
 });
+
+describe("hookgate start under a Ctrl-C while it starts", () => {
+  // A first start initialises its embedded PostgreSQL: seconds in which a newcomer may well press
+  // Ctrl-C. Node's own answer would end hookgate at once and leave that PostgreSQL running.
+  it("stops as soon as it has started, exits 0, and leaves no PostgreSQL running", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "hookgate-ctrl-c-"));
+    const child = spawn(process.execPath, ["bin/hookgate.js", "start"], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", HOOKGATE_DATA_DIR: dataDir, PORT: String(await freePort()), HOST: "127.0.0.1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal!)));
+    try {
+      await eventually(() => stderr, (text) => text.includes("starting an embedded PostgreSQL"), { timeoutMs: 30_000, what: "the embedded PostgreSQL starting" });
+      child.kill("SIGINT");
+      const outcome = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve("still running after 90 s"), 90_000))]);
+      expect(outcome, stderr).toBe(0);
+      expect(stderr).toContain("hookgate is still starting, and stops as soon as it has");
+      expect(postgresRunningOn(dataDir), stderr).toBe(false);
+      await expect(stat(path.join(dataDir, "postgres", "postmaster.pid"))).rejects.toThrow();
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    }
+  }, 120_000);
+});
+
+/** Whether a postgres process serves the cluster in `dataDir` (its command line names the folder). */
+function postgresRunningOn(dataDir: string): boolean {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(path.join(dataDir, "postgres"));
+      } catch {
+        return false;
+      }
+    });
+}
