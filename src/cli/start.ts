@@ -1,4 +1,4 @@
-import { startHookgate } from "../app.js";
+import { type RunningHookgate, startHookgate } from "../app.js";
 import { loadConfig } from "../config.js";
 import { createLogger } from "../logger.js";
 import { startTracing } from "../observability/tracing.js";
@@ -20,13 +20,24 @@ export async function start(command: "start" | "serve" | "worker", args: string[
       "tracing: exporting spans over OTLP",
     );
   }
-  const signals = stopOnSignals(logger, async () => {
-    await tracing?.shutdown();
+  const signals = stopOnSignals(logger, {
+    embeddedDatabase: !config.databaseUrl,
+    afterStop: async () => {
+      await tracing?.shutdown();
+    },
   });
-  const hookgate = await startHookgate(config, { logger, roles }).catch(async (error: unknown) => {
+  let hookgate: RunningHookgate;
+  try {
+    hookgate = await startHookgate(config, { logger, roles });
+  } catch (error) {
     await tracing?.shutdown();
+    // Asked to stop while starting, and the start ended for it (initdb stopped by the same Ctrl-C).
+    if (signals.stoppedWhileStarting()) {
+      logger.info({ reason: (error as Error).message }, "stopped while starting");
+      return 0;
+    }
     throw error;
-  });
+  }
   signals.started(hookgate);
   return "running";
 }

@@ -1,3 +1,4 @@
+import { constants } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { RunningHookgate } from "../app.js";
@@ -8,7 +9,10 @@ type Stoppable = Pick<RunningHookgate, "stop" | "stopNow">;
  * How `start`, `serve` and `worker` answer SIGINT, SIGTERM and SIGHUP, from before hookgate has
  * started: Node's own answer to a Ctrl-C pressed while the embedded PostgreSQL starts would end
  * hookgate at once and leave that PostgreSQL (in a session of its own) running. A signal while
- * starting stops hookgate as soon as it has started.
+ * starting stops hookgate as soon as it has started; a start the signal cut short (the terminal's
+ * Ctrl-C also reaches initdb, in hookgate's process group) ends quietly (`stoppedWhileStarting`).
+ * With `DATABASE_URL`, nothing of hookgate's runs beside it, and a start may wait a minute for the
+ * database or longer for another process's migration: a signal then ends it at once, as Node would.
  *
  * Stop once: a second signal (systemd signals the whole group; npm hands a terminal's Ctrl-C on to
  * the script it runs, hookgate, which had it already) must not cut short the deliveries being
@@ -17,13 +21,16 @@ type Stoppable = Pick<RunningHookgate, "stop" | "stopNow">;
  * embedded PostgreSQL running and the worker's jobs locked until another took them over.
  * `afterStop` runs once hookgate has stopped (the spans of the last deliveries are exported).
  */
-export function stopOnSignals(logger: Logger, afterStop: () => Promise<void>): { started(hookgate: Stoppable): void } {
+export function stopOnSignals(
+  logger: Logger,
+  options: { embeddedDatabase: boolean; afterStop: () => Promise<void> },
+): { started(hookgate: Stoppable): void; stoppedWhileStarting(): boolean } {
   let hookgate: Stoppable | null = null;
   let stoppingSince: number | null = null;
   let stoppingNow = false;
 
   const stopGracefully = (running: Stoppable) => {
-    const stopped = running.stop().finally(() => afterStop().catch(() => {}));
+    const stopped = running.stop().finally(() => options.afterStop().catch(() => {}));
     // Once stopping at once, that path decides the exit: this one, failing under it, must not.
     stopped.then(
       () => stoppingNow || process.exit(0),
@@ -55,6 +62,10 @@ export function stopOnSignals(logger: Logger, afterStop: () => Promise<void>): {
     stoppingSince = Date.now();
     const hint = signal === "SIGINT" ? " (Ctrl-C again to stop at once)" : "";
     if (!hookgate) {
+      if (!options.embeddedDatabase) {
+        logger.info("stopping: hookgate had not started yet");
+        process.exit(128 + constants.signals[signal]);
+      }
       logger.info(`stopping: hookgate is still starting, and stops as soon as it has${hint}`);
       return;
     }
@@ -71,6 +82,7 @@ export function stopOnSignals(logger: Logger, afterStop: () => Promise<void>): {
         stopGracefully(running);
       }
     },
+    stoppedWhileStarting: () => stoppingSince !== null && hookgate === null,
   };
 }
 

@@ -41,43 +41,108 @@ describe("hookgate start under signals", () => {
   });
 });
 
-describe("hookgate start under a Ctrl-C while it starts", () => {
+describe("hookgate start stopped while it starts", () => {
   // A first start initialises its embedded PostgreSQL: seconds in which a newcomer may well press
   // Ctrl-C. Node's own answer would end hookgate at once and leave that PostgreSQL running.
-  it("stops as soon as it has started, exits 0, and leaves no PostgreSQL running", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "hookgate-ctrl-c-"));
-    const child = spawn(process.execPath, ["bin/hookgate.js", "start"], {
-      cwd: path.resolve(import.meta.dirname, "../.."),
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", HOOKGATE_DATA_DIR: dataDir, PORT: String(await freePort()), HOST: "127.0.0.1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal!)));
+  it("with its embedded PostgreSQL, on SIGINT to hookgate alone: stops as soon as it has started, exits 0, and leaves no PostgreSQL running", async () => {
+    const started = await startOnFreshDataDir();
     try {
-      await eventually(() => stderr, (text) => text.includes("starting an embedded PostgreSQL"), { timeoutMs: 30_000, what: "the embedded PostgreSQL starting" });
-      child.kill("SIGINT");
-      const outcome = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve("still running after 90 s"), 90_000))]);
-      expect(outcome, stderr).toBe(0);
-      expect(stderr).toContain("hookgate is still starting, and stops as soon as it has");
-      expect(postgresRunningOn(dataDir), stderr).toBe(false);
-      await expect(stat(path.join(dataDir, "postgres", "postmaster.pid"))).rejects.toThrow();
+      await eventually(started.stderr, (text) => text.includes("starting an embedded PostgreSQL"), { timeoutMs: 30_000, what: "the embedded PostgreSQL starting" });
+      process.kill(started.child.pid!, "SIGINT");
+      const outcome = await started.outcome(90_000);
+      expect(outcome, started.stderr()).toBe(0);
+      expect(started.stderr()).toContain("hookgate is still starting, and stops as soon as it has");
+      expect(postgresOn(started.dataDir), started.stderr()).toEqual([]);
+      await expect(stat(path.join(started.dataDir, "postgres", "postmaster.pid"))).rejects.toThrow();
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      await started.cleanUp();
     }
-  }, 120_000);
+  }, 150_000);
+
+  // A terminal's Ctrl-C reaches the whole group, initdb included, which stops and cleans up.
+  it("with its embedded PostgreSQL, on a terminal's Ctrl-C during initdb: says it stopped while starting and exits 0, and the next start works", async () => {
+    const started = await startOnFreshDataDir();
+    try {
+      await eventually(() => processesOn(started.dataDir, "initdb").length, (count) => count > 0, { timeoutMs: 30_000, intervalMs: 20, what: "initdb running" });
+      process.kill(-started.child.pid!, "SIGINT");
+      const outcome = await started.outcome(90_000);
+      expect(outcome, started.stderr()).toBe(0);
+      expect(started.stderr()).toContain("stopped while starting");
+      expect(started.stderr()).not.toMatch(/"level":50|Error: /);
+      expect(postgresOn(started.dataDir)).toEqual([]);
+
+      const again = await startOnFreshDataDir(started.dataDir);
+      try {
+        await eventually(again.stderr, (text) => text.includes("hookgate is listening"), { timeoutMs: 90_000, what: "the next start listening" });
+        process.kill(-again.child.pid!, "SIGTERM");
+        expect(await again.outcome(60_000), again.stderr()).toBe(0);
+      } finally {
+        await again.cleanUp();
+      }
+    } finally {
+      await started.cleanUp();
+    }
+  }, 240_000);
+
+  // With DATABASE_URL nothing of hookgate's runs beside it; a start waiting for an unreachable
+  // database must not hold `docker stop` until its SIGKILL.
+  it("with DATABASE_URL, on SIGTERM while it waits for the database: exits at once with 143", async () => {
+    const started = await startOnFreshDataDir(undefined, { DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/nowhere` });
+    try {
+      await eventually(started.stderr, (text) => text.includes("waiting for the database"), { timeoutMs: 30_000, what: "the wait for the database" });
+      const signalledAt = Date.now();
+      process.kill(started.child.pid!, "SIGTERM");
+      expect(await started.outcome(10_000), started.stderr()).toBe(143);
+      expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    } finally {
+      await started.cleanUp();
+    }
+  }, 60_000);
 });
 
-/** Whether a postgres process serves the cluster in `dataDir` (its command line names the folder). */
-function postgresRunningOn(dataDir: string): boolean {
+/** `hookgate start` in a group of its own (as a terminal gives it), on a data directory of its own. */
+async function startOnFreshDataDir(reuse?: string, env: Record<string, string> = {}) {
+  const dataDir = reuse ?? (await mkdtemp(path.join(tmpdir(), "hookgate-starting-")));
+  const child = spawn(process.execPath, ["bin/hookgate.js", "start"], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", HOOKGATE_DATA_DIR: dataDir, PORT: String(await freePort()), HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal!)));
+  return {
+    child,
+    dataDir,
+    stderr: () => stderr,
+    outcome: (timeoutMs: number) =>
+      Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve(`still running after ${timeoutMs} ms`), timeoutMs))]),
+    /** Whatever happened: no process of it, and no PostgreSQL on its folder, is left; the folder goes (unless reused). */
+    async cleanUp() {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGKILL");
+      for (const pid of postgresOn(dataDir)) process.kill(pid, "SIGINT");
+      await eventually(() => postgresOn(dataDir).length, (count) => count === 0, { timeoutMs: 30_000, what: "no PostgreSQL left" }).catch(() => {});
+      if (!reuse) await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    },
+  };
+}
+
+/** The pids of the postmasters serving the cluster in `dataDir`. */
+const postgresOn = (dataDir: string) => processesOn(dataDir, "bin/postgres");
+
+/** The pids of processes whose command line names `program` and the cluster in `dataDir`. */
+function processesOn(dataDir: string, program: string): number[] {
+  const cluster = path.join(dataDir, "postgres");
   return readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
-    .some((pid) => {
+    .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(path.join(dataDir, "postgres"));
+        const command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        return command.includes(program) && command.includes(cluster);
       } catch {
         return false;
       }
-    });
+    })
+    .map(Number);
 }
